@@ -1,0 +1,27 @@
+// The Wasm build of the compute kernels, loaded into Tycho and ready to call.
+#pragma once
+
+#include <tycho/wasm/engine.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace tycho::bench {
+
+class GuestKernels {
+  public:
+    // Reads, compiles and instantiates the module at `path` (it must need no imports).
+    static wasm::Result<std::unique_ptr<GuestKernels>> load(const std::string& path);
+
+    // Calls the exported kernel `name`, of type (i32) -> i64, and returns its checksum;
+    // a trap or a missing export comes back as an Error.
+    wasm::Result<uint64_t> call(const std::string& name, uint32_t arg);
+
+  private:
+    GuestKernels() = default;
+    wasm::ExecutionContext context_;
+    std::shared_ptr<wasm::Instance> instance_;
+};
+
+} // namespace tycho::bench

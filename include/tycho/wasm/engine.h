@@ -1,0 +1,496 @@
+// The engine's embedding API: compile modules, link and instantiate them, call exports,
+// bind host functions, and hook the reduction counter. Nothing here knows about
+// processes or threads; the runtime builds those on top.
+#pragma once
+
+#include <tycho/wasm/module_info.h>
+#include <tycho/wasm/result.h>
+#include <tycho/wasm/trap_code.h>
+#include <tycho/wasm/types.h>
+
+#include <cstdint>
+#include <cstring>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <unordered_map>
+#include <vector>
+
+namespace tycho::wasm {
+
+class Function;
+class Instance;
+class ExecutionContext;
+namespace detail {
+struct CompiledModule;
+struct CompiledFunction;
+class Interpreter;
+class InstanceBuilder;
+} // namespace detail
+
+// ---------------------------------------------------------------------------------------------
+// Values
+
+// A reference is pointer-sized; 0 is null. A funcref points at a Function; an externref
+// carries whatever non-zero payload the embedder chose.
+using RefBits = uintptr_t;
+
+struct Value {
+    ValType type = ValType::I32;
+    uint64_t bits = 0; // i32/f32 use the low 32 bits; references hold RefBits
+
+    static Value i32(int32_t v) { return {ValType::I32, uint32_t(v)}; }
+    static Value i64(int64_t v) { return {ValType::I64, uint64_t(v)}; }
+    static Value f32(float v) {
+        uint32_t b;
+        std::memcpy(&b, &v, 4);
+        return {ValType::F32, b};
+    }
+    static Value f64(double v) {
+        uint64_t b;
+        std::memcpy(&b, &v, 8);
+        return {ValType::F64, b};
+    }
+    static Value f32_bits(uint32_t b) { return {ValType::F32, b}; }
+    static Value f64_bits(uint64_t b) { return {ValType::F64, b}; }
+    static Value null(ValType ref_type) { return {ref_type, 0}; }
+    static Value externref(RefBits payload) { return {ValType::ExternRef, payload}; }
+    static Value funcref(const Function* f) { return {ValType::FuncRef, RefBits(f)}; }
+
+    int32_t as_i32() const { return int32_t(uint32_t(bits)); }
+    int64_t as_i64() const { return int64_t(bits); }
+    float as_f32() const {
+        float v;
+        uint32_t b = uint32_t(bits);
+        std::memcpy(&v, &b, 4);
+        return v;
+    }
+    double as_f64() const {
+        double v;
+        std::memcpy(&v, &bits, 8);
+        return v;
+    }
+    bool is_null() const { return bits == 0; }
+    std::string to_string() const;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Traps
+
+struct BacktraceFrame {
+    uint32_t func_index = 0;
+    std::string func_name; // from the name section; empty when unknown
+};
+
+struct Trap {
+    TrapCode code = TrapCode::None;
+    std::string message;                   // trap_message(code), or the host's/hook's reason
+    std::vector<BacktraceFrame> backtrace; // innermost frame first
+};
+
+// ---------------------------------------------------------------------------------------------
+// Compiled modules
+
+struct CompileOptions {
+    // Reserved for tier selection; the interpreter is the only tier today.
+};
+
+// An immutable, validated and translated module. Thread-safe; instantiate it many times.
+class Module {
+  public:
+    static Result<std::shared_ptr<const Module>> compile(std::span<const uint8_t> bytes,
+                                                         const CompileOptions& options = {});
+
+    const ModuleInfo& info() const;
+    // The function's name from the name section, or "" when it has none.
+    std::string_view function_name(uint32_t func_index) const;
+    // Type of an exported function, or nullptr when `name` is not an exported function.
+    const FuncType* exported_func_type(std::string_view name) const;
+
+    ~Module();
+    Module(const Module&) = delete;
+    Module& operator=(const Module&) = delete;
+
+    const detail::CompiledModule& compiled() const { return *compiled_; }
+
+  private:
+    friend struct detail::CompiledModule;
+    explicit Module(std::unique_ptr<detail::CompiledModule> compiled);
+    std::unique_ptr<detail::CompiledModule> compiled_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Runtime objects that can be imported and exported
+
+class Memory {
+  public:
+    // Reserves nothing beyond the current size; growth may move the data.
+    static Result<std::shared_ptr<Memory>> create(const MemoryType& type);
+    ~Memory();
+    Memory(const Memory&) = delete;
+    Memory& operator=(const Memory&) = delete;
+
+    uint8_t* data() const { return base_; }
+    size_t size() const { return size_; }
+    uint32_t pages() const { return uint32_t(size_ / kPageSize); }
+    std::optional<uint32_t> max_pages() const { return max_pages_; }
+    // Grows by `delta` pages; returns the old page count, or -1 when the declared maximum,
+    // the embedder's limit or the host's memory refuses.
+    int64_t grow(uint32_t delta);
+    // An embedder limit below the declared maximum (for example a process's max_memory).
+    void set_page_limit(uint32_t pages) { page_limit_ = pages; }
+    MemoryType current_type() const { return MemoryType{Limits{pages(), max_pages_}}; }
+
+    // Checked view for host code: empty when [offset, offset+length) is out of bounds.
+    std::span<uint8_t> view(uint64_t offset, uint64_t length) const {
+        if (offset > size_ || length > size_ - offset) return {};
+        return {base_ + offset, size_t(length)};
+    }
+
+  private:
+    Memory() = default;
+    uint8_t* base_ = nullptr;
+    size_t size_ = 0;
+    size_t mapped_ = 0;
+    std::optional<uint32_t> max_pages_;
+    uint32_t page_limit_ = kMaxPages;
+};
+
+class Table {
+  public:
+    static Result<std::shared_ptr<Table>> create(const TableType& type, RefBits init = 0);
+
+    ValType element_type() const { return element_; }
+    uint32_t size() const { return uint32_t(elements_.size()); }
+    std::optional<uint32_t> max_size() const { return max_; }
+    TableType current_type() const { return TableType{element_, Limits{size(), max_}}; }
+    RefBits get(uint32_t i) const { return elements_[i]; }
+    void set(uint32_t i, RefBits v) { elements_[i] = v; }
+    int64_t grow(uint32_t delta, RefBits init);
+    RefBits* data() { return elements_.data(); }
+
+    // Instances whose functions this table may hold (imported tables only); keeps those
+    // functions valid for as long as the table lives.
+    std::vector<std::shared_ptr<const void>> owners_;
+
+  private:
+    Table() = default;
+    ValType element_ = ValType::FuncRef;
+    std::optional<uint32_t> max_;
+    std::vector<RefBits> elements_;
+};
+
+class Global {
+  public:
+    Global(GlobalType type, Value init) : type_(type), bits_(init.bits) {}
+    const GlobalType& type() const { return type_; }
+    Value get() const { return Value{type_.type, bits_}; }
+    void set(Value v) { bits_ = v.bits; }
+    uint64_t* cell() { return &bits_; }
+
+  private:
+    GlobalType type_;
+    uint64_t bits_ = 0;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Execution
+
+enum class HookAction { Continue, Stop };
+
+// The per-thread-of-execution state: value stack, native stack limit, reduction budget and
+// the last trap. One context runs one call at a time; a process owns one.
+class ExecutionContext {
+  public:
+    struct Options {
+        size_t value_stack_bytes = size_t(8) << 20;
+        // Native stack the interpreter may use below the point where the call starts.
+        // 0 means: derive it from the current thread's stack.
+        size_t native_stack_bytes = 0;
+    };
+    ExecutionContext();
+    explicit ExecutionContext(const Options& options);
+    ~ExecutionContext();
+    ExecutionContext(const ExecutionContext&) = delete;
+    ExecutionContext& operator=(const ExecutionContext&) = delete;
+
+    // Every function entry and loop back-edge costs one reduction. When `slice` reductions
+    // have been spent, `hook` runs; it returns Continue to get a fresh slice or Stop to
+    // unwind the call with TrapCode::Interrupted and `stop_reason()`.
+    using ReductionHook = std::function<HookAction(ExecutionContext&)>;
+    void set_reduction_hook(int64_t slice, ReductionHook hook);
+    void set_stop_reason(std::string reason) { stop_reason_ = std::move(reason); }
+    const std::string& stop_reason() const { return stop_reason_; }
+    // Total reductions counted since construction (approximate within one slice).
+    uint64_t reductions() const;
+
+    // Sets the lowest native stack address the interpreter may grow to (for fibers).
+    void set_native_stack_limit(uintptr_t limit) { native_stack_limit_ = limit; }
+
+    // Internals used by the interpreter; not for embedders.
+    int64_t budget_ = INT64_MAX;
+    int64_t slice_ = INT64_MAX;
+    uint64_t spent_slices_ = 0;
+    ReductionHook hook_;
+    uint64_t* value_stack_ = nullptr;
+    uint64_t* value_stack_end_ = nullptr;
+    size_t value_stack_mapped_ = 0;
+    uintptr_t native_stack_limit_ = 0;
+    size_t native_stack_bytes_ = 0;
+    uint64_t* reentry_base_ = nullptr; // where a host function's nested call may start its frame
+    Trap trap_;                        // details of the trap being unwound
+    std::string stop_reason_;
+    HookAction run_hook(); // slow path of the reduction check
+};
+
+// ---------------------------------------------------------------------------------------------
+// Host functions
+
+// What a host function sees of its caller.
+class Caller {
+  public:
+    Caller(ExecutionContext& context, Instance* instance)
+        : context_(context), instance_(instance) {}
+    ExecutionContext& context() const { return context_; }
+    // The calling instance (nullptr when called directly by the embedder).
+    Instance* instance() const { return instance_; }
+    // The caller's memory 0, or nullptr.
+    Memory* memory() const;
+    // Makes the call trap with `message` once the host function returns.
+    void trap(std::string message) { trap_message_ = std::move(message), trapped_ = true; }
+    // Makes the call unwind as if the reduction hook had said Stop.
+    void stop(std::string reason) { trap_message_ = std::move(reason), stopped_ = true; }
+
+    bool trapped_ = false;
+    bool stopped_ = false;
+    std::string trap_message_;
+
+  private:
+    ExecutionContext& context_;
+    Instance* instance_;
+};
+
+// Arguments arrive in slots[0..params); results go to slots[0..results).
+using HostCallback = std::function<void(Caller&, uint64_t* slots)>;
+
+namespace detail {
+template <class T> struct HostValType;
+template <> struct HostValType<int32_t> { static constexpr ValType type = ValType::I32; };
+template <> struct HostValType<uint32_t> { static constexpr ValType type = ValType::I32; };
+template <> struct HostValType<int64_t> { static constexpr ValType type = ValType::I64; };
+template <> struct HostValType<uint64_t> { static constexpr ValType type = ValType::I64; };
+template <> struct HostValType<float> { static constexpr ValType type = ValType::F32; };
+template <> struct HostValType<double> { static constexpr ValType type = ValType::F64; };
+
+template <class T> T from_slot(uint64_t s) {
+    if constexpr (sizeof(T) == 4) {
+        uint32_t b = uint32_t(s);
+        T v;
+        std::memcpy(&v, &b, 4);
+        return v;
+    } else {
+        T v;
+        std::memcpy(&v, &s, 8);
+        return v;
+    }
+}
+template <class T> uint64_t to_slot(T v) {
+    if constexpr (sizeof(T) == 4) {
+        uint32_t b;
+        std::memcpy(&b, &v, 4);
+        return b;
+    } else {
+        uint64_t b;
+        std::memcpy(&b, &v, 8);
+        return b;
+    }
+}
+
+template <class T> struct ResultTypes {
+    static void add(std::vector<ValType>& out) { out.push_back(HostValType<T>::type); }
+    static void store(uint64_t* slots, T v) { slots[0] = to_slot(v); }
+};
+template <> struct ResultTypes<void> {
+    static void add(std::vector<ValType>&) {}
+};
+template <class... Ts> struct ResultTypes<std::tuple<Ts...>> {
+    static void add(std::vector<ValType>& out) { (out.push_back(HostValType<Ts>::type), ...); }
+    static void store(uint64_t* slots, const std::tuple<Ts...>& t) {
+        size_t i = 0;
+        std::apply([&](const auto&... v) { ((slots[i++] = to_slot(v)), ...); }, t);
+    }
+};
+
+template <class F> struct HostSignature : HostSignature<decltype(&F::operator())> {};
+template <class C, class R, class... A> struct HostSignature<R (C::*)(Caller&, A...) const> {
+    using Return = R;
+    using Args = std::tuple<A...>;
+};
+template <class C, class R, class... A> struct HostSignature<R (C::*)(Caller&, A...)> {
+    using Return = R;
+    using Args = std::tuple<A...>;
+};
+template <class R, class... A> struct HostSignature<R (*)(Caller&, A...)> {
+    using Return = R;
+    using Args = std::tuple<A...>;
+};
+
+template <class F, class R, class... A> HostCallback make_host_callback(F f, std::tuple<A...>*) {
+    return [f = std::move(f)](Caller& caller, uint64_t* slots) mutable {
+        size_t i = 0;
+        std::tuple<A...> args{from_slot<A>(slots[i++])...};
+        if constexpr (std::is_void_v<R>) {
+            std::apply([&](A... a) { f(caller, a...); }, args);
+        } else {
+            R r = std::apply([&](A... a) { return f(caller, a...); }, args);
+            ResultTypes<R>::store(slots, r);
+        }
+    };
+}
+} // namespace detail
+
+// ---------------------------------------------------------------------------------------------
+// Functions and instances
+
+class Function {
+  public:
+    // A host function. Prefer Linker::func for typed C++ callables.
+    static std::shared_ptr<Function> host(FuncType type, HostCallback callback);
+    template <class F> static std::shared_ptr<Function> host(F f) {
+        using Sig = detail::HostSignature<std::decay_t<F>>;
+        FuncType type;
+        std::apply(
+            [&](auto... a) {
+                (type.params.push_back(detail::HostValType<decltype(a)>::type), ...);
+            },
+            typename Sig::Args{});
+        detail::ResultTypes<typename Sig::Return>::add(type.results);
+        return host(std::move(type),
+                    detail::make_host_callback<std::decay_t<F>, typename Sig::Return>(
+                        std::move(f), static_cast<typename Sig::Args*>(nullptr)));
+    }
+
+    const FuncType& type() const { return *type_; }
+    bool is_host() const { return host_ != nullptr; }
+
+    // Calls with typed values; checks the argument count and types.
+    Result<std::vector<Value>, Trap> call(ExecutionContext& context,
+                                          std::span<const Value> args) const;
+    // Calls with raw slots: args in slots[0..params), results out in slots[0..results).
+    // `slots` must hold max(params, results) entries. Returns TrapCode::None on success.
+    TrapCode call_raw(ExecutionContext& context, uint64_t* slots) const;
+
+    // Internals used by the interpreter.
+    const FuncType* type_ = nullptr;
+    uint32_t type_id_ = 0; // canonical: equal ids mean structurally equal types
+    const detail::CompiledFunction* code_ = nullptr;
+    Instance* instance_ = nullptr;
+    uint32_t func_index_ = 0;
+    std::unique_ptr<HostCallback> host_;
+    std::unique_ptr<FuncType> owned_type_;
+};
+
+// Anything that can be imported or exported.
+struct Extern {
+    ExternKind kind = ExternKind::Func;
+    const Function* func = nullptr;
+    std::shared_ptr<Table> table;
+    std::shared_ptr<Memory> memory;
+    std::shared_ptr<Global> global;
+    // Keeps the function's owner (an instance or a host function) alive.
+    std::shared_ptr<const void> owner;
+
+    static Extern of(std::shared_ptr<Function> f) {
+        Extern e;
+        e.kind = ExternKind::Func;
+        e.func = f.get();
+        e.owner = std::move(f);
+        return e;
+    }
+    static Extern of(std::shared_ptr<Table> t) {
+        Extern e;
+        e.kind = ExternKind::Table;
+        e.table = std::move(t);
+        return e;
+    }
+    static Extern of(std::shared_ptr<Memory> m) {
+        Extern e;
+        e.kind = ExternKind::Memory;
+        e.memory = std::move(m);
+        return e;
+    }
+    static Extern of(std::shared_ptr<Global> g) {
+        Extern e;
+        e.kind = ExternKind::Global;
+        e.global = std::move(g);
+        return e;
+    }
+};
+
+class Instance : public std::enable_shared_from_this<Instance> {
+  public:
+    ~Instance();
+    Instance(const Instance&) = delete;
+    Instance& operator=(const Instance&) = delete;
+
+    const Module& module() const { return *module_; }
+    // The export named `name`, or nullopt.
+    std::optional<Extern> get_export(std::string_view name) const;
+    // The exported function named `name`, or nullptr.
+    const Function* exported_function(std::string_view name) const;
+    Memory* memory(uint32_t index = 0) const {
+        return index < memories_.size() ? memories_[index].get() : nullptr;
+    }
+
+    // Internals used by the interpreter (hot fields first).
+    Memory* memory0_ = nullptr;
+    uint64_t** globals_ = nullptr;         // cells of every global in the index space
+    Table** tables_ = nullptr;             // every table in the index space
+    const Function** functions_ = nullptr; // every function in the index space
+    std::vector<std::shared_ptr<Memory>> memories_;
+    std::vector<std::shared_ptr<Table>> table_refs_;
+    std::vector<std::shared_ptr<Global>> global_refs_;
+    std::vector<uint64_t*> global_cells_;
+    std::vector<Table*> table_ptrs_;
+    std::vector<const Function*> function_ptrs_;
+    std::vector<std::unique_ptr<Function>> own_functions_;
+    std::vector<std::vector<RefBits>> element_segments_; // evaluated; emptied by elem.drop
+    std::vector<bool> dropped_data_;
+    std::vector<std::shared_ptr<const void>> keep_alive_;
+    std::shared_ptr<const Module> module_;
+
+  private:
+    friend class detail::InstanceBuilder;
+    Instance() = default;
+};
+
+// Resolves imports by (module, name) and instantiates modules.
+class Linker {
+  public:
+    void define(std::string module, std::string name, Extern value);
+    // Makes every export of `instance` importable under `module`.
+    void define_instance(std::string module, const std::shared_ptr<Instance>& instance);
+    // Binds a typed C++ callable `R(Caller&, Args...)` as a host function.
+    template <class F> void func(std::string module, std::string name, F f) {
+        define(std::move(module), std::move(name), Extern::of(Function::host(std::move(f))));
+    }
+    void func_raw(std::string module, std::string name, FuncType type, HostCallback callback) {
+        define(std::move(module), std::move(name),
+               Extern::of(Function::host(std::move(type), std::move(callback))));
+    }
+    const Extern* find(std::string_view module, std::string_view name) const;
+
+    // Resolves imports, allocates memories, tables and globals, applies segments and runs
+    // the start function in `context`. Link errors and start-up traps come back as Error.
+    Result<std::shared_ptr<Instance>>
+    instantiate(ExecutionContext& context, const std::shared_ptr<const Module>& module) const;
+
+  private:
+    std::unordered_map<std::string, Extern> definitions_; // key: module + '\0' + name
+};
+
+} // namespace tycho::wasm

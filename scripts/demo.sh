@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# One command for the demo: installs what is missing, builds, and runs a C kernel compiled
+# to WebAssembly with the tycho command.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+build="${BUILD_DIR:-$root/build}"
+"$root/scripts/setup.sh"
+"$root/scripts/build.sh"
+wasm="$build/examples/kernels.wasm"
+echo "\$ tycho run --invoke fib $wasm 30"
+"$build/src/cli/tycho" run --invoke fib "$wasm" 30
+echo "\$ tycho run --invoke primes_below $wasm 1000000"
+"$build/src/cli/tycho" run --invoke primes_below "$wasm" 1000000
+echo "\$ tycho run --invoke collatz_steps $wasm 837799"
+"$build/src/cli/tycho" run --invoke collatz_steps "$wasm" 837799

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Tycho needs (only the missing ones) on Debian 12.
+set -euo pipefail
+
+packages=(
+  cmake ninja-build git
+  clang-19 lld-19 llvm-19            # the project's compiler, and guests' wasm32 toolchain
+  libclang-rt-19-dev-wasm32 wasi-libc # wasm32 runtime support and libc for C guests
+  libgtest-dev googletest            # unit tests
+  wabt                               # wast2json for the spec testsuite
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "Installing: ${missing[*]}"
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
+  sudo=sudo
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

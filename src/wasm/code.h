@@ -1,0 +1,190 @@
+// The interpreter's internal code: each Wasm function is translated once into a sequence
+// of fixed-layout instructions. Every instruction starts with the address of its handler;
+// operands are byte offsets of 8-byte slots relative to the frame pointer, so no operand
+// stack is pushed or popped at run time. Handlers tail-call the next handler.
+#pragma once
+
+#include "op.h"
+
+#include <tycho/wasm/engine.h>
+
+#include <cstdint>
+#include <vector>
+
+namespace tycho::wasm::detail {
+
+using Slot = int32_t; // byte offset of a frame slot from fp
+
+using Handler = TrapCode (*)(const uint8_t* ip, uint64_t* fp, uint8_t* mem, uint64_t mem_size,
+                             Instance* inst, ExecutionContext* ex);
+
+struct CompiledFunction {
+    std::vector<uint64_t> code; // instructions, 8-byte aligned
+    uint32_t func_index = 0;
+    uint32_t num_params = 0;
+    uint32_t num_results = 0;
+    uint32_t frame_slots = 0; // params + locals + operand stack
+    const uint8_t* entry() const { return reinterpret_cast<const uint8_t*>(code.data()); }
+};
+
+// ---- instruction layouts (all multiples of 8 bytes) -----------------------------------------
+
+struct InsnNone {
+    Handler h;
+};
+struct InsnUnary { // also copy: dst = a
+    Handler h;
+    Slot a, dst;
+};
+struct InsnBinary {
+    Handler h;
+    Slot a, b, dst, pad;
+};
+struct InsnBinaryImm { // dst = a OP imm (imm holds a 32- or 64-bit constant)
+    Handler h;
+    Slot a, dst;
+    uint64_t imm;
+};
+struct InsnConst {
+    Handler h;
+    Slot dst, pad;
+    uint64_t imm;
+};
+struct InsnLoad {
+    Handler h;
+    Slot addr, dst;
+    uint32_t offset, pad;
+};
+struct InsnStore {
+    Handler h;
+    Slot addr, value;
+    uint32_t offset, pad;
+};
+struct InsnBr { // target is relative to the start of this instruction
+    Handler h;
+    int32_t target, pad;
+};
+struct InsnBrIf {
+    Handler h;
+    Slot cond;
+    int32_t target;
+};
+struct InsnBrCmp {
+    Handler h;
+    Slot a, b;
+    int32_t target, pad;
+};
+struct InsnBrCmpImm {
+    Handler h;
+    Slot a;
+    int32_t target;
+    uint64_t imm;
+};
+struct InsnBrTable { // followed by count + 1 int32 targets, padded to 8 bytes
+    Handler h;
+    Slot index;
+    uint32_t count;
+};
+struct InsnReturn { // followed by count Slot sources, padded to 8 bytes
+    Handler h;
+    uint32_t count, pad;
+};
+struct InsnCall {
+    Handler h;
+    const CompiledFunction* callee;
+    uint32_t frame; // slot index where the callee's frame begins
+    uint32_t pad;
+};
+struct InsnCallFunc { // call through the instance's function table (imports)
+    Handler h;
+    uint32_t func_index;
+    uint32_t frame;
+};
+struct InsnCallIndirect {
+    Handler h;
+    uint32_t table;
+    uint32_t type_id;
+    Slot index;
+    uint32_t frame;
+};
+struct InsnEnter {
+    Handler h;
+    uint32_t frame_slots;
+    uint32_t first_local;
+    uint32_t num_locals;
+    uint32_t func_index;
+};
+struct InsnSelect {
+    Handler h;
+    Slot cond, a, b, dst;
+    int32_t pad[2];
+};
+struct InsnGlobal {
+    Handler h;
+    uint32_t index;
+    Slot slot;
+};
+// The rare operators (tables, bulk memory, memory.grow, references) share one layout.
+struct InsnGeneric {
+    Handler h;
+    uint32_t idx0, idx1;
+    Slot s0, s1, s2, dst;
+};
+
+// ---- handler lookup (defined by the interpreter) ---------------------------------------------
+
+enum class NumericForm : uint8_t { Unary, RegReg, RegImm };
+enum class BranchForm : uint8_t { IfTrue, IfFalse, IfTrueBackEdge };
+
+Handler numeric_handler(Op op, NumericForm form);
+Handler memory_handler(Op op); // loads and stores
+// Fused compare-and-branch for i32/i64 comparisons (eqz uses RegImm with imm 0 of eq).
+Handler compare_branch_handler(Op compare, bool with_imm, BranchForm form);
+bool has_compare_branch(Op compare);
+
+enum class Named : uint8_t {
+    Enter,
+    Unreachable,
+    Copy,
+    Const,
+    Br,
+    BrBackEdge,
+    BrIfTrue,
+    BrIfFalse,
+    BrIfTrueBackEdge,
+    BrTable,
+    Return0,
+    Return1,
+    ReturnN,
+    Call,
+    CallFunc,
+    CallIndirect,
+    Select,
+    GlobalGet,
+    GlobalSet,
+    MemorySize,
+    MemoryGrow,
+    MemoryInit,
+    DataDrop,
+    MemoryCopy,
+    MemoryFill,
+    TableGet,
+    TableSet,
+    TableInit,
+    ElemDrop,
+    TableCopy,
+    TableGrow,
+    TableSize,
+    TableFill,
+    RefIsNull,
+    RefFunc,
+    Count
+};
+Handler named_handler(Named which);
+
+// Runs `fn` with its frame at `fp` (arguments already in place); results end in fp[0..].
+TrapCode execute(const CompiledFunction& fn, uint64_t* fp, Instance* inst, ExecutionContext* ex);
+// Calls any function instance (host or Wasm) with its frame at `fp`.
+TrapCode invoke(const Function* fn, uint64_t* fp, Instance* caller, ExecutionContext* ex);
+
+} // namespace tycho::wasm::detail

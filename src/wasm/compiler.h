@@ -1,0 +1,145 @@
+// Translates one validated function body into interpreter code. It is the Interface of
+// FunctionBodyDecoder: the decoder validates each instruction, then calls the matching
+// method here, which emits register-style instructions over frame slots.
+#pragma once
+
+#include "code.h"
+#include "function_body_decoder.h"
+
+#include <cstddef>
+#include <vector>
+
+namespace tycho::wasm::detail {
+
+// What the compiler needs to know about the module beyond ModuleInfo.
+struct CompileEnv {
+    const ModuleInfo& module;
+    const std::vector<uint32_t>& canonical_type_ids; // per type index
+    const std::vector<CompiledFunction>& functions;  // per defined function, addresses stable
+};
+
+class InterpreterCompiler {
+  public:
+    InterpreterCompiler(const CompileEnv& env, CompiledFunction& out) : env_(env), out_(out) {}
+
+    // Sets the frame size once the decoder knows the maximum operand stack height.
+    void finish(uint32_t max_height);
+
+    // ---- FunctionBodyDecoder interface ------------------------------------------------------
+    void begin_function(const FuncType& type, const std::vector<ValType>& locals);
+    void end_function();
+    void numeric(Op op);
+    void load(Op op, uint32_t offset);
+    void store(Op op, uint32_t offset);
+    void constant(ValType type, uint64_t bits);
+    void unreachable();
+    void begin_block(FrameKind kind, const BlockSig& sig);
+    void else_();
+    void end(FrameKind kind);
+    void br(uint32_t depth);
+    void br_if(uint32_t depth);
+    void br_table(const std::vector<uint32_t>& depths);
+    void return_();
+    void call(uint32_t func_index, const FuncType& type);
+    void call_indirect(uint32_t table, uint32_t type_index, const FuncType& type);
+    void drop();
+    void select();
+    void local_get(uint32_t index);
+    void local_set(uint32_t index);
+    void local_tee(uint32_t index);
+    void global_get(uint32_t index);
+    void global_set(uint32_t index);
+    void table_get(uint32_t table);
+    void table_set(uint32_t table);
+    void memory_size();
+    void memory_grow();
+    void ref_is_null();
+    void ref_func(uint32_t func_index);
+    void memory_init(uint32_t segment);
+    void data_drop(uint32_t segment);
+    void memory_copy();
+    void memory_fill();
+    void table_init(uint32_t segment, uint32_t table);
+    void elem_drop(uint32_t segment);
+    void table_copy(uint32_t dst, uint32_t src);
+    void table_grow(uint32_t table);
+    void table_size(uint32_t table);
+    void table_fill(uint32_t table);
+
+  private:
+    // An operand stack entry: a value already in its canonical stack slot, or a value
+    // still living in a local or known as a constant (not yet copied anywhere).
+    struct Operand {
+        enum class Kind : uint8_t { Stack, Local, Const } kind = Kind::Stack;
+        uint32_t local = 0;
+        uint64_t value = 0;
+    };
+    struct Control {
+        Control(FrameKind k, uint32_t h, uint32_t p, uint32_t r, bool live)
+            : kind(k), height(h), params(p), results(r), live_at_start(live) {}
+        FrameKind kind;
+        uint32_t height; // operand stack height below the params
+        uint32_t params;
+        uint32_t results;
+        bool live_at_start;
+        size_t loop_start = 0;                         // Loop: where back-edges jump to
+        size_t else_insn = SIZE_MAX;                   // If: the branch to the else arm ...
+        size_t else_field = 0;                         // ... and its target field
+        std::vector<std::pair<size_t, size_t>> fixups; // (instruction, target field) to patch
+    };
+    // The instruction that produced the value on top of the stack, while it is still the
+    // last one emitted: local.set may redirect its result, br_if may fuse with a compare.
+    struct Producer {
+        size_t insn = SIZE_MAX;
+        size_t end = 0;
+        size_t dst_field = 0;
+        Op op = Op::Nop;
+        bool has_imm = false;
+        Slot a = 0, b = 0;
+        uint64_t imm = 0;
+    };
+
+    template <class T> size_t emit(const T& insn);
+    size_t code_bytes() const { return out_.code.size() * 8; }
+    template <class T> T* at(size_t pos) {
+        return reinterpret_cast<T*>(reinterpret_cast<uint8_t*>(out_.code.data()) + pos);
+    }
+    void patch_target(size_t insn, size_t field, size_t target);
+    void emit_slots(const std::vector<Slot>& slots);
+
+    Slot local_slot(uint32_t i) const { return Slot(i * 8); }
+    Slot stack_slot(size_t pos) const { return Slot((locals_ + pos) * 8); }
+    Slot use(size_t pos);
+    void materialize(size_t pos);
+    void materialize_all();
+    void materialize_local_refs(uint32_t local, size_t below);
+    void pop(size_t n) { stack_.resize(stack_.size() - n); }
+    void push_stack() { stack_.push_back(Operand{}); }
+    void push_result_and_track(size_t insn, size_t dst_field, Op op);
+    bool producer_on_top() const;
+    void forget_producer() { producer_ = Producer{}; }
+    void generic(Named which, uint32_t idx0, uint32_t idx1, unsigned pops, bool pushes);
+
+    Control& label(uint32_t depth) { return controls_[controls_.size() - 1 - depth]; }
+    uint32_t arity(const Control& c) const {
+        return c.kind == FrameKind::Loop ? c.params : c.results;
+    }
+    bool needs_copies(const Control& c) const;
+    void emit_copies(const Control& c);
+    void emit_jump(Control& c);
+    // Emits a conditional jump on the value on top (already popped into `cond`), fusing it
+    // with the compare that produced it when possible. Returns the instruction position;
+    // the target field is recorded in `fixup_field`.
+    size_t emit_cond_branch(BranchForm form, size_t& fixup_field);
+    void emit_return();
+
+    const CompileEnv& env_;
+    CompiledFunction& out_;
+    uint32_t locals_ = 0; // params + declared locals: where the operand stack begins
+    std::vector<Operand> stack_;
+    std::vector<Control> controls_;
+    Producer producer_;
+    bool dead_ = false;
+};
+
+} // namespace tycho::wasm::detail

@@ -1,0 +1,204 @@
+// Tests of the embedding API: host functions, memory, globals, traps, the reduction hook.
+#include <tycho/wasm/engine.h>
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <iterator>
+#include <thread>
+
+using namespace tycho::wasm;
+
+namespace {
+
+std::vector<uint8_t> read_testdata(const char* name) {
+    std::ifstream in(std::string(TYCHO_WASM_TESTDATA) + "/" + name, std::ios::binary);
+    EXPECT_TRUE(in) << name;
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+class EngineApi : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        auto m = Module::compile(read_testdata("engine_api.wasm"));
+        ASSERT_TRUE(m) << m.error().to_string();
+        module = m.value();
+        linker.func("host", "add", [](Caller&, int32_t a, int32_t b) { return a + b; });
+        linker.func("host", "store_hello", [](Caller& c, uint32_t ptr) {
+            auto view = c.memory()->view(ptr, 5);
+            if (view.empty()) return c.trap("store_hello: pointer out of bounds");
+            std::memcpy(view.data(), "hello", 5);
+        });
+        linker.func("host", "fail", [](Caller& c) { c.trap("host said no"); });
+        auto i = linker.instantiate(context, module);
+        ASSERT_TRUE(i) << i.error().to_string();
+        instance = i.value();
+    }
+
+    Result<std::vector<Value>, Trap> call(const char* name, std::vector<Value> args = {}) {
+        const Function* f = instance->exported_function(name);
+        EXPECT_NE(f, nullptr) << name;
+        return f->call(context, args);
+    }
+
+    ExecutionContext context;
+    Linker linker;
+    std::shared_ptr<const Module> module;
+    std::shared_ptr<Instance> instance;
+};
+
+TEST_F(EngineApi, TypedHostFunctionReceivesArgumentsAndReturnsResult) {
+    auto r = call("call_host_add", {Value::i32(40), Value::i32(2)});
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->size(), 1u);
+    EXPECT_EQ((*r)[0].as_i32(), 42);
+}
+
+TEST_F(EngineApi, HostFunctionWritesCallerMemory) {
+    auto r = call("hello_at", {Value::i32(100)});
+    ASSERT_TRUE(r);
+    EXPECT_EQ((*r)[0].as_i32(), 'h');
+    EXPECT_EQ(std::memcmp(instance->memory()->data() + 100, "hello", 5), 0);
+}
+
+TEST_F(EngineApi, HostFunctionTrapCarriesItsMessage) {
+    auto r = call("call_fail");
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, TrapCode::HostTrap);
+    EXPECT_EQ(r.error().message, "host said no");
+    auto bad = call("hello_at", {Value::i32(65534)});
+    ASSERT_FALSE(bad);
+    EXPECT_EQ(bad.error().message, "store_hello: pointer out of bounds");
+}
+
+TEST_F(EngineApi, MultiValueResultsAndArgumentChecks) {
+    auto r = call("swap", {Value::i32(7), Value::f64(2.5)});
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->size(), 2u);
+    EXPECT_EQ((*r)[0].as_f64(), 2.5);
+    EXPECT_EQ((*r)[1].as_i32(), 7);
+    EXPECT_FALSE(call("swap", {Value::i32(7)}));
+    EXPECT_FALSE(call("swap", {Value::f64(1), Value::i32(7)}));
+}
+
+TEST_F(EngineApi, GlobalsAreSharedWithTheEmbedder) {
+    auto g = instance->get_export("counter");
+    ASSERT_TRUE(g && g->kind == ExternKind::Global);
+    EXPECT_EQ(g->global->get().as_i64(), 7);
+    auto r = call("bump");
+    ASSERT_TRUE(r);
+    EXPECT_EQ((*r)[0].as_i64(), 8);
+    g->global->set(Value::i64(100));
+    EXPECT_EQ(call("bump").value()[0].as_i64(), 101);
+}
+
+TEST_F(EngineApi, MemoryGrowRespectsMaximumAndEmbedderLimit) {
+    EXPECT_EQ(call("grow", {Value::i32(1)}).value()[0].as_i32(), 1);
+    EXPECT_EQ(instance->memory()->pages(), 2u);
+    instance->memory()->set_page_limit(2);
+    EXPECT_EQ(call("grow", {Value::i32(1)}).value()[0].as_i32(), -1);
+    instance->memory()->set_page_limit(kMaxPages);
+    EXPECT_EQ(call("grow", {Value::i32(3)}).value()[0].as_i32(), -1); // max is 4
+    EXPECT_EQ(call("grow", {Value::i32(2)}).value()[0].as_i32(), 2);
+    // The new pages are zeroed and accessible; one past the end traps.
+    EXPECT_EQ(call("load", {Value::i32(4 * 65536 - 4)}).value()[0].as_i32(), 0);
+    auto oob = call("load", {Value::i32(4 * 65536 - 3)});
+    ASSERT_FALSE(oob);
+    EXPECT_EQ(oob.error().code, TrapCode::OutOfBoundsMemoryAccess);
+    EXPECT_EQ(oob.error().message, "out of bounds memory access");
+}
+
+TEST_F(EngineApi, DeepRecursionTrapsWithStackExhaustion) {
+    auto r = call("recurse", {Value::i32(0)});
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, TrapCode::CallStackExhausted);
+    // The context is usable afterwards.
+    EXPECT_EQ(call("sum_to", {Value::i64(10)}).value()[0].as_i64(), 55);
+}
+
+TEST_F(EngineApi, ReductionHookRunsPeriodicallyAndCanStop) {
+    int slices = 0;
+    context.set_reduction_hook(1000, [&](ExecutionContext& ex) {
+        ++slices;
+        if (slices < 5) return HookAction::Continue;
+        ex.set_stop_reason("out of fuel");
+        return HookAction::Stop;
+    });
+    auto r = call("spin");
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, TrapCode::Interrupted);
+    EXPECT_EQ(r.error().message, "out of fuel");
+    EXPECT_EQ(slices, 5);
+    EXPECT_GE(context.reductions(), 5000u);
+}
+
+TEST_F(EngineApi, ReductionsCountLoopIterations) {
+    int slices = 0;
+    context.set_reduction_hook(100, [&](ExecutionContext&) {
+        ++slices;
+        return HookAction::Continue;
+    });
+    ASSERT_EQ(call("sum_to", {Value::i64(10000)}).value()[0].as_i64(), 50005000);
+    // 10,000 back-edges at 100 reductions a slice.
+    EXPECT_GE(slices, 99);
+    EXPECT_LE(slices, 102);
+}
+
+TEST_F(EngineApi, TrapBacktraceNamesFunctions) {
+    auto r = call("recurse", {Value::i32(0)});
+    ASSERT_FALSE(r);
+    ASSERT_FALSE(r.error().backtrace.empty());
+    EXPECT_EQ(r.error().backtrace.front().func_name, "recurse");
+}
+
+TEST_F(EngineApi, ModuleIsInstantiableManyTimesAndFromManyThreads) {
+    std::vector<std::thread> threads;
+    std::atomic<int> ok{0};
+    for (int t = 0; t < 4; ++t) {
+        threads.emplace_back([&] {
+            ExecutionContext ex;
+            for (int i = 0; i < 50; ++i) {
+                auto inst = linker.instantiate(ex, module);
+                if (!inst) return;
+                auto r = inst.value()->exported_function("sum_to")->call(
+                    ex, std::vector{Value::i64(100)});
+                if (r && r.value()[0].as_i64() == 5050) ++ok;
+            }
+        });
+    }
+    for (auto& th : threads)
+        th.join();
+    EXPECT_EQ(ok.load(), 200);
+}
+
+TEST(EngineLink, MissingImportIsNamed) {
+    auto m = Module::compile(read_testdata("engine_api.wasm"));
+    ASSERT_TRUE(m);
+    ExecutionContext ex;
+    Linker empty;
+    auto i = empty.instantiate(ex, m.value());
+    ASSERT_FALSE(i);
+    EXPECT_NE(i.error().message.find("host::add"), std::string::npos) << i.error().message;
+}
+
+TEST(EngineLink, SignatureMismatchIsRejected) {
+    auto m = Module::compile(read_testdata("engine_api.wasm"));
+    ASSERT_TRUE(m);
+    ExecutionContext ex;
+    Linker linker;
+    linker.func("host", "add", [](Caller&, int64_t a) { return a; });
+    linker.func("host", "store_hello", [](Caller&, uint32_t) {});
+    linker.func("host", "fail", [](Caller&) {});
+    auto i = linker.instantiate(ex, m.value());
+    ASSERT_FALSE(i);
+    EXPECT_NE(i.error().message.find("incompatible import type"), std::string::npos);
+}
+
+TEST(EngineCompile, RejectsGarbageWithOffset) {
+    const uint8_t bad[] = {0, 'a', 's', 'm', 1, 0, 0, 0, 0x0A, 0x05, 0x01};
+    auto m = Module::compile(bad);
+    ASSERT_FALSE(m);
+    EXPECT_NE(m.error().offset, Error::npos);
+}
+
+} // namespace

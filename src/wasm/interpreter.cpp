@@ -1,0 +1,661 @@
+// The interpreter: one handler per internal instruction, each ending in a guaranteed tail
+// call to the next handler ([[clang::musttail]]), so dispatch is a single indirect jump and
+// ip, fp, memory base and size stay in registers. Handlers are instantiated from the
+// operator table through templates; nothing here repeats the opcode list by hand.
+#include "code.h"
+#include "numeric.h"
+
+#include <algorithm>
+#include <cstring>
+#include <type_traits>
+
+#ifndef TYCHO_REDUCTION_COUNTING
+#define TYCHO_REDUCTION_COUNTING 1
+#endif
+
+namespace tycho::wasm::detail {
+
+namespace {
+
+#define HANDLER_PARAMS                                                                             \
+    const uint8_t *ip, uint64_t *fp, uint8_t *mem, uint64_t msize, Instance *inst,                 \
+        ExecutionContext *ex
+#define NEXT_AT(next)                                                                              \
+    do {                                                                                           \
+        const uint8_t* next_ip_ = (next);                                                          \
+        Handler next_h_;                                                                           \
+        std::memcpy(&next_h_, next_ip_, sizeof next_h_);                                           \
+        [[clang::musttail]] return next_h_(next_ip_, fp, mem, msize, inst, ex);                    \
+    } while (0)
+#define NEXT(Insn) NEXT_AT(ip + sizeof(Insn))
+
+template <class I> [[gnu::always_inline]] inline const I& insn(const uint8_t* ip) {
+    return *reinterpret_cast<const I*>(ip);
+}
+
+template <class T> [[gnu::always_inline]] inline T rd(const uint64_t* fp, Slot s) {
+    T v;
+    std::memcpy(&v, reinterpret_cast<const uint8_t*>(fp) + s, sizeof(T));
+    return v;
+}
+
+// Results are always stored as full 8-byte slots (zero-extended) so that later 8-byte copies
+// of the slot are forwarded from the store.
+template <class T> [[gnu::always_inline]] inline void wr(uint64_t* fp, Slot s, T v) {
+    uint64_t bits;
+    if constexpr (sizeof(T) == 8) {
+        std::memcpy(&bits, &v, 8);
+    } else {
+        uint32_t b32;
+        std::memcpy(&b32, &v, 4);
+        bits = b32;
+    }
+    std::memcpy(reinterpret_cast<uint8_t*>(fp) + s, &bits, 8);
+}
+
+template <class T> [[gnu::always_inline]] inline T imm_as(uint64_t imm) {
+    if constexpr (sizeof(T) == 8) {
+        T v;
+        std::memcpy(&v, &imm, 8);
+        return v;
+    } else {
+        const uint32_t low = uint32_t(imm);
+        T v;
+        std::memcpy(&v, &low, 4);
+        return v;
+    }
+}
+
+[[gnu::always_inline]] inline void reload_memory(Instance* inst, uint8_t*& mem, uint64_t& msize) {
+    if (Memory* m = inst->memory0_) {
+        mem = m->data();
+        msize = m->size();
+    }
+}
+
+// ---- reductions -----------------------------------------------------------------------------
+
+[[gnu::noinline, gnu::cold]] bool budget_spent(ExecutionContext* ex) {
+    return ex->run_hook() == HookAction::Continue;
+}
+
+// Charges one reduction; on the (rare) exhausted path runs the embedder's hook, which may
+// switch fibers, and unwinds when it says Stop.
+#if TYCHO_REDUCTION_COUNTING
+#define CHARGE_REDUCTION()                                                                         \
+    do {                                                                                           \
+        if (__builtin_expect(--ex->budget_ < 0, 0)) {                                              \
+            if (!budget_spent(ex)) return TrapCode::Interrupted;                                   \
+            reload_memory(inst, mem, msize);                                                       \
+        }                                                                                          \
+    } while (0)
+#else
+#define CHARGE_REDUCTION()                                                                         \
+    do {                                                                                           \
+    } while (0)
+#endif
+
+// ---- traps and backtraces -------------------------------------------------------------------
+
+constexpr size_t kMaxBacktrace = 64;
+
+[[gnu::noinline, gnu::cold]] TrapCode unwind(TrapCode code, ExecutionContext* ex,
+                                             const Instance* owner, uint32_t func_index) {
+    auto& bt = ex->trap_.backtrace;
+    if (bt.size() < kMaxBacktrace && owner != nullptr) {
+        bt.push_back(
+            BacktraceFrame{func_index, std::string(owner->module().function_name(func_index))});
+    }
+    return code;
+}
+
+// ---- numeric --------------------------------------------------------------------------------
+
+template <class Impl, class R, class A, bool Traps> TrapCode h_unary(HANDLER_PARAMS) {
+    const auto& i = insn<InsnUnary>(ip);
+    const A a = rd<A>(fp, i.a);
+    if constexpr (Traps) {
+        R r;
+        const TrapCode t = Impl::apply(a, r);
+        if (__builtin_expect(t != TrapCode::None, 0)) return t;
+        wr<R>(fp, i.dst, r);
+    } else {
+        wr<R>(fp, i.dst, Impl::apply(a));
+    }
+    NEXT(InsnUnary);
+}
+
+template <class Impl, class R, class A, class B, bool Traps> TrapCode h_binary(HANDLER_PARAMS) {
+    const auto& i = insn<InsnBinary>(ip);
+    const A a = rd<A>(fp, i.a);
+    const B b = rd<B>(fp, i.b);
+    if constexpr (Traps) {
+        R r;
+        const TrapCode t = Impl::apply(a, b, r);
+        if (__builtin_expect(t != TrapCode::None, 0)) return t;
+        wr<R>(fp, i.dst, r);
+    } else {
+        wr<R>(fp, i.dst, Impl::apply(a, b));
+    }
+    NEXT(InsnBinary);
+}
+
+template <class Impl, class R, class A, class B, bool Traps> TrapCode h_binary_imm(HANDLER_PARAMS) {
+    const auto& i = insn<InsnBinaryImm>(ip);
+    const A a = rd<A>(fp, i.a);
+    const B b = imm_as<B>(i.imm);
+    if constexpr (Traps) {
+        R r;
+        const TrapCode t = Impl::apply(a, b, r);
+        if (__builtin_expect(t != TrapCode::None, 0)) return t;
+        wr<R>(fp, i.dst, r);
+    } else {
+        wr<R>(fp, i.dst, Impl::apply(a, b));
+    }
+    NEXT(InsnBinaryImm);
+}
+
+template <class Impl, class A, BranchForm Form, bool Imm>
+TrapCode h_compare_branch(HANDLER_PARAMS) {
+    using I = std::conditional_t<Imm, InsnBrCmpImm, InsnBrCmp>;
+    const auto& i = insn<I>(ip);
+    bool cond;
+    if constexpr (Imm)
+        cond = Impl::apply(rd<A>(fp, i.a), imm_as<A>(i.imm)) != 0;
+    else
+        cond = Impl::apply(rd<A>(fp, i.a), rd<A>(fp, i.b)) != 0;
+    if (Form == BranchForm::IfFalse) cond = !cond;
+    if (cond) {
+        if constexpr (Form == BranchForm::IfTrueBackEdge) CHARGE_REDUCTION();
+        NEXT_AT(ip + i.target);
+    }
+    NEXT(I);
+}
+
+// ---- memory ---------------------------------------------------------------------------------
+
+template <class R, class Stored> TrapCode h_load(HANDLER_PARAMS) {
+    const auto& i = insn<InsnLoad>(ip);
+    const uint64_t ea = uint64_t(rd<uint32_t>(fp, i.addr)) + i.offset;
+    if (__builtin_expect(ea + sizeof(Stored) > msize, 0)) return TrapCode::OutOfBoundsMemoryAccess;
+    Stored v;
+    std::memcpy(&v, mem + ea, sizeof v);
+    R r;
+    if constexpr (std::is_floating_point_v<R>)
+        r = v;
+    else if constexpr (std::is_signed_v<Stored>)
+        r = R(std::make_signed_t<R>(v));
+    else
+        r = R(v);
+    wr<R>(fp, i.dst, r);
+    NEXT(InsnLoad);
+}
+
+template <class A, class Stored> TrapCode h_store(HANDLER_PARAMS) {
+    const auto& i = insn<InsnStore>(ip);
+    const uint64_t ea = uint64_t(rd<uint32_t>(fp, i.addr)) + i.offset;
+    if (__builtin_expect(ea + sizeof(Stored) > msize, 0)) return TrapCode::OutOfBoundsMemoryAccess;
+    const Stored v = Stored(rd<A>(fp, i.value));
+    std::memcpy(mem + ea, &v, sizeof v);
+    NEXT(InsnStore);
+}
+
+// ---- control --------------------------------------------------------------------------------
+
+inline uintptr_t stack_pointer() {
+#if defined(__x86_64__)
+    uintptr_t sp;
+    asm volatile("mov %%rsp, %0" : "=r"(sp));
+    return sp;
+#else
+    return reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
+#endif
+}
+
+TrapCode h_enter(HANDLER_PARAMS) {
+    const auto& i = insn<InsnEnter>(ip);
+    if (__builtin_expect(fp + i.frame_slots > ex->value_stack_end_ ||
+                             stack_pointer() < ex->native_stack_limit_,
+                         0))
+        return TrapCode::CallStackExhausted;
+    uint64_t* locals = fp + i.first_local;
+    for (uint32_t n = 0; n < i.num_locals; ++n)
+        locals[n] = 0;
+    CHARGE_REDUCTION();
+    NEXT(InsnEnter);
+}
+
+TrapCode h_unreachable(HANDLER_PARAMS) {
+    return TrapCode::Unreachable;
+}
+
+TrapCode h_copy(HANDLER_PARAMS) {
+    const auto& i = insn<InsnUnary>(ip);
+    wr<uint64_t>(fp, i.dst, rd<uint64_t>(fp, i.a));
+    NEXT(InsnUnary);
+}
+
+TrapCode h_const(HANDLER_PARAMS) {
+    const auto& i = insn<InsnConst>(ip);
+    wr<uint64_t>(fp, i.dst, i.imm);
+    NEXT(InsnConst);
+}
+
+TrapCode h_br(HANDLER_PARAMS) {
+    NEXT_AT(ip + insn<InsnBr>(ip).target);
+}
+
+TrapCode h_br_back_edge(HANDLER_PARAMS) {
+    CHARGE_REDUCTION();
+    NEXT_AT(ip + insn<InsnBr>(ip).target);
+}
+
+template <BranchForm Form> TrapCode h_br_if(HANDLER_PARAMS) {
+    const auto& i = insn<InsnBrIf>(ip);
+    bool cond = rd<uint32_t>(fp, i.cond) != 0;
+    if (Form == BranchForm::IfFalse) cond = !cond;
+    if (cond) {
+        if constexpr (Form == BranchForm::IfTrueBackEdge) CHARGE_REDUCTION();
+        NEXT_AT(ip + i.target);
+    }
+    NEXT(InsnBrIf);
+}
+
+TrapCode h_br_table(HANDLER_PARAMS) {
+    const auto& i = insn<InsnBrTable>(ip);
+    uint32_t index = rd<uint32_t>(fp, i.index);
+    if (index > i.count) index = i.count;
+    int32_t target;
+    std::memcpy(&target, ip + sizeof(InsnBrTable) + index * sizeof(int32_t), sizeof target);
+    NEXT_AT(ip + target);
+}
+
+TrapCode h_return0(HANDLER_PARAMS) {
+    return TrapCode::None;
+}
+
+TrapCode h_return1(HANDLER_PARAMS) {
+    fp[0] = rd<uint64_t>(fp, insn<InsnUnary>(ip).a);
+    return TrapCode::None;
+}
+
+TrapCode h_return_n(HANDLER_PARAMS) {
+    const auto& i = insn<InsnReturn>(ip);
+    const uint8_t* src = ip + sizeof(InsnReturn);
+    for (uint32_t n = 0; n < i.count; ++n) {
+        Slot s;
+        std::memcpy(&s, src + n * sizeof(Slot), sizeof s);
+        fp[n] = rd<uint64_t>(fp, s);
+    }
+    return TrapCode::None;
+}
+
+[[gnu::always_inline]] inline TrapCode run(const CompiledFunction& fn, uint64_t* fp, uint8_t* mem,
+                                           uint64_t msize, Instance* inst, ExecutionContext* ex) {
+    Handler h;
+    std::memcpy(&h, fn.entry(), sizeof h);
+    return h(fn.entry(), fp, mem, msize, inst, ex);
+}
+
+TrapCode h_call(HANDLER_PARAMS) {
+    const auto& i = insn<InsnCall>(ip);
+    const TrapCode t = run(*i.callee, fp + i.frame, mem, msize, inst, ex);
+    if (__builtin_expect(t != TrapCode::None, 0)) return unwind(t, ex, inst, i.callee->func_index);
+    reload_memory(inst, mem, msize);
+    NEXT(InsnCall);
+}
+
+[[gnu::noinline]] TrapCode call_function(const Function* f, uint64_t* frame, Instance* inst,
+                                         ExecutionContext* ex) {
+    const TrapCode t = invoke(f, frame, inst, ex);
+    if (t != TrapCode::None && !f->is_host()) return unwind(t, ex, f->instance_, f->func_index_);
+    return t;
+}
+
+TrapCode h_call_func(HANDLER_PARAMS) {
+    const auto& i = insn<InsnCallFunc>(ip);
+    const TrapCode t = call_function(inst->functions_[i.func_index], fp + i.frame, inst, ex);
+    if (__builtin_expect(t != TrapCode::None, 0)) return t;
+    reload_memory(inst, mem, msize);
+    NEXT(InsnCallFunc);
+}
+
+TrapCode h_call_indirect(HANDLER_PARAMS) {
+    const auto& i = insn<InsnCallIndirect>(ip);
+    const uint32_t index = rd<uint32_t>(fp, i.index);
+    const Table* table = inst->tables_[i.table];
+    if (__builtin_expect(index >= table->size(), 0)) return TrapCode::UndefinedElement;
+    const auto* f = reinterpret_cast<const Function*>(table->get(index));
+    if (__builtin_expect(f == nullptr, 0)) return TrapCode::UninitializedElement;
+    if (__builtin_expect(f->type_id_ != i.type_id, 0)) return TrapCode::IndirectCallTypeMismatch;
+    TrapCode t;
+    if (f->instance_ == inst && f->code_ != nullptr) {
+        t = run(*f->code_, fp + i.frame, mem, msize, inst, ex);
+        if (__builtin_expect(t != TrapCode::None, 0)) return unwind(t, ex, inst, f->func_index_);
+    } else {
+        t = call_function(f, fp + i.frame, inst, ex);
+        if (__builtin_expect(t != TrapCode::None, 0)) return t;
+    }
+    reload_memory(inst, mem, msize);
+    NEXT(InsnCallIndirect);
+}
+
+// ---- parametric and variables ---------------------------------------------------------------
+
+TrapCode h_select(HANDLER_PARAMS) {
+    const auto& i = insn<InsnSelect>(ip);
+    const uint64_t v = rd<uint32_t>(fp, i.cond) ? rd<uint64_t>(fp, i.a) : rd<uint64_t>(fp, i.b);
+    wr<uint64_t>(fp, i.dst, v);
+    NEXT(InsnSelect);
+}
+
+TrapCode h_global_get(HANDLER_PARAMS) {
+    const auto& i = insn<InsnGlobal>(ip);
+    wr<uint64_t>(fp, i.slot, *inst->globals_[i.index]);
+    NEXT(InsnGlobal);
+}
+
+TrapCode h_global_set(HANDLER_PARAMS) {
+    const auto& i = insn<InsnGlobal>(ip);
+    *inst->globals_[i.index] = rd<uint64_t>(fp, i.slot);
+    NEXT(InsnGlobal);
+}
+
+// ---- the rare operators: a plain function does the work, the handler dispatches -------------
+
+using GenericFn = TrapCode (*)(const InsnGeneric&, uint64_t* fp, Instance* inst);
+
+template <GenericFn Fn> TrapCode h_generic(HANDLER_PARAMS) {
+    const TrapCode t = Fn(insn<InsnGeneric>(ip), fp, inst);
+    if (__builtin_expect(t != TrapCode::None, 0)) return t;
+    reload_memory(inst, mem, msize);
+    NEXT(InsnGeneric);
+}
+
+bool in_bounds(uint64_t offset, uint64_t length, uint64_t size) {
+    return offset <= size && length <= size - offset;
+}
+
+Memory& memory0(Instance* inst) {
+    return *inst->memory0_;
+}
+
+TrapCode op_memory_size(const InsnGeneric& i, uint64_t* fp, Instance* inst) {
+    wr<uint32_t>(fp, i.dst, memory0(inst).pages());
+    return TrapCode::None;
+}
+
+TrapCode op_memory_grow(const InsnGeneric& i, uint64_t* fp, Instance* inst) {
+    const int64_t old = memory0(inst).grow(rd<uint32_t>(fp, i.s0));
+    wr<uint32_t>(fp, i.dst, uint32_t(old));
+    return TrapCode::None;
+}
+
+TrapCode op_memory_init(const InsnGeneric& i, uint64_t* fp, Instance* inst) {
+    const uint64_t d = rd<uint32_t>(fp, i.s0), s = rd<uint32_t>(fp, i.s1),
+                   n = rd<uint32_t>(fp, i.s2);
+    const ModuleInfo& m = inst->module().info();
+    const DataSegment& seg = m.data[i.idx0];
+    const uint64_t seg_size = inst->dropped_data_[i.idx0] ? 0 : seg.size;
+    Memory& mem = memory0(inst);
+    if (!in_bounds(s, n, seg_size) || !in_bounds(d, n, mem.size()))
+        return TrapCode::OutOfBoundsMemoryAccess;
+    if (n) std::memcpy(mem.data() + d, m.bytes.data() + seg.bytes_offset + s, n);
+    return TrapCode::None;
+}
+
+TrapCode op_data_drop(const InsnGeneric& i, uint64_t*, Instance* inst) {
+    inst->dropped_data_[i.idx0] = true;
+    return TrapCode::None;
+}
+
+TrapCode op_memory_copy(const InsnGeneric& i, uint64_t* fp, Instance* inst) {
+    const uint64_t d = rd<uint32_t>(fp, i.s0), s = rd<uint32_t>(fp, i.s1),
+                   n = rd<uint32_t>(fp, i.s2);
+    Memory& mem = memory0(inst);
+    if (!in_bounds(s, n, mem.size()) || !in_bounds(d, n, mem.size()))
+        return TrapCode::OutOfBoundsMemoryAccess;
+    if (n) std::memmove(mem.data() + d, mem.data() + s, n);
+    return TrapCode::None;
+}
+
+TrapCode op_memory_fill(const InsnGeneric& i, uint64_t* fp, Instance* inst) {
+    const uint64_t d = rd<uint32_t>(fp, i.s0), n = rd<uint32_t>(fp, i.s2);
+    const uint8_t value = uint8_t(rd<uint32_t>(fp, i.s1));
+    Memory& mem = memory0(inst);
+    if (!in_bounds(d, n, mem.size())) return TrapCode::OutOfBoundsMemoryAccess;
+    if (n) std::memset(mem.data() + d, value, n);
+    return TrapCode::None;
+}
+
+TrapCode op_table_get(const InsnGeneric& i, uint64_t* fp, Instance* inst) {
+    const Table& t = *inst->tables_[i.idx0];
+    const uint32_t index = rd<uint32_t>(fp, i.s0);
+    if (index >= t.size()) return TrapCode::OutOfBoundsTableAccess;
+    wr<uint64_t>(fp, i.dst, t.get(index));
+    return TrapCode::None;
+}
+
+TrapCode op_table_set(const InsnGeneric& i, uint64_t* fp, Instance* inst) {
+    Table& t = *inst->tables_[i.idx0];
+    const uint32_t index = rd<uint32_t>(fp, i.s0);
+    if (index >= t.size()) return TrapCode::OutOfBoundsTableAccess;
+    t.set(index, RefBits(rd<uint64_t>(fp, i.s1)));
+    return TrapCode::None;
+}
+
+TrapCode op_table_init(const InsnGeneric& i, uint64_t* fp, Instance* inst) {
+    const uint64_t d = rd<uint32_t>(fp, i.s0), s = rd<uint32_t>(fp, i.s1),
+                   n = rd<uint32_t>(fp, i.s2);
+    const std::vector<RefBits>& seg = inst->element_segments_[i.idx0];
+    Table& t = *inst->tables_[i.idx1];
+    if (!in_bounds(s, n, seg.size()) || !in_bounds(d, n, t.size()))
+        return TrapCode::OutOfBoundsTableAccess;
+    for (uint64_t k = 0; k < n; ++k)
+        t.set(uint32_t(d + k), seg[s + k]);
+    return TrapCode::None;
+}
+
+TrapCode op_elem_drop(const InsnGeneric& i, uint64_t*, Instance* inst) {
+    inst->element_segments_[i.idx0].clear();
+    inst->element_segments_[i.idx0].shrink_to_fit();
+    return TrapCode::None;
+}
+
+TrapCode op_table_copy(const InsnGeneric& i, uint64_t* fp, Instance* inst) {
+    const uint64_t d = rd<uint32_t>(fp, i.s0), s = rd<uint32_t>(fp, i.s1),
+                   n = rd<uint32_t>(fp, i.s2);
+    Table& dst = *inst->tables_[i.idx0];
+    Table& src = *inst->tables_[i.idx1];
+    if (!in_bounds(s, n, src.size()) || !in_bounds(d, n, dst.size()))
+        return TrapCode::OutOfBoundsTableAccess;
+    if (n) std::memmove(dst.data() + d, src.data() + s, n * sizeof(RefBits));
+    return TrapCode::None;
+}
+
+TrapCode op_table_grow(const InsnGeneric& i, uint64_t* fp, Instance* inst) {
+    Table& t = *inst->tables_[i.idx0];
+    const int64_t old = t.grow(rd<uint32_t>(fp, i.s1), RefBits(rd<uint64_t>(fp, i.s0)));
+    wr<uint32_t>(fp, i.dst, uint32_t(old));
+    return TrapCode::None;
+}
+
+TrapCode op_table_size(const InsnGeneric& i, uint64_t* fp, Instance* inst) {
+    wr<uint32_t>(fp, i.dst, inst->tables_[i.idx0]->size());
+    return TrapCode::None;
+}
+
+TrapCode op_table_fill(const InsnGeneric& i, uint64_t* fp, Instance* inst) {
+    Table& t = *inst->tables_[i.idx0];
+    const uint64_t d = rd<uint32_t>(fp, i.s0), n = rd<uint32_t>(fp, i.s2);
+    const RefBits v = RefBits(rd<uint64_t>(fp, i.s1));
+    if (!in_bounds(d, n, t.size())) return TrapCode::OutOfBoundsTableAccess;
+    for (uint64_t k = 0; k < n; ++k)
+        t.set(uint32_t(d + k), v);
+    return TrapCode::None;
+}
+
+TrapCode op_ref_is_null(const InsnGeneric& i, uint64_t* fp, Instance*) {
+    wr<uint32_t>(fp, i.dst, rd<uint64_t>(fp, i.s0) == 0 ? 1u : 0u);
+    return TrapCode::None;
+}
+
+TrapCode op_ref_func(const InsnGeneric& i, uint64_t* fp, Instance* inst) {
+    wr<uint64_t>(fp, i.dst, uint64_t(RefBits(inst->functions_[i.idx0])));
+    return TrapCode::None;
+}
+
+// ---- tables of handlers, generated from opcodes.def -----------------------------------------
+
+template <class Impl, class R, class A, class B, bool Traps> constexpr Handler unary_of() {
+    if constexpr (std::is_void_v<B>)
+        return &h_unary<Impl, R, A, Traps>;
+    else
+        return nullptr;
+}
+template <class Impl, class R, class A, class B, bool Traps> constexpr Handler binary_of() {
+    if constexpr (std::is_void_v<B>)
+        return nullptr;
+    else
+        return &h_binary<Impl, R, A, B, Traps>;
+}
+template <class Impl, class R, class A, class B, bool Traps> constexpr Handler binary_imm_of() {
+    if constexpr (std::is_void_v<B>)
+        return nullptr;
+    else
+        return &h_binary_imm<Impl, R, A, B, Traps>;
+}
+
+constexpr bool is_integer_compare(unsigned prefix, unsigned code) {
+    return prefix == 0 && code >= 0x46 && code <= 0x5A && code != 0x50;
+}
+
+template <class Impl, class A, unsigned Prefix, unsigned Code>
+void add_compare_branches(Handler (&table)[kOpCount][2][3], Op op) {
+    if constexpr (is_integer_compare(Prefix, Code) && std::is_integral_v<A>) {
+        auto& e = table[unsigned(op)];
+        e[0][0] = &h_compare_branch<Impl, A, BranchForm::IfTrue, false>;
+        e[0][1] = &h_compare_branch<Impl, A, BranchForm::IfFalse, false>;
+        e[0][2] = &h_compare_branch<Impl, A, BranchForm::IfTrueBackEdge, false>;
+        e[1][0] = &h_compare_branch<Impl, A, BranchForm::IfTrue, true>;
+        e[1][1] = &h_compare_branch<Impl, A, BranchForm::IfFalse, true>;
+        e[1][2] = &h_compare_branch<Impl, A, BranchForm::IfTrueBackEdge, true>;
+    }
+}
+
+struct HandlerTables {
+    Handler numeric[kOpCount][3] = {};
+    Handler memory[kOpCount] = {};
+    Handler compare_branch[kOpCount][2][3] = {};
+    Handler named[unsigned(Named::Count)] = {};
+
+    HandlerTables() {
+#define TYCHO_NUMERIC(Name, prefix, code, text, R, A, B, Traps)                                    \
+    numeric[unsigned(Op::Name)][0] = unary_of<num::Name, R, A, B, Traps>();                        \
+    numeric[unsigned(Op::Name)][1] = binary_of<num::Name, R, A, B, Traps>();                       \
+    numeric[unsigned(Op::Name)][2] = binary_imm_of<num::Name, R, A, B, Traps>();                   \
+    add_compare_branches<num::Name, A, prefix, code>(compare_branch, Op::Name);
+#define TYCHO_LOAD(Name, code, text, R, Stored, align)                                             \
+    memory[unsigned(Op::Name)] = &h_load<R, Stored>;
+#define TYCHO_STORE(Name, code, text, A, Stored, align)                                            \
+    memory[unsigned(Op::Name)] = &h_store<A, Stored>;
+#include "opcodes.def"
+
+        auto set = [this](Named n, Handler h) { named[unsigned(n)] = h; };
+        set(Named::Enter, &h_enter);
+        set(Named::Unreachable, &h_unreachable);
+        set(Named::Copy, &h_copy);
+        set(Named::Const, &h_const);
+        set(Named::Br, &h_br);
+        set(Named::BrBackEdge, &h_br_back_edge);
+        set(Named::BrIfTrue, &h_br_if<BranchForm::IfTrue>);
+        set(Named::BrIfFalse, &h_br_if<BranchForm::IfFalse>);
+        set(Named::BrIfTrueBackEdge, &h_br_if<BranchForm::IfTrueBackEdge>);
+        set(Named::BrTable, &h_br_table);
+        set(Named::Return0, &h_return0);
+        set(Named::Return1, &h_return1);
+        set(Named::ReturnN, &h_return_n);
+        set(Named::Call, &h_call);
+        set(Named::CallFunc, &h_call_func);
+        set(Named::CallIndirect, &h_call_indirect);
+        set(Named::Select, &h_select);
+        set(Named::GlobalGet, &h_global_get);
+        set(Named::GlobalSet, &h_global_set);
+        set(Named::MemorySize, &h_generic<op_memory_size>);
+        set(Named::MemoryGrow, &h_generic<op_memory_grow>);
+        set(Named::MemoryInit, &h_generic<op_memory_init>);
+        set(Named::DataDrop, &h_generic<op_data_drop>);
+        set(Named::MemoryCopy, &h_generic<op_memory_copy>);
+        set(Named::MemoryFill, &h_generic<op_memory_fill>);
+        set(Named::TableGet, &h_generic<op_table_get>);
+        set(Named::TableSet, &h_generic<op_table_set>);
+        set(Named::TableInit, &h_generic<op_table_init>);
+        set(Named::ElemDrop, &h_generic<op_elem_drop>);
+        set(Named::TableCopy, &h_generic<op_table_copy>);
+        set(Named::TableGrow, &h_generic<op_table_grow>);
+        set(Named::TableSize, &h_generic<op_table_size>);
+        set(Named::TableFill, &h_generic<op_table_fill>);
+        set(Named::RefIsNull, &h_generic<op_ref_is_null>);
+        set(Named::RefFunc, &h_generic<op_ref_func>);
+    }
+};
+
+const HandlerTables& tables() {
+    static const HandlerTables t;
+    return t;
+}
+
+} // namespace
+
+Handler numeric_handler(Op op, NumericForm form) {
+    return tables().numeric[unsigned(op)][unsigned(form)];
+}
+Handler memory_handler(Op op) {
+    return tables().memory[unsigned(op)];
+}
+bool has_compare_branch(Op op) {
+    return op == Op::I32Eqz || op == Op::I64Eqz ||
+           tables().compare_branch[unsigned(op)][0][0] != nullptr;
+}
+Handler compare_branch_handler(Op op, bool with_imm, BranchForm form) {
+    return tables().compare_branch[unsigned(op)][with_imm ? 1 : 0][unsigned(form)];
+}
+Handler named_handler(Named which) {
+    return tables().named[unsigned(which)];
+}
+
+TrapCode execute(const CompiledFunction& fn, uint64_t* fp, Instance* inst, ExecutionContext* ex) {
+    uint8_t* mem = nullptr;
+    uint64_t msize = 0;
+    reload_memory(inst, mem, msize);
+    const TrapCode t = run(fn, fp, mem, msize, inst, ex);
+    if (t != TrapCode::None) return unwind(t, ex, inst, fn.func_index);
+    return t;
+}
+
+TrapCode invoke(const Function* f, uint64_t* fp, Instance* caller, ExecutionContext* ex) {
+    if (f->host_) {
+        Caller c(*ex, caller);
+        const size_t n = std::max(f->type_->params.size(), f->type_->results.size());
+        uint64_t* saved = ex->reentry_base_;
+        ex->reentry_base_ = fp + n;
+        (*f->host_)(c, fp);
+        ex->reentry_base_ = saved;
+        if (c.stopped_) {
+            ex->trap_.message = std::move(c.trap_message_);
+            return TrapCode::Interrupted;
+        }
+        if (c.trapped_) {
+            ex->trap_.message = std::move(c.trap_message_);
+            return TrapCode::HostTrap;
+        }
+        return TrapCode::None;
+    }
+    Instance* inst = f->instance_;
+    uint8_t* mem = nullptr;
+    uint64_t msize = 0;
+    reload_memory(inst, mem, msize);
+    return run(*f->code_, fp, mem, msize, inst, ex);
+}
+
+} // namespace tycho::wasm::detail

@@ -1,0 +1,84 @@
+#include "compiled_module.h"
+#include "compiler.h"
+#include "decoder.h"
+#include "function_body_decoder.h"
+#include "module_validator.h"
+
+#include <map>
+#include <mutex>
+
+namespace tycho::wasm {
+
+namespace detail {
+
+uint32_t canonical_type_id(const FuncType& type) {
+    static std::mutex lock;
+    static std::map<std::pair<std::vector<ValType>, std::vector<ValType>>, uint32_t> ids;
+    std::lock_guard guard(lock);
+    auto [it, inserted] = ids.try_emplace({type.params, type.results}, uint32_t(ids.size() + 1));
+    return it->second;
+}
+
+Result<std::shared_ptr<const Module>> CompiledModule::compile(std::span<const uint8_t> bytes) {
+    auto decoded = decode_module(bytes);
+    if (!decoded) return decoded.error();
+    auto compiled = std::make_unique<CompiledModule>();
+    compiled->info = std::move(decoded.value());
+    const ModuleInfo& m = compiled->info;
+    if (auto valid = validate_module(m); !valid) return valid.error();
+
+    compiled->canonical_type_ids.reserve(m.types.size());
+    for (const FuncType& t : m.types)
+        compiled->canonical_type_ids.push_back(canonical_type_id(t));
+
+    const std::vector<bool> declared = declared_function_refs(m);
+    const BodyContext body_ctx{m, declared};
+    // Sized up front: compiled calls point at their callees' CompiledFunction.
+    compiled->functions.resize(m.num_defined_funcs());
+    const CompileEnv env{m, compiled->canonical_type_ids, compiled->functions};
+    for (uint32_t i = 0; i < m.num_defined_funcs(); ++i) {
+        CompiledFunction& fn = compiled->functions[i];
+        fn.func_index = m.num_imported_funcs + i;
+        InterpreterCompiler compiler(env, fn);
+        FunctionBodyDecoder<InterpreterCompiler> decoder(body_ctx, fn.func_index, compiler);
+        if (auto ok = decoder.decode(); !ok) {
+            Error e = ok.error();
+            e.message = "function " + std::to_string(fn.func_index) + ": " + e.message;
+            return e;
+        }
+        compiler.finish(decoder.max_height());
+    }
+    for (uint32_t i = 0; i < m.exports.size(); ++i)
+        compiled->exports.emplace(m.exports[i].name, i);
+    return std::shared_ptr<const Module>(new Module(std::move(compiled)));
+}
+
+} // namespace detail
+
+Module::Module(std::unique_ptr<detail::CompiledModule> compiled) : compiled_(std::move(compiled)) {}
+Module::~Module() = default;
+
+Result<std::shared_ptr<const Module>> Module::compile(std::span<const uint8_t> bytes,
+                                                      const CompileOptions&) {
+    return detail::CompiledModule::compile(bytes);
+}
+
+const ModuleInfo& Module::info() const {
+    return compiled_->info;
+}
+
+std::string_view Module::function_name(uint32_t func_index) const {
+    const auto& names = compiled_->info.names.function_names;
+    auto it = names.find(func_index);
+    return it == names.end() ? std::string_view() : std::string_view(it->second);
+}
+
+const FuncType* Module::exported_func_type(std::string_view name) const {
+    auto it = compiled_->exports.find(std::string(name));
+    if (it == compiled_->exports.end()) return nullptr;
+    const Export& e = compiled_->info.exports[it->second];
+    if (e.kind != ExternKind::Func) return nullptr;
+    return &compiled_->info.func_type(e.index);
+}
+
+} // namespace tycho::wasm

@@ -1,0 +1,101 @@
+// Operator identities and static facts, all generated from opcodes.def.
+#pragma once
+
+#include <tycho/wasm/types.h>
+
+#include <cstdint>
+#include <type_traits>
+
+namespace tycho::wasm {
+
+enum class Op : uint16_t {
+#define TYCHO_SPECIAL(Name, prefix, code, text) Name,
+#define TYCHO_NUMERIC(Name, prefix, code, text, R, A, B, Traps) Name,
+#define TYCHO_LOAD(Name, code, text, R, Stored, align) Name,
+#define TYCHO_STORE(Name, code, text, A, Stored, align) Name,
+#include "opcodes.def"
+    Count
+};
+
+inline constexpr unsigned kOpCount = unsigned(Op::Count);
+
+// The ValType corresponding to a C type used in opcodes.def.
+template <class T> constexpr ValType val_type_of() {
+    if constexpr (std::is_same_v<T, uint32_t>)
+        return ValType::I32;
+    else if constexpr (std::is_same_v<T, uint64_t>)
+        return ValType::I64;
+    else if constexpr (std::is_same_v<T, float>)
+        return ValType::F32;
+    else
+        return ValType::F64;
+}
+
+struct OpInfo {
+    const char* text = nullptr;
+    // For numeric operators: operand/result types; operands == 1 or 2. 0 for others.
+    uint8_t operands = 0;
+    ValType result = ValType::I32;
+    ValType a = ValType::I32;
+    ValType b = ValType::I32;
+    // For loads/stores: natural alignment (log2) and access width in bytes.
+    uint8_t natural_align = 0;
+    uint8_t width = 0;
+    bool is_load = false;
+    bool is_store = false;
+};
+
+namespace detail {
+template <class T> constexpr ValType b_type() {
+    if constexpr (std::is_void_v<T>)
+        return ValType::I32;
+    else
+        return val_type_of<T>();
+}
+} // namespace detail
+
+inline constexpr OpInfo kOpInfo[kOpCount] = {
+#define TYCHO_SPECIAL(Name, prefix, code, text) OpInfo{text},
+#define TYCHO_NUMERIC(Name, prefix, code, text, R, A, B, Traps)                                    \
+    OpInfo{text, std::is_void_v<B> ? uint8_t(1) : uint8_t(2), val_type_of<R>(), val_type_of<A>(),  \
+           detail::b_type<B>()},
+#define TYCHO_LOAD(Name, code, text, R, Stored, align)                                             \
+    OpInfo{text, 0,    val_type_of<R>(), ValType::I32, ValType::I32, align, sizeof(Stored),        \
+           true, false},
+#define TYCHO_STORE(Name, code, text, A, Stored, align)                                            \
+    OpInfo{text,           0,     ValType::I32, ValType::I32, val_type_of<A>(), align,             \
+           sizeof(Stored), false, true},
+#include "opcodes.def"
+};
+
+inline const OpInfo& info(Op op) {
+    return kOpInfo[unsigned(op)];
+}
+
+// Maps (prefix, code) to an operator; returns false for codes that are not operators.
+struct OpcodeMap {
+    int16_t plain[256];
+    int16_t fc[32];
+    constexpr OpcodeMap() : plain{}, fc{} {
+        for (auto& x : plain)
+            x = -1;
+        for (auto& x : fc)
+            x = -1;
+        unsigned i = 0;
+#define TYCHO_ENTRY(prefix, code)                                                                  \
+    if ((prefix) == 0)                                                                             \
+        plain[(code)] = int16_t(i);                                                                \
+    else                                                                                           \
+        fc[(code)] = int16_t(i);                                                                   \
+    ++i;
+#define TYCHO_SPECIAL(Name, prefix, code, text) TYCHO_ENTRY(prefix, code)
+#define TYCHO_NUMERIC(Name, prefix, code, text, R, A, B, Traps) TYCHO_ENTRY(prefix, code)
+#define TYCHO_LOAD(Name, code, text, R, Stored, align) TYCHO_ENTRY(0, code)
+#define TYCHO_STORE(Name, code, text, A, Stored, align) TYCHO_ENTRY(0, code)
+#include "opcodes.def"
+#undef TYCHO_ENTRY
+    }
+};
+inline constexpr OpcodeMap kOpcodeMap{};
+
+} // namespace tycho::wasm

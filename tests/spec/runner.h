@@ -1,0 +1,68 @@
+// Executes the commands of one converted .wast script against the engine and keeps score.
+#pragma once
+
+#include "json.h"
+
+#include <tycho/wasm/engine.h>
+#include <tycho/wasm/result.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tycho::spec {
+
+class Runner {
+  public:
+    // `label` names the script in messages.
+    Runner(std::string label, bool verbose);
+
+    // Registers the spectest host module; must succeed before run().
+    wasm::Result<void, std::string> init();
+    // Runs every command of a wast2json document in order, printing a line per failure.
+    // `module_dir` holds the module files that wast2json wrote.
+    void run(const Json& document, const std::filesystem::path& module_dir);
+
+    // Counts a failure and prints "LABEL:LINE: COMMAND: EXPECTED / HAPPENED".
+    void fail(int64_t line, std::string_view command, std::string_view expected,
+              std::string_view happened);
+    // Prints "LABEL: N passed, M failed, K skipped (text-format)".
+    void print_summary() const;
+    int failed() const { return failed_; }
+
+  private:
+    struct Outcome;
+    struct ActionResult;
+
+    Outcome run_command(const std::string& type, const Json& command);
+    Outcome module_command(const Json& command);
+    Outcome register_command(const Json& command);
+    Outcome action_command(const std::string& type, const Json& command);
+    Outcome compile_fails(const Json& command);
+    Outcome instantiate_fails(const std::string& type, const Json& command);
+
+    ActionResult perform(const Json& action);
+    // The module named by `name` (a "$id"), or the current one when `name` is null.
+    std::shared_ptr<wasm::Instance> find_instance(const Json* name, std::string& error) const;
+    wasm::Result<std::vector<uint8_t>, std::string> read_module(const Json& command) const;
+    void announce(int64_t line, const std::string& type, const Json& command) const;
+
+    std::string label_;
+    std::filesystem::path module_dir_;
+    bool verbose_;
+
+    wasm::ExecutionContext context_;
+    wasm::Linker linker_;
+    std::shared_ptr<wasm::Instance> current_;
+    std::map<std::string, std::shared_ptr<wasm::Instance>, std::less<>> named_;
+
+    int passed_ = 0;
+    int failed_ = 0;
+    int skipped_ = 0;
+};
+
+} // namespace tycho::spec
