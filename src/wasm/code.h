@@ -15,8 +15,14 @@ namespace tycho::wasm::detail {
 
 using Slot = int32_t; // byte offset of a frame slot from fp
 
-using Handler = TrapCode (*)(const uint8_t* ip, uint64_t* fp, uint8_t* mem, uint64_t mem_size,
-                             Instance* inst, ExecutionContext* ex);
+#if defined(__x86_64__) && defined(__clang__) && __clang_major__ >= 19
+// All registers are free for handlers: no callee-saved pushes in tail-called code.
+#define TYCHO_HANDLER_CC __attribute__((preserve_none))
+#else
+#define TYCHO_HANDLER_CC
+#endif
+using Handler = TrapCode(TYCHO_HANDLER_CC*)(const uint8_t* ip, uint64_t* fp, uint8_t* mem,
+                                            uint64_t mem_size, Instance* inst, ExecutionContext* ex);
 
 struct CompiledFunction {
     std::vector<uint64_t> code; // instructions, 8-byte aligned

@@ -39,9 +39,9 @@ class InstanceBuilder {
         if (auto r = resolve_imports(linker); !r) return r.error();
         if (auto r = define_entities(); !r) return r.error();
         // The instance's functions may end up in tables it imported, even when start-up
-        // fails half-way (segments already applied stay applied).
-        for (Table* t : imported_tables_)
-            t->owners_.push_back(inst_);
+        // fails half-way (segments already applied stay applied): the linker, which
+        // outlives the tables it hands out, keeps such an instance alive.
+        if (imports_table_) linker.retain(inst_);
         if (auto r = initialize(); !r) return r.error();
         return std::move(inst_);
     }
@@ -72,7 +72,7 @@ class InstanceBuilder {
                     !limits_match(actual.limits, imp.table.limits))
                     return link_error(imp, "incompatible import type (table)");
                 in.table_refs_.push_back(ext->table);
-                imported_tables_.push_back(ext->table.get());
+                imports_table_ = true;
                 break;
             }
             case ExternKind::Memory:
@@ -212,7 +212,7 @@ class InstanceBuilder {
     const CompiledModule& compiled_;
     ExecutionContext& ex_;
     std::shared_ptr<Instance> inst_;
-    std::vector<Table*> imported_tables_;
+    bool imports_table_ = false;
 };
 
 } // namespace detail
@@ -254,6 +254,11 @@ void Linker::define(std::string module, std::string name, Extern value) {
 void Linker::define_instance(std::string module, const std::shared_ptr<Instance>& instance) {
     for (const Export& e : instance->module().info().exports)
         define(module, e.name, *instance->get_export(e.name));
+}
+
+void Linker::retain(std::shared_ptr<Instance> instance) const {
+    std::lock_guard guard(retained_lock_);
+    retained_.push_back(std::move(instance));
 }
 
 const Extern* Linker::find(std::string_view module, std::string_view name) const {

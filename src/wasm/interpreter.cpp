@@ -75,24 +75,27 @@ template <class T> [[gnu::always_inline]] inline T imm_as(uint64_t imm) {
 
 // ---- reductions -----------------------------------------------------------------------------
 
-[[gnu::noinline, gnu::cold]] bool budget_spent(ExecutionContext* ex) {
-    return ex->run_hook() == HookAction::Continue;
+// Runs when the budget is spent, then continues at `ip`. Reached by a tail call so that the
+// handlers charging reductions need no stack frame of their own on their fast path.
+[[gnu::noinline, gnu::cold]] TYCHO_HANDLER_CC TrapCode h_budget_spent(HANDLER_PARAMS) {
+    if (ex->run_hook() == HookAction::Stop) return TrapCode::Interrupted;
+    reload_memory(inst, mem, msize); // the hook may have run anything, even memory.grow
+    NEXT_AT(ip);
 }
 
-// Charges one reduction; on the (rare) exhausted path runs the embedder's hook, which may
-// switch fibers, and unwinds when it says Stop.
+// Charges one reduction and continues at `target`; the embedder's hook (which may switch
+// fibers, or say Stop to unwind) runs when the slice is spent.
 #if TYCHO_REDUCTION_COUNTING
-#define CHARGE_REDUCTION()                                                                         \
+#define CHARGE_AND_GO(target)                                                                      \
     do {                                                                                           \
+        const uint8_t* charge_target_ = (target);                                                  \
         if (__builtin_expect(--ex->budget_ < 0, 0)) {                                              \
-            if (!budget_spent(ex)) return TrapCode::Interrupted;                                   \
-            reload_memory(inst, mem, msize);                                                       \
+            [[clang::musttail]] return h_budget_spent(charge_target_, fp, mem, msize, inst, ex);   \
         }                                                                                          \
+        NEXT_AT(charge_target_);                                                                   \
     } while (0)
 #else
-#define CHARGE_REDUCTION()                                                                         \
-    do {                                                                                           \
-    } while (0)
+#define CHARGE_AND_GO(target) NEXT_AT(target)
 #endif
 
 // ---- traps and backtraces -------------------------------------------------------------------
@@ -111,7 +114,7 @@ constexpr size_t kMaxBacktrace = 64;
 
 // ---- numeric --------------------------------------------------------------------------------
 
-template <class Impl, class R, class A, bool Traps> TrapCode h_unary(HANDLER_PARAMS) {
+template <class Impl, class R, class A, bool Traps> TYCHO_HANDLER_CC TrapCode h_unary(HANDLER_PARAMS) {
     const auto& i = insn<InsnUnary>(ip);
     const A a = rd<A>(fp, i.a);
     if constexpr (Traps) {
@@ -125,7 +128,7 @@ template <class Impl, class R, class A, bool Traps> TrapCode h_unary(HANDLER_PAR
     NEXT(InsnUnary);
 }
 
-template <class Impl, class R, class A, class B, bool Traps> TrapCode h_binary(HANDLER_PARAMS) {
+template <class Impl, class R, class A, class B, bool Traps> TYCHO_HANDLER_CC TrapCode h_binary(HANDLER_PARAMS) {
     const auto& i = insn<InsnBinary>(ip);
     const A a = rd<A>(fp, i.a);
     const B b = rd<B>(fp, i.b);
@@ -140,7 +143,7 @@ template <class Impl, class R, class A, class B, bool Traps> TrapCode h_binary(H
     NEXT(InsnBinary);
 }
 
-template <class Impl, class R, class A, class B, bool Traps> TrapCode h_binary_imm(HANDLER_PARAMS) {
+template <class Impl, class R, class A, class B, bool Traps> TYCHO_HANDLER_CC TrapCode h_binary_imm(HANDLER_PARAMS) {
     const auto& i = insn<InsnBinaryImm>(ip);
     const A a = rd<A>(fp, i.a);
     const B b = imm_as<B>(i.imm);
@@ -156,7 +159,7 @@ template <class Impl, class R, class A, class B, bool Traps> TrapCode h_binary_i
 }
 
 template <class Impl, class A, BranchForm Form, bool Imm>
-TrapCode h_compare_branch(HANDLER_PARAMS) {
+TYCHO_HANDLER_CC TrapCode h_compare_branch(HANDLER_PARAMS) {
     using I = std::conditional_t<Imm, InsnBrCmpImm, InsnBrCmp>;
     const auto& i = insn<I>(ip);
     bool cond;
@@ -166,15 +169,15 @@ TrapCode h_compare_branch(HANDLER_PARAMS) {
         cond = Impl::apply(rd<A>(fp, i.a), rd<A>(fp, i.b)) != 0;
     if (Form == BranchForm::IfFalse) cond = !cond;
     if (cond) {
-        if constexpr (Form == BranchForm::IfTrueBackEdge) CHARGE_REDUCTION();
-        NEXT_AT(ip + i.target);
+        if constexpr (Form == BranchForm::IfTrueBackEdge) CHARGE_AND_GO(ip + i.target);
+        else NEXT_AT(ip + i.target);
     }
     NEXT(I);
 }
 
 // ---- memory ---------------------------------------------------------------------------------
 
-template <class R, class Stored> TrapCode h_load(HANDLER_PARAMS) {
+template <class R, class Stored> TYCHO_HANDLER_CC TrapCode h_load(HANDLER_PARAMS) {
     const auto& i = insn<InsnLoad>(ip);
     const uint64_t ea = uint64_t(rd<uint32_t>(fp, i.addr)) + i.offset;
     if (__builtin_expect(ea + sizeof(Stored) > msize, 0)) return TrapCode::OutOfBoundsMemoryAccess;
@@ -191,7 +194,7 @@ template <class R, class Stored> TrapCode h_load(HANDLER_PARAMS) {
     NEXT(InsnLoad);
 }
 
-template <class A, class Stored> TrapCode h_store(HANDLER_PARAMS) {
+template <class A, class Stored> TYCHO_HANDLER_CC TrapCode h_store(HANDLER_PARAMS) {
     const auto& i = insn<InsnStore>(ip);
     const uint64_t ea = uint64_t(rd<uint32_t>(fp, i.addr)) + i.offset;
     if (__builtin_expect(ea + sizeof(Stored) > msize, 0)) return TrapCode::OutOfBoundsMemoryAccess;
@@ -212,7 +215,7 @@ inline uintptr_t stack_pointer() {
 #endif
 }
 
-TrapCode h_enter(HANDLER_PARAMS) {
+TYCHO_HANDLER_CC TrapCode h_enter(HANDLER_PARAMS) {
     const auto& i = insn<InsnEnter>(ip);
     if (__builtin_expect(fp + i.frame_slots > ex->value_stack_end_ ||
                              stack_pointer() < ex->native_stack_limit_,
@@ -221,47 +224,43 @@ TrapCode h_enter(HANDLER_PARAMS) {
     uint64_t* locals = fp + i.first_local;
     for (uint32_t n = 0; n < i.num_locals; ++n)
         locals[n] = 0;
-    CHARGE_REDUCTION();
-    NEXT(InsnEnter);
+    CHARGE_AND_GO(ip + sizeof(InsnEnter));
 }
 
-TrapCode h_unreachable(HANDLER_PARAMS) {
+TYCHO_HANDLER_CC TrapCode h_unreachable(HANDLER_PARAMS) {
     return TrapCode::Unreachable;
 }
 
-TrapCode h_copy(HANDLER_PARAMS) {
+TYCHO_HANDLER_CC TrapCode h_copy(HANDLER_PARAMS) {
     const auto& i = insn<InsnUnary>(ip);
     wr<uint64_t>(fp, i.dst, rd<uint64_t>(fp, i.a));
     NEXT(InsnUnary);
 }
 
-TrapCode h_const(HANDLER_PARAMS) {
+TYCHO_HANDLER_CC TrapCode h_const(HANDLER_PARAMS) {
     const auto& i = insn<InsnConst>(ip);
     wr<uint64_t>(fp, i.dst, i.imm);
     NEXT(InsnConst);
 }
 
-TrapCode h_br(HANDLER_PARAMS) {
+TYCHO_HANDLER_CC TrapCode h_br(HANDLER_PARAMS) {
     NEXT_AT(ip + insn<InsnBr>(ip).target);
 }
 
-TrapCode h_br_back_edge(HANDLER_PARAMS) {
-    CHARGE_REDUCTION();
-    NEXT_AT(ip + insn<InsnBr>(ip).target);
-}
+TYCHO_HANDLER_CC TrapCode h_br_back_edge(HANDLER_PARAMS) { CHARGE_AND_GO(ip + insn<InsnBr>(ip).target); }
 
-template <BranchForm Form> TrapCode h_br_if(HANDLER_PARAMS) {
+template <BranchForm Form> TYCHO_HANDLER_CC TrapCode h_br_if(HANDLER_PARAMS) {
     const auto& i = insn<InsnBrIf>(ip);
     bool cond = rd<uint32_t>(fp, i.cond) != 0;
     if (Form == BranchForm::IfFalse) cond = !cond;
     if (cond) {
-        if constexpr (Form == BranchForm::IfTrueBackEdge) CHARGE_REDUCTION();
-        NEXT_AT(ip + i.target);
+        if constexpr (Form == BranchForm::IfTrueBackEdge) CHARGE_AND_GO(ip + i.target);
+        else NEXT_AT(ip + i.target);
     }
     NEXT(InsnBrIf);
 }
 
-TrapCode h_br_table(HANDLER_PARAMS) {
+TYCHO_HANDLER_CC TrapCode h_br_table(HANDLER_PARAMS) {
     const auto& i = insn<InsnBrTable>(ip);
     uint32_t index = rd<uint32_t>(fp, i.index);
     if (index > i.count) index = i.count;
@@ -270,16 +269,16 @@ TrapCode h_br_table(HANDLER_PARAMS) {
     NEXT_AT(ip + target);
 }
 
-TrapCode h_return0(HANDLER_PARAMS) {
+TYCHO_HANDLER_CC TrapCode h_return0(HANDLER_PARAMS) {
     return TrapCode::None;
 }
 
-TrapCode h_return1(HANDLER_PARAMS) {
+TYCHO_HANDLER_CC TrapCode h_return1(HANDLER_PARAMS) {
     fp[0] = rd<uint64_t>(fp, insn<InsnUnary>(ip).a);
     return TrapCode::None;
 }
 
-TrapCode h_return_n(HANDLER_PARAMS) {
+TYCHO_HANDLER_CC TrapCode h_return_n(HANDLER_PARAMS) {
     const auto& i = insn<InsnReturn>(ip);
     const uint8_t* src = ip + sizeof(InsnReturn);
     for (uint32_t n = 0; n < i.count; ++n) {
@@ -297,7 +296,7 @@ TrapCode h_return_n(HANDLER_PARAMS) {
     return h(fn.entry(), fp, mem, msize, inst, ex);
 }
 
-TrapCode h_call(HANDLER_PARAMS) {
+TYCHO_HANDLER_CC TrapCode h_call(HANDLER_PARAMS) {
     const auto& i = insn<InsnCall>(ip);
     const TrapCode t = run(*i.callee, fp + i.frame, mem, msize, inst, ex);
     if (__builtin_expect(t != TrapCode::None, 0)) return unwind(t, ex, inst, i.callee->func_index);
@@ -312,7 +311,7 @@ TrapCode h_call(HANDLER_PARAMS) {
     return t;
 }
 
-TrapCode h_call_func(HANDLER_PARAMS) {
+TYCHO_HANDLER_CC TrapCode h_call_func(HANDLER_PARAMS) {
     const auto& i = insn<InsnCallFunc>(ip);
     const TrapCode t = call_function(inst->functions_[i.func_index], fp + i.frame, inst, ex);
     if (__builtin_expect(t != TrapCode::None, 0)) return t;
@@ -320,7 +319,7 @@ TrapCode h_call_func(HANDLER_PARAMS) {
     NEXT(InsnCallFunc);
 }
 
-TrapCode h_call_indirect(HANDLER_PARAMS) {
+TYCHO_HANDLER_CC TrapCode h_call_indirect(HANDLER_PARAMS) {
     const auto& i = insn<InsnCallIndirect>(ip);
     const uint32_t index = rd<uint32_t>(fp, i.index);
     const Table* table = inst->tables_[i.table];
@@ -342,20 +341,20 @@ TrapCode h_call_indirect(HANDLER_PARAMS) {
 
 // ---- parametric and variables ---------------------------------------------------------------
 
-TrapCode h_select(HANDLER_PARAMS) {
+TYCHO_HANDLER_CC TrapCode h_select(HANDLER_PARAMS) {
     const auto& i = insn<InsnSelect>(ip);
     const uint64_t v = rd<uint32_t>(fp, i.cond) ? rd<uint64_t>(fp, i.a) : rd<uint64_t>(fp, i.b);
     wr<uint64_t>(fp, i.dst, v);
     NEXT(InsnSelect);
 }
 
-TrapCode h_global_get(HANDLER_PARAMS) {
+TYCHO_HANDLER_CC TrapCode h_global_get(HANDLER_PARAMS) {
     const auto& i = insn<InsnGlobal>(ip);
     wr<uint64_t>(fp, i.slot, *inst->globals_[i.index]);
     NEXT(InsnGlobal);
 }
 
-TrapCode h_global_set(HANDLER_PARAMS) {
+TYCHO_HANDLER_CC TrapCode h_global_set(HANDLER_PARAMS) {
     const auto& i = insn<InsnGlobal>(ip);
     *inst->globals_[i.index] = rd<uint64_t>(fp, i.slot);
     NEXT(InsnGlobal);
@@ -365,7 +364,7 @@ TrapCode h_global_set(HANDLER_PARAMS) {
 
 using GenericFn = TrapCode (*)(const InsnGeneric&, uint64_t* fp, Instance* inst);
 
-template <GenericFn Fn> TrapCode h_generic(HANDLER_PARAMS) {
+template <GenericFn Fn> TYCHO_HANDLER_CC TrapCode h_generic(HANDLER_PARAMS) {
     const TrapCode t = Fn(insn<InsnGeneric>(ip), fp, inst);
     if (__builtin_expect(t != TrapCode::None, 0)) return t;
     reload_memory(inst, mem, msize);

@@ -3,6 +3,7 @@
 // carry the expression's offset, other module-level errors have none recorded.
 #include "module_validator.h"
 
+#include <algorithm>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -30,6 +31,7 @@ class Validator {
             return fail("inconsistent module: global types and initializers do not match");
         for (uint32_t type : m_.func_types)
             if (type >= m_.types.size()) return fail("unknown type " + num(type));
+        if (auto r = no_simd_types(); !r) return r;
         // Table limits are u32 already, so only their order can be wrong.
         for (const TableType& table : m_.tables)
             if (auto r = min_max(table.limits, "table"); !r) return r;
@@ -56,6 +58,26 @@ class Validator {
     }
 
   private:
+    // The decoder reads v128 so that the binary format is complete, but the engine does not
+    // execute SIMD yet: say so plainly instead of failing later in a confusing way.
+    Result<void> no_simd_types() const {
+        auto has_v128 = [](const std::vector<ValType>& ts) {
+            return std::find(ts.begin(), ts.end(), ValType::V128) != ts.end();
+        };
+        for (size_t i = 0; i < m_.types.size(); ++i)
+            if (has_v128(m_.types[i].params) || has_v128(m_.types[i].results))
+                return fail("unsupported: type " + num(i) + " uses v128 (SIMD is not supported yet)");
+        for (size_t i = 0; i < m_.globals.size(); ++i)
+            if (m_.globals[i].type == ValType::V128)
+                return fail("unsupported: global " + num(i) + " is v128 (SIMD is not supported yet)");
+        for (size_t i = 0; i < m_.bodies.size(); ++i)
+            for (const LocalGroup& g : m_.bodies[i].locals)
+                if (g.type == ValType::V128 && g.count > 0)
+                    return fail("unsupported: function " + num(m_.num_imported_funcs + i) +
+                                " has v128 locals (SIMD is not supported yet)");
+        return {};
+    }
+
     Result<void> min_max(const Limits& l, const char* what) {
         if (l.max && l.min > *l.max)
             return fail(std::string("size minimum must not be greater than maximum (") + what +

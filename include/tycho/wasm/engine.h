@@ -12,6 +12,7 @@
 #include <cstring>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 #include <string_view>
@@ -172,10 +173,6 @@ class Table {
     void set(uint32_t i, RefBits v) { elements_[i] = v; }
     int64_t grow(uint32_t delta, RefBits init);
     RefBits* data() { return elements_.data(); }
-
-    // Instances whose functions this table may hold (imported tables only); keeps those
-    // functions valid for as long as the table lives.
-    std::vector<std::shared_ptr<const void>> owners_;
 
   private:
     Table() = default;
@@ -489,8 +486,14 @@ class Linker {
     Result<std::shared_ptr<Instance>>
     instantiate(ExecutionContext& context, const std::shared_ptr<const Module>& module) const;
 
+    // Keeps `instance` alive as long as this linker: used for instances that import a table,
+    // since their functions may sit in that table (even after a failed start-up).
+    void retain(std::shared_ptr<Instance> instance) const;
+
   private:
     std::unordered_map<std::string, Extern> definitions_; // key: module + '\0' + name
+    mutable std::mutex retained_lock_;
+    mutable std::vector<std::shared_ptr<Instance>> retained_;
 };
 
 } // namespace tycho::wasm
