@@ -22,7 +22,8 @@ using Slot = int32_t; // byte offset of a frame slot from fp
 #define TYCHO_HANDLER_CC
 #endif
 using Handler = TrapCode(TYCHO_HANDLER_CC*)(const uint8_t* ip, uint64_t* fp, uint8_t* mem,
-                                            uint64_t mem_size, Instance* inst, ExecutionContext* ex);
+                                            uint64_t mem_size, Instance* inst,
+                                            ExecutionContext* ex);
 
 struct CompiledFunction {
     std::vector<uint64_t> code; // instructions, 8-byte aligned
@@ -56,15 +57,17 @@ struct InsnConst {
     Slot dst, pad;
     uint64_t imm;
 };
+// The effective address is uint32(addr + addend) + offset: `addend` folds an i32.add of a
+// constant into the access (it wraps like the add it replaces; offset does not).
 struct InsnLoad {
     Handler h;
     Slot addr, dst;
-    uint32_t offset, pad;
+    uint32_t offset, addend;
 };
 struct InsnStore {
     Handler h;
     Slot addr, value;
-    uint32_t offset, pad;
+    uint32_t offset, addend;
 };
 struct InsnBr { // target is relative to the start of this instruction
     Handler h;

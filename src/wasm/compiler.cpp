@@ -51,6 +51,21 @@ Op swapped_compare(Op op) {
 
 } // namespace
 
+// `local + c`, `c + local` and `local - c` stay virtual (see Operand::Kind::LocalAdd).
+bool InterpreterCompiler::fold_local_add(Op op, const Operand& a, const Operand& b, Operand& out) {
+    using K = Operand::Kind;
+    if (op == Op::I32Add && a.kind == K::Local && b.kind == K::Const) {
+        out = Operand{K::LocalAdd, a.local, uint32_t(b.value)};
+    } else if (op == Op::I32Add && a.kind == K::Const && b.kind == K::Local) {
+        out = Operand{K::LocalAdd, b.local, uint32_t(a.value)};
+    } else if (op == Op::I32Sub && a.kind == K::Local && b.kind == K::Const) {
+        out = Operand{K::LocalAdd, a.local, uint32_t(0u - uint32_t(b.value))};
+    } else {
+        return false;
+    }
+    return true;
+}
+
 template <class T> size_t InterpreterCompiler::emit(const T& insn) {
     static_assert(sizeof(T) % 8 == 0);
     const size_t pos = code_bytes();
@@ -79,17 +94,46 @@ Slot InterpreterCompiler::use(size_t pos) {
     switch (o.kind) {
     case Operand::Kind::Stack: return stack_slot(pos);
     case Operand::Kind::Local: return local_slot(o.local);
-    case Operand::Kind::Const: materialize(pos); return stack_slot(pos);
+    case Operand::Kind::Const:
+    case Operand::Kind::LocalAdd: materialize(pos); return stack_slot(pos);
     }
     return stack_slot(pos);
 }
 
+// Computes a non-Stack operand into `dst`.
+void InterpreterCompiler::emit_value_to(const Operand& o, Slot dst) {
+    switch (o.kind) {
+    case Operand::Kind::Local:
+        if (local_slot(o.local) != dst)
+            emit(InsnUnary{named_handler(Named::Copy), local_slot(o.local), dst});
+        break;
+    case Operand::Kind::Const: emit(InsnConst{named_handler(Named::Const), dst, 0, o.value}); break;
+    case Operand::Kind::LocalAdd:
+        emit(InsnBinaryImm{numeric_handler(Op::I32Add, NumericForm::RegImm), local_slot(o.local),
+                           dst, o.value});
+        break;
+    case Operand::Kind::Stack: break;
+    }
+}
+
+// The address operand of a load or store, folding `x + constant` into the access.
+InterpreterCompiler::Address InterpreterCompiler::use_address(size_t pos) {
+    const Operand& o = stack_[pos];
+    if (o.kind == Operand::Kind::LocalAdd) return {local_slot(o.local), uint32_t(o.value)};
+    if (pos == stack_.size() - 1 && producer_on_top() && producer_.op == Op::I32Add &&
+        producer_.has_imm) {
+        // The add was the last instruction: drop it and let the access do it.
+        const Producer p = producer_;
+        out_.code.resize(p.insn / 8);
+        forget_producer();
+        return {p.a, uint32_t(p.imm)};
+    }
+    return {use(pos), 0};
+}
+
 void InterpreterCompiler::materialize(size_t pos) {
     Operand& o = stack_[pos];
-    if (o.kind == Operand::Kind::Local)
-        emit(InsnUnary{named_handler(Named::Copy), local_slot(o.local), stack_slot(pos)});
-    else if (o.kind == Operand::Kind::Const)
-        emit(InsnConst{named_handler(Named::Const), stack_slot(pos), 0, o.value});
+    emit_value_to(o, stack_slot(pos));
     o = Operand{};
 }
 
@@ -103,7 +147,7 @@ void InterpreterCompiler::materialize_all() {
 
 void InterpreterCompiler::materialize_local_refs(uint32_t local, size_t below) {
     for (size_t i = 0; i < below; ++i)
-        if (stack_[i].kind == Operand::Kind::Local && stack_[i].local == local) {
+        if (stack_[i].reads_local(local)) {
             materialize(i);
             forget_producer();
         }
@@ -188,6 +232,12 @@ void InterpreterCompiler::numeric(Op op) {
         return;
     }
     const size_t pb = stack_.size() - 1, pa = pb - 1;
+    if (Operand folded; fold_local_add(op, stack_[pa], stack_[pb], folded)) {
+        pop(2);
+        stack_.push_back(folded);
+        forget_producer();
+        return;
+    }
     // With a constant operand, use the immediate form: the constant must be on the right,
     // so swap the operands of commutative operators and comparisons.
     size_t reg = pa, cst = pb;
@@ -231,18 +281,20 @@ void InterpreterCompiler::constant(ValType, uint64_t bits) {
 void InterpreterCompiler::load(Op op, uint32_t offset) {
     if (dead_) return;
     const size_t pos = stack_.size() - 1;
-    const Slot addr = use(pos);
+    const Address addr = use_address(pos);
     pop(1);
-    const size_t insn = emit(InsnLoad{memory_handler(op), addr, stack_slot(pos), offset, 0});
+    const size_t insn =
+        emit(InsnLoad{memory_handler(op), addr.slot, stack_slot(pos), offset, addr.addend});
     push_result_and_track(insn, offsetof(InsnLoad, dst), op);
 }
 
 void InterpreterCompiler::store(Op op, uint32_t offset) {
     if (dead_) return;
     const size_t pv = stack_.size() - 1;
-    const Slot value = use(pv), addr = use(pv - 1);
+    const Slot value = use(pv);
+    const Address addr = use_address(pv - 1);
     pop(2);
-    emit(InsnStore{memory_handler(op), addr, value, offset, 0});
+    emit(InsnStore{memory_handler(op), addr.slot, value, offset, addr.addend});
     forget_producer();
 }
 
@@ -259,7 +311,7 @@ void InterpreterCompiler::local_set(uint32_t index) {
     const Operand v = stack_[top];
     bool other_refs = false;
     for (size_t i = 0; i < top; ++i)
-        other_refs |= stack_[i].kind == Operand::Kind::Local && stack_[i].local == index;
+        other_refs |= stack_[i].reads_local(index);
     if (!other_refs && producer_on_top()) {
         // Redirect the producing instruction's result straight into the local.
         const Slot dst = local_slot(index);
@@ -269,18 +321,10 @@ void InterpreterCompiler::local_set(uint32_t index) {
         return;
     }
     materialize_local_refs(index, top);
-    switch (v.kind) {
-    case Operand::Kind::Const:
-        emit(InsnConst{named_handler(Named::Const), local_slot(index), 0, v.value});
-        break;
-    case Operand::Kind::Local:
-        if (v.local != index)
-            emit(InsnUnary{named_handler(Named::Copy), local_slot(v.local), local_slot(index)});
-        break;
-    case Operand::Kind::Stack:
+    if (v.kind == Operand::Kind::Stack)
         emit(InsnUnary{named_handler(Named::Copy), stack_slot(top), local_slot(index)});
-        break;
-    }
+    else
+        emit_value_to(v, local_slot(index));
     pop(1);
     forget_producer();
 }
@@ -447,18 +491,10 @@ void InterpreterCompiler::emit_copies(const Control& c) {
     for (size_t j = 0; j < n; ++j) {
         const Operand& o = stack_[base + j];
         const Slot dst = stack_slot(c.height + j);
-        switch (o.kind) {
-        case Operand::Kind::Const:
-            emit(InsnConst{named_handler(Named::Const), dst, 0, o.value});
-            break;
-        case Operand::Kind::Local:
-            emit(InsnUnary{named_handler(Named::Copy), local_slot(o.local), dst});
-            break;
-        case Operand::Kind::Stack:
-            if (base + j != c.height + j)
-                emit(InsnUnary{named_handler(Named::Copy), stack_slot(base + j), dst});
-            break;
-        }
+        if (o.kind != Operand::Kind::Stack)
+            emit_value_to(o, dst);
+        else if (base + j != c.height + j)
+            emit(InsnUnary{named_handler(Named::Copy), stack_slot(base + j), dst});
     }
 }
 

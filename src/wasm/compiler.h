@@ -67,13 +67,24 @@ class InterpreterCompiler {
     void table_fill(uint32_t table);
 
   private:
-    // An operand stack entry: a value already in its canonical stack slot, or a value
-    // still living in a local or known as a constant (not yet copied anywhere).
+    // An operand stack entry: a value already in its canonical stack slot, or a value not
+    // computed into a slot yet: a local, a constant, or a local plus an i32 constant (kept
+    // virtual so that memory accesses fold the addition into their address).
     struct Operand {
-        enum class Kind : uint8_t { Stack, Local, Const } kind = Kind::Stack;
+        enum class Kind : uint8_t { Stack, Local, Const, LocalAdd } kind = Kind::Stack;
         uint32_t local = 0;
-        uint64_t value = 0;
+        uint64_t value = 0; // Const: the bits; LocalAdd: the addend
+        bool reads_local(uint32_t i) const {
+            return (kind == Kind::Local || kind == Kind::LocalAdd) && local == i;
+        }
     };
+    struct Address {
+        Slot slot;
+        uint32_t addend;
+    };
+    Address use_address(size_t pos);
+    static bool fold_local_add(Op op, const Operand& a, const Operand& b, Operand& out);
+    void emit_value_to(const Operand& o, Slot dst);
     struct Control {
         Control(FrameKind k, uint32_t h, uint32_t p, uint32_t r, bool live)
             : kind(k), height(h), params(p), results(r), live_at_start(live) {}

@@ -114,7 +114,8 @@ constexpr size_t kMaxBacktrace = 64;
 
 // ---- numeric --------------------------------------------------------------------------------
 
-template <class Impl, class R, class A, bool Traps> TYCHO_HANDLER_CC TrapCode h_unary(HANDLER_PARAMS) {
+template <class Impl, class R, class A, bool Traps>
+TYCHO_HANDLER_CC TrapCode h_unary(HANDLER_PARAMS) {
     const auto& i = insn<InsnUnary>(ip);
     const A a = rd<A>(fp, i.a);
     if constexpr (Traps) {
@@ -128,7 +129,8 @@ template <class Impl, class R, class A, bool Traps> TYCHO_HANDLER_CC TrapCode h_
     NEXT(InsnUnary);
 }
 
-template <class Impl, class R, class A, class B, bool Traps> TYCHO_HANDLER_CC TrapCode h_binary(HANDLER_PARAMS) {
+template <class Impl, class R, class A, class B, bool Traps>
+TYCHO_HANDLER_CC TrapCode h_binary(HANDLER_PARAMS) {
     const auto& i = insn<InsnBinary>(ip);
     const A a = rd<A>(fp, i.a);
     const B b = rd<B>(fp, i.b);
@@ -143,7 +145,8 @@ template <class Impl, class R, class A, class B, bool Traps> TYCHO_HANDLER_CC Tr
     NEXT(InsnBinary);
 }
 
-template <class Impl, class R, class A, class B, bool Traps> TYCHO_HANDLER_CC TrapCode h_binary_imm(HANDLER_PARAMS) {
+template <class Impl, class R, class A, class B, bool Traps>
+TYCHO_HANDLER_CC TrapCode h_binary_imm(HANDLER_PARAMS) {
     const auto& i = insn<InsnBinaryImm>(ip);
     const A a = rd<A>(fp, i.a);
     const B b = imm_as<B>(i.imm);
@@ -169,8 +172,10 @@ TYCHO_HANDLER_CC TrapCode h_compare_branch(HANDLER_PARAMS) {
         cond = Impl::apply(rd<A>(fp, i.a), rd<A>(fp, i.b)) != 0;
     if (Form == BranchForm::IfFalse) cond = !cond;
     if (cond) {
-        if constexpr (Form == BranchForm::IfTrueBackEdge) CHARGE_AND_GO(ip + i.target);
-        else NEXT_AT(ip + i.target);
+        if constexpr (Form == BranchForm::IfTrueBackEdge)
+            CHARGE_AND_GO(ip + i.target);
+        else
+            NEXT_AT(ip + i.target);
     }
     NEXT(I);
 }
@@ -179,7 +184,7 @@ TYCHO_HANDLER_CC TrapCode h_compare_branch(HANDLER_PARAMS) {
 
 template <class R, class Stored> TYCHO_HANDLER_CC TrapCode h_load(HANDLER_PARAMS) {
     const auto& i = insn<InsnLoad>(ip);
-    const uint64_t ea = uint64_t(rd<uint32_t>(fp, i.addr)) + i.offset;
+    const uint64_t ea = uint64_t(rd<uint32_t>(fp, i.addr) + i.addend) + i.offset;
     if (__builtin_expect(ea + sizeof(Stored) > msize, 0)) return TrapCode::OutOfBoundsMemoryAccess;
     Stored v;
     std::memcpy(&v, mem + ea, sizeof v);
@@ -196,7 +201,7 @@ template <class R, class Stored> TYCHO_HANDLER_CC TrapCode h_load(HANDLER_PARAMS
 
 template <class A, class Stored> TYCHO_HANDLER_CC TrapCode h_store(HANDLER_PARAMS) {
     const auto& i = insn<InsnStore>(ip);
-    const uint64_t ea = uint64_t(rd<uint32_t>(fp, i.addr)) + i.offset;
+    const uint64_t ea = uint64_t(rd<uint32_t>(fp, i.addr) + i.addend) + i.offset;
     if (__builtin_expect(ea + sizeof(Stored) > msize, 0)) return TrapCode::OutOfBoundsMemoryAccess;
     const Stored v = Stored(rd<A>(fp, i.value));
     std::memcpy(mem + ea, &v, sizeof v);
@@ -247,15 +252,19 @@ TYCHO_HANDLER_CC TrapCode h_br(HANDLER_PARAMS) {
     NEXT_AT(ip + insn<InsnBr>(ip).target);
 }
 
-TYCHO_HANDLER_CC TrapCode h_br_back_edge(HANDLER_PARAMS) { CHARGE_AND_GO(ip + insn<InsnBr>(ip).target); }
+TYCHO_HANDLER_CC TrapCode h_br_back_edge(HANDLER_PARAMS) {
+    CHARGE_AND_GO(ip + insn<InsnBr>(ip).target);
+}
 
 template <BranchForm Form> TYCHO_HANDLER_CC TrapCode h_br_if(HANDLER_PARAMS) {
     const auto& i = insn<InsnBrIf>(ip);
     bool cond = rd<uint32_t>(fp, i.cond) != 0;
     if (Form == BranchForm::IfFalse) cond = !cond;
     if (cond) {
-        if constexpr (Form == BranchForm::IfTrueBackEdge) CHARGE_AND_GO(ip + i.target);
-        else NEXT_AT(ip + i.target);
+        if constexpr (Form == BranchForm::IfTrueBackEdge)
+            CHARGE_AND_GO(ip + i.target);
+        else
+            NEXT_AT(ip + i.target);
     }
     NEXT(InsnBrIf);
 }
