@@ -21,9 +21,11 @@ using Slot = int32_t; // byte offset of a frame slot from fp
 #else
 #define TYCHO_HANDLER_CC
 #endif
+// `acc` carries the result of the previous instruction in a register: instructions that
+// consume the value computed right before them read it from there instead of its slot.
 using Handler = TrapCode(TYCHO_HANDLER_CC*)(const uint8_t* ip, uint64_t* fp, uint8_t* mem,
                                             uint64_t mem_size, Instance* inst,
-                                            ExecutionContext* ex);
+                                            ExecutionContext* ex, uint64_t acc);
 
 struct CompiledFunction {
     std::vector<uint64_t> code; // instructions, 8-byte aligned
@@ -142,13 +144,16 @@ struct InsnGeneric {
 
 // ---- handler lookup (defined by the interpreter) ---------------------------------------------
 
-enum class NumericForm : uint8_t { Unary, RegReg, RegImm };
+// Where a numeric instruction's operands come from: a frame slot (Reg), the instruction's
+// immediate (Imm), or the accumulator (Acc: the previous instruction's result).
+enum class NumericForm : uint8_t { Unary, UnaryAcc, RegReg, RegImm, RegAcc, AccReg, AccImm, Count };
 enum class BranchForm : uint8_t { IfTrue, IfFalse, IfTrueBackEdge };
 
 Handler numeric_handler(Op op, NumericForm form);
-Handler memory_handler(Op op); // loads and stores
+// Loads and stores; from_acc takes a load's address or a store's value from the accumulator.
+Handler memory_handler(Op op, bool from_acc = false);
 // Fused compare-and-branch for i32/i64 comparisons (eqz uses RegImm with imm 0 of eq).
-Handler compare_branch_handler(Op compare, bool with_imm, BranchForm form);
+Handler compare_branch_handler(Op compare, bool with_imm, BranchForm form, bool a_from_acc);
 bool has_compare_branch(Op compare);
 
 enum class Named : uint8_t {
@@ -161,6 +166,9 @@ enum class Named : uint8_t {
     BrIfTrue,
     BrIfFalse,
     BrIfTrueBackEdge,
+    BrIfTrueAcc, // the condition in the accumulator
+    BrIfFalseAcc,
+    BrIfTrueBackEdgeAcc,
     BrTable,
     Return0,
     Return1,

@@ -119,16 +119,18 @@ void InterpreterCompiler::emit_value_to(const Operand& o, Slot dst) {
 // The address operand of a load or store, folding `x + constant` into the access.
 InterpreterCompiler::Address InterpreterCompiler::use_address(size_t pos) {
     const Operand& o = stack_[pos];
-    if (o.kind == Operand::Kind::LocalAdd) return {local_slot(o.local), uint32_t(o.value)};
+    if (o.kind == Operand::Kind::LocalAdd) return {local_slot(o.local), uint32_t(o.value), false};
     if (pos == stack_.size() - 1 && producer_on_top() && producer_.op == Op::I32Add &&
         producer_.has_imm) {
-        // The add was the last instruction: drop it and let the access do it.
+        // The add was the last instruction: drop it and let the access do it. Its operand
+        // is then again the last instruction's result, in the accumulator if it was before.
         const Producer p = producer_;
         out_.code.resize(p.insn / 8);
         forget_producer();
-        return {p.a, uint32_t(p.imm)};
+        return {p.a, uint32_t(p.imm), p.a_acc};
     }
-    return {use(pos), 0};
+    const Slot s = use(pos);
+    return {s, 0, in_acc(pos)};
 }
 
 void InterpreterCompiler::materialize(size_t pos) {
@@ -153,13 +155,16 @@ void InterpreterCompiler::materialize_local_refs(uint32_t local, size_t below) {
         }
 }
 
-void InterpreterCompiler::push_result_and_track(size_t insn, size_t dst_field, Op op) {
+void InterpreterCompiler::push_result_and_track(size_t insn, size_t dst_field, Op op,
+                                                 bool sets_acc) {
     push_stack();
     producer_ = Producer{};
     producer_.insn = insn;
     producer_.end = code_bytes();
     producer_.dst_field = insn + dst_field;
+    producer_.pos = stack_.size() - 1;
     producer_.op = op;
+    producer_.sets_acc = sets_acc;
 }
 
 bool InterpreterCompiler::producer_on_top() const {
@@ -224,11 +229,13 @@ void InterpreterCompiler::numeric(Op op) {
     if (oi.operands == 1) {
         const size_t pos = stack_.size() - 1;
         const Slot a = use(pos);
+        const bool acc = in_acc(pos);
         pop(1);
-        const size_t insn =
-            emit(InsnUnary{numeric_handler(op, NumericForm::Unary), a, stack_slot(pos)});
-        push_result_and_track(insn, offsetof(InsnUnary, dst), op);
+        const NumericForm form = acc ? NumericForm::UnaryAcc : NumericForm::Unary;
+        const size_t insn = emit(InsnUnary{numeric_handler(op, form), a, stack_slot(pos)});
+        push_result_and_track(insn, offsetof(InsnUnary, dst), op, true);
         producer_.a = a;
+        producer_.a_acc = acc;
         return;
     }
     const size_t pb = stack_.size() - 1, pa = pb - 1;
@@ -253,22 +260,30 @@ void InterpreterCompiler::numeric(Op op) {
     if (stack_[cst].kind == Operand::Kind::Const) {
         const uint64_t imm = stack_[cst].value;
         const Slot a = use(reg);
+        const bool acc = in_acc(reg);
         pop(2);
-        const size_t insn = emit(
-            InsnBinaryImm{numeric_handler(emitted, NumericForm::RegImm), a, stack_slot(pa), imm});
-        push_result_and_track(insn, offsetof(InsnBinaryImm, dst), emitted);
+        const NumericForm form = acc ? NumericForm::AccImm : NumericForm::RegImm;
+        const size_t insn =
+            emit(InsnBinaryImm{numeric_handler(emitted, form), a, stack_slot(pa), imm});
+        push_result_and_track(insn, offsetof(InsnBinaryImm, dst), emitted, true);
         producer_.has_imm = true;
         producer_.a = a;
+        producer_.a_acc = acc;
         producer_.imm = imm;
         return;
     }
     const Slot a = use(pa), b = use(pb);
+    const bool a_acc = in_acc(pa), b_acc = in_acc(pb);
     pop(2);
-    const size_t insn =
-        emit(InsnBinary{numeric_handler(op, NumericForm::RegReg), a, b, stack_slot(pa), 0});
-    push_result_and_track(insn, offsetof(InsnBinary, dst), op);
+    const NumericForm form = a_acc   ? NumericForm::AccReg
+                             : b_acc ? NumericForm::RegAcc
+                                     : NumericForm::RegReg;
+    const size_t insn = emit(InsnBinary{numeric_handler(op, form), a, b, stack_slot(pa), 0});
+    push_result_and_track(insn, offsetof(InsnBinary, dst), op, true);
     producer_.a = a;
     producer_.b = b;
+    producer_.a_acc = a_acc;
+    producer_.b_acc = b_acc;
 }
 
 void InterpreterCompiler::constant(ValType, uint64_t bits) {
@@ -283,9 +298,9 @@ void InterpreterCompiler::load(Op op, uint32_t offset) {
     const size_t pos = stack_.size() - 1;
     const Address addr = use_address(pos);
     pop(1);
-    const size_t insn =
-        emit(InsnLoad{memory_handler(op), addr.slot, stack_slot(pos), offset, addr.addend});
-    push_result_and_track(insn, offsetof(InsnLoad, dst), op);
+    const size_t insn = emit(InsnLoad{memory_handler(op, addr.from_acc), addr.slot, stack_slot(pos),
+                                      offset, addr.addend});
+    push_result_and_track(insn, offsetof(InsnLoad, dst), op, true);
 }
 
 void InterpreterCompiler::store(Op op, uint32_t offset) {
@@ -293,8 +308,9 @@ void InterpreterCompiler::store(Op op, uint32_t offset) {
     const size_t pv = stack_.size() - 1;
     const Slot value = use(pv);
     const Address addr = use_address(pv - 1);
+    const bool value_acc = in_acc(pv);
     pop(2);
-    emit(InsnStore{memory_handler(op), addr.slot, value, offset, addr.addend});
+    emit(InsnStore{memory_handler(op, value_acc), addr.slot, value, offset, addr.addend});
     forget_producer();
 }
 
@@ -339,7 +355,7 @@ void InterpreterCompiler::global_get(uint32_t index) {
     if (dead_) return;
     const size_t pos = stack_.size();
     const size_t insn = emit(InsnGlobal{named_handler(Named::GlobalGet), index, stack_slot(pos)});
-    push_result_and_track(insn, offsetof(InsnGlobal, slot), Op::GlobalGet);
+    push_result_and_track(insn, offsetof(InsnGlobal, slot), Op::GlobalGet, false);
 }
 
 void InterpreterCompiler::global_set(uint32_t index) {
@@ -365,7 +381,7 @@ void InterpreterCompiler::select() {
     pop(3);
     const size_t insn =
         emit(InsnSelect{named_handler(Named::Select), cond, a, b, stack_slot(pc - 2), {0, 0}});
-    push_result_and_track(insn, offsetof(InsnSelect, dst), Op::Select);
+    push_result_and_track(insn, offsetof(InsnSelect, dst), Op::Select, false);
 }
 
 // ---- control --------------------------------------------------------------------------------
@@ -388,26 +404,35 @@ size_t InterpreterCompiler::emit_cond_branch(BranchForm form, size_t& fixup_fiel
         Op cmp = p.op;
         bool with_imm = p.has_imm;
         uint64_t imm = p.imm;
+        Slot a = p.a, b = p.b;
+        bool a_acc = p.a_acc;
         if (cmp == Op::I32Eqz || cmp == Op::I64Eqz) {
             cmp = cmp == Op::I32Eqz ? Op::I32Eq : Op::I64Eq;
             with_imm = true;
             imm = 0;
+        } else if (p.b_acc) {
+            // Only the left operand can come from the accumulator: swap the comparison.
+            cmp = swapped_compare(cmp);
+            std::swap(a, b);
+            a_acc = true;
         }
         size_t insn;
         if (with_imm) {
-            insn = emit(InsnBrCmpImm{compare_branch_handler(cmp, true, form), p.a, 0, imm});
+            insn = emit(InsnBrCmpImm{compare_branch_handler(cmp, true, form, a_acc), a, 0, imm});
             fixup_field = insn + offsetof(InsnBrCmpImm, target);
         } else {
-            insn = emit(InsnBrCmp{compare_branch_handler(cmp, false, form), p.a, p.b, 0, 0});
+            insn = emit(InsnBrCmp{compare_branch_handler(cmp, false, form, a_acc), a, b, 0, 0});
             fixup_field = insn + offsetof(InsnBrCmp, target);
         }
         return insn;
     }
     const Slot cond = use(stack_.size() - 1);
+    const bool acc = in_acc(stack_.size() - 1);
     pop(1);
     forget_producer();
-    const Named which = form == BranchForm::IfTrue    ? Named::BrIfTrue
-                        : form == BranchForm::IfFalse ? Named::BrIfFalse
+    const Named which = form == BranchForm::IfTrue    ? (acc ? Named::BrIfTrueAcc : Named::BrIfTrue)
+                        : form == BranchForm::IfFalse ? (acc ? Named::BrIfFalseAcc : Named::BrIfFalse)
+                        : acc                         ? Named::BrIfTrueBackEdgeAcc
                                                       : Named::BrIfTrueBackEdge;
     const size_t insn = emit(InsnBrIf{named_handler(which), cond, 0});
     fixup_field = insn + offsetof(InsnBrIf, target);
@@ -628,7 +653,7 @@ void InterpreterCompiler::generic(Named which, uint32_t idx0, uint32_t idx1, uns
     const Slot dst = stack_slot(stack_.size());
     const size_t insn = emit(InsnGeneric{named_handler(which), idx0, idx1, s[0], s[1], s[2], dst});
     if (pushes)
-        push_result_and_track(insn, offsetof(InsnGeneric, dst), Op::Nop);
+        push_result_and_track(insn, offsetof(InsnGeneric, dst), Op::Nop, false);
     else
         forget_producer();
 }

@@ -81,6 +81,7 @@ class InterpreterCompiler {
     struct Address {
         Slot slot;
         uint32_t addend;
+        bool from_acc;
     };
     Address use_address(size_t pos);
     static bool fold_local_add(Op op, const Operand& a, const Operand& b, Operand& out);
@@ -104,11 +105,19 @@ class InterpreterCompiler {
         size_t insn = SIZE_MAX;
         size_t end = 0;
         size_t dst_field = 0;
+        size_t pos = 0;        // stack position of the result
         Op op = Op::Nop;
+        bool sets_acc = false; // the result is also in the accumulator afterwards
         bool has_imm = false;
+        bool a_acc = false, b_acc = false; // operands it took from the accumulator
         Slot a = 0, b = 0;
         uint64_t imm = 0;
     };
+    // Whether the value at `pos` is in the accumulator: produced by the last instruction.
+    bool in_acc(size_t pos) const {
+        return producer_.insn != SIZE_MAX && producer_.sets_acc && producer_.end == code_bytes() &&
+               producer_.pos == pos && stack_[pos].kind == Operand::Kind::Stack;
+    }
 
     template <class T> size_t emit(const T& insn);
     size_t code_bytes() const { return out_.code.size() * 8; }
@@ -126,7 +135,7 @@ class InterpreterCompiler {
     void materialize_local_refs(uint32_t local, size_t below);
     void pop(size_t n) { stack_.resize(stack_.size() - n); }
     void push_stack() { stack_.push_back(Operand{}); }
-    void push_result_and_track(size_t insn, size_t dst_field, Op op);
+    void push_result_and_track(size_t insn, size_t dst_field, Op op, bool sets_acc);
     bool producer_on_top() const;
     void forget_producer() { producer_ = Producer{}; }
     void generic(Named which, uint32_t idx0, uint32_t idx1, unsigned pops, bool pushes);

@@ -19,13 +19,13 @@ namespace {
 
 #define HANDLER_PARAMS                                                                             \
     const uint8_t *ip, uint64_t *fp, uint8_t *mem, uint64_t msize, Instance *inst,                 \
-        ExecutionContext *ex
+        ExecutionContext *ex, uint64_t acc
 #define NEXT_AT(next)                                                                              \
     do {                                                                                           \
         const uint8_t* next_ip_ = (next);                                                          \
         Handler next_h_;                                                                           \
         std::memcpy(&next_h_, next_ip_, sizeof next_h_);                                           \
-        [[clang::musttail]] return next_h_(next_ip_, fp, mem, msize, inst, ex);                    \
+        [[clang::musttail]] return next_h_(next_ip_, fp, mem, msize, inst, ex, acc);               \
     } while (0)
 #define NEXT(Insn) NEXT_AT(ip + sizeof(Insn))
 
@@ -90,7 +90,8 @@ template <class T> [[gnu::always_inline]] inline T imm_as(uint64_t imm) {
     do {                                                                                           \
         const uint8_t* charge_target_ = (target);                                                  \
         if (__builtin_expect(--ex->budget_ < 0, 0)) {                                              \
-            [[clang::musttail]] return h_budget_spent(charge_target_, fp, mem, msize, inst, ex);   \
+            [[clang::musttail]] return h_budget_spent(charge_target_, fp, mem, msize, inst, ex,    \
+                                                      acc);                                        \
         }                                                                                          \
         NEXT_AT(charge_target_);                                                                   \
     } while (0)
@@ -114,62 +115,72 @@ constexpr size_t kMaxBacktrace = 64;
 
 // ---- numeric --------------------------------------------------------------------------------
 
-template <class Impl, class R, class A, bool Traps>
+template <class T> [[gnu::always_inline]] inline uint64_t to_bits(T v) {
+    if constexpr (sizeof(T) == 8) {
+        uint64_t bits;
+        std::memcpy(&bits, &v, 8);
+        return bits;
+    } else {
+        uint32_t b32;
+        std::memcpy(&b32, &v, 4);
+        return b32;
+    }
+}
+
+enum class Src : uint8_t { Slot, Imm, Acc };
+
+// Stores a result in its slot and in the accumulator for the next instruction.
+template <class R> [[gnu::always_inline]] inline uint64_t produce(uint64_t* fp, Slot dst, R r) {
+    const uint64_t bits = to_bits(r);
+    std::memcpy(reinterpret_cast<uint8_t*>(fp) + dst, &bits, 8);
+    return bits;
+}
+
+template <class Impl, class R, class A, bool Traps, Src SA>
 TYCHO_HANDLER_CC TrapCode h_unary(HANDLER_PARAMS) {
     const auto& i = insn<InsnUnary>(ip);
-    const A a = rd<A>(fp, i.a);
+    const A a = SA == Src::Acc ? imm_as<A>(acc) : rd<A>(fp, i.a);
     if constexpr (Traps) {
         R r;
         const TrapCode t = Impl::apply(a, r);
         if (__builtin_expect(t != TrapCode::None, 0)) return t;
-        wr<R>(fp, i.dst, r);
+        acc = produce<R>(fp, i.dst, r);
     } else {
-        wr<R>(fp, i.dst, Impl::apply(a));
+        acc = produce<R>(fp, i.dst, Impl::apply(a));
     }
     NEXT(InsnUnary);
 }
 
-template <class Impl, class R, class A, class B, bool Traps>
+template <class Impl, class R, class A, class B, bool Traps, Src SA, Src SB>
 TYCHO_HANDLER_CC TrapCode h_binary(HANDLER_PARAMS) {
-    const auto& i = insn<InsnBinary>(ip);
-    const A a = rd<A>(fp, i.a);
-    const B b = rd<B>(fp, i.b);
+    using I = std::conditional_t<SB == Src::Imm, InsnBinaryImm, InsnBinary>;
+    const auto& i = insn<I>(ip);
+    const A a = SA == Src::Acc ? imm_as<A>(acc) : rd<A>(fp, i.a);
+    B b;
+    if constexpr (SB == Src::Imm) b = imm_as<B>(i.imm);
+    else if constexpr (SB == Src::Acc) b = imm_as<B>(acc);
+    else b = rd<B>(fp, i.b);
     if constexpr (Traps) {
         R r;
         const TrapCode t = Impl::apply(a, b, r);
         if (__builtin_expect(t != TrapCode::None, 0)) return t;
-        wr<R>(fp, i.dst, r);
+        acc = produce<R>(fp, i.dst, r);
     } else {
-        wr<R>(fp, i.dst, Impl::apply(a, b));
+        acc = produce<R>(fp, i.dst, Impl::apply(a, b));
     }
-    NEXT(InsnBinary);
+    NEXT(I);
 }
 
-template <class Impl, class R, class A, class B, bool Traps>
-TYCHO_HANDLER_CC TrapCode h_binary_imm(HANDLER_PARAMS) {
-    const auto& i = insn<InsnBinaryImm>(ip);
-    const A a = rd<A>(fp, i.a);
-    const B b = imm_as<B>(i.imm);
-    if constexpr (Traps) {
-        R r;
-        const TrapCode t = Impl::apply(a, b, r);
-        if (__builtin_expect(t != TrapCode::None, 0)) return t;
-        wr<R>(fp, i.dst, r);
-    } else {
-        wr<R>(fp, i.dst, Impl::apply(a, b));
-    }
-    NEXT(InsnBinaryImm);
-}
-
-template <class Impl, class A, BranchForm Form, bool Imm>
+template <class Impl, class A, BranchForm Form, bool Imm, Src SA>
 TYCHO_HANDLER_CC TrapCode h_compare_branch(HANDLER_PARAMS) {
     using I = std::conditional_t<Imm, InsnBrCmpImm, InsnBrCmp>;
     const auto& i = insn<I>(ip);
+    const A a = SA == Src::Acc ? imm_as<A>(acc) : rd<A>(fp, i.a);
     bool cond;
     if constexpr (Imm)
-        cond = Impl::apply(rd<A>(fp, i.a), imm_as<A>(i.imm)) != 0;
+        cond = Impl::apply(a, imm_as<A>(i.imm)) != 0;
     else
-        cond = Impl::apply(rd<A>(fp, i.a), rd<A>(fp, i.b)) != 0;
+        cond = Impl::apply(a, rd<A>(fp, i.b)) != 0;
     if (Form == BranchForm::IfFalse) cond = !cond;
     if (cond) {
         if constexpr (Form == BranchForm::IfTrueBackEdge)
@@ -182,9 +193,10 @@ TYCHO_HANDLER_CC TrapCode h_compare_branch(HANDLER_PARAMS) {
 
 // ---- memory ---------------------------------------------------------------------------------
 
-template <class R, class Stored> TYCHO_HANDLER_CC TrapCode h_load(HANDLER_PARAMS) {
+template <class R, class Stored, Src SAddr> TYCHO_HANDLER_CC TrapCode h_load(HANDLER_PARAMS) {
     const auto& i = insn<InsnLoad>(ip);
-    const uint64_t ea = uint64_t(rd<uint32_t>(fp, i.addr) + i.addend) + i.offset;
+    const uint32_t base = SAddr == Src::Acc ? uint32_t(acc) : rd<uint32_t>(fp, i.addr);
+    const uint64_t ea = uint64_t(base + i.addend) + i.offset;
     if (__builtin_expect(ea + sizeof(Stored) > msize, 0)) return TrapCode::OutOfBoundsMemoryAccess;
     Stored v;
     std::memcpy(&v, mem + ea, sizeof v);
@@ -195,15 +207,15 @@ template <class R, class Stored> TYCHO_HANDLER_CC TrapCode h_load(HANDLER_PARAMS
         r = R(std::make_signed_t<R>(v));
     else
         r = R(v);
-    wr<R>(fp, i.dst, r);
+    acc = produce<R>(fp, i.dst, r);
     NEXT(InsnLoad);
 }
 
-template <class A, class Stored> TYCHO_HANDLER_CC TrapCode h_store(HANDLER_PARAMS) {
+template <class A, class Stored, Src SValue> TYCHO_HANDLER_CC TrapCode h_store(HANDLER_PARAMS) {
     const auto& i = insn<InsnStore>(ip);
     const uint64_t ea = uint64_t(rd<uint32_t>(fp, i.addr) + i.addend) + i.offset;
     if (__builtin_expect(ea + sizeof(Stored) > msize, 0)) return TrapCode::OutOfBoundsMemoryAccess;
-    const Stored v = Stored(rd<A>(fp, i.value));
+    const Stored v = Stored(SValue == Src::Acc ? imm_as<A>(acc) : rd<A>(fp, i.value));
     std::memcpy(mem + ea, &v, sizeof v);
     NEXT(InsnStore);
 }
@@ -256,9 +268,9 @@ TYCHO_HANDLER_CC TrapCode h_br_back_edge(HANDLER_PARAMS) {
     CHARGE_AND_GO(ip + insn<InsnBr>(ip).target);
 }
 
-template <BranchForm Form> TYCHO_HANDLER_CC TrapCode h_br_if(HANDLER_PARAMS) {
+template <BranchForm Form, Src SCond> TYCHO_HANDLER_CC TrapCode h_br_if(HANDLER_PARAMS) {
     const auto& i = insn<InsnBrIf>(ip);
-    bool cond = rd<uint32_t>(fp, i.cond) != 0;
+    bool cond = (SCond == Src::Acc ? uint32_t(acc) : rd<uint32_t>(fp, i.cond)) != 0;
     if (Form == BranchForm::IfFalse) cond = !cond;
     if (cond) {
         if constexpr (Form == BranchForm::IfTrueBackEdge)
@@ -302,7 +314,7 @@ TYCHO_HANDLER_CC TrapCode h_return_n(HANDLER_PARAMS) {
                                            uint64_t msize, Instance* inst, ExecutionContext* ex) {
     Handler h;
     std::memcpy(&h, fn.entry(), sizeof h);
-    return h(fn.entry(), fp, mem, msize, inst, ex);
+    return h(fn.entry(), fp, mem, msize, inst, ex, 0);
 }
 
 TYCHO_HANDLER_CC TrapCode h_call(HANDLER_PARAMS) {
@@ -515,58 +527,62 @@ TrapCode op_ref_func(const InsnGeneric& i, uint64_t* fp, Instance* inst) {
 
 // ---- tables of handlers, generated from opcodes.def -----------------------------------------
 
-template <class Impl, class R, class A, class B, bool Traps> constexpr Handler unary_of() {
-    if constexpr (std::is_void_v<B>)
-        return &h_unary<Impl, R, A, Traps>;
-    else
-        return nullptr;
-}
-template <class Impl, class R, class A, class B, bool Traps> constexpr Handler binary_of() {
-    if constexpr (std::is_void_v<B>)
-        return nullptr;
-    else
-        return &h_binary<Impl, R, A, B, Traps>;
-}
-template <class Impl, class R, class A, class B, bool Traps> constexpr Handler binary_imm_of() {
-    if constexpr (std::is_void_v<B>)
-        return nullptr;
-    else
-        return &h_binary_imm<Impl, R, A, B, Traps>;
+// Fills the numeric handlers of one operator in every operand form that applies to it.
+template <class Impl, class R, class A, class B, bool Traps>
+void add_numeric(Handler (&forms)[unsigned(NumericForm::Count)]) {
+    auto set = [&](NumericForm f, Handler h) { forms[unsigned(f)] = h; };
+    if constexpr (std::is_void_v<B>) {
+        set(NumericForm::Unary, &h_unary<Impl, R, A, Traps, Src::Slot>);
+        set(NumericForm::UnaryAcc, &h_unary<Impl, R, A, Traps, Src::Acc>);
+    } else {
+        set(NumericForm::RegReg, &h_binary<Impl, R, A, B, Traps, Src::Slot, Src::Slot>);
+        set(NumericForm::RegImm, &h_binary<Impl, R, A, B, Traps, Src::Slot, Src::Imm>);
+        set(NumericForm::RegAcc, &h_binary<Impl, R, A, B, Traps, Src::Slot, Src::Acc>);
+        set(NumericForm::AccReg, &h_binary<Impl, R, A, B, Traps, Src::Acc, Src::Slot>);
+        set(NumericForm::AccImm, &h_binary<Impl, R, A, B, Traps, Src::Acc, Src::Imm>);
+    }
 }
 
 constexpr bool is_integer_compare(unsigned prefix, unsigned code) {
     return prefix == 0 && code >= 0x46 && code <= 0x5A && code != 0x50;
 }
 
+using CompareBranchTable = Handler[kOpCount][2][3][2]; // [op][imm][form][a from acc]
+
+template <class Impl, class A, bool Imm, BranchForm Form>
+void add_compare_branch(CompareBranchTable& table, Op op) {
+    table[unsigned(op)][Imm][unsigned(Form)][0] = &h_compare_branch<Impl, A, Form, Imm, Src::Slot>;
+    table[unsigned(op)][Imm][unsigned(Form)][1] = &h_compare_branch<Impl, A, Form, Imm, Src::Acc>;
+}
+
 template <class Impl, class A, unsigned Prefix, unsigned Code>
-void add_compare_branches(Handler (&table)[kOpCount][2][3], Op op) {
+void add_compare_branches(CompareBranchTable& table, Op op) {
     if constexpr (is_integer_compare(Prefix, Code) && std::is_integral_v<A>) {
-        auto& e = table[unsigned(op)];
-        e[0][0] = &h_compare_branch<Impl, A, BranchForm::IfTrue, false>;
-        e[0][1] = &h_compare_branch<Impl, A, BranchForm::IfFalse, false>;
-        e[0][2] = &h_compare_branch<Impl, A, BranchForm::IfTrueBackEdge, false>;
-        e[1][0] = &h_compare_branch<Impl, A, BranchForm::IfTrue, true>;
-        e[1][1] = &h_compare_branch<Impl, A, BranchForm::IfFalse, true>;
-        e[1][2] = &h_compare_branch<Impl, A, BranchForm::IfTrueBackEdge, true>;
+        add_compare_branch<Impl, A, false, BranchForm::IfTrue>(table, op);
+        add_compare_branch<Impl, A, false, BranchForm::IfFalse>(table, op);
+        add_compare_branch<Impl, A, false, BranchForm::IfTrueBackEdge>(table, op);
+        add_compare_branch<Impl, A, true, BranchForm::IfTrue>(table, op);
+        add_compare_branch<Impl, A, true, BranchForm::IfFalse>(table, op);
+        add_compare_branch<Impl, A, true, BranchForm::IfTrueBackEdge>(table, op);
     }
 }
 
 struct HandlerTables {
-    Handler numeric[kOpCount][3] = {};
-    Handler memory[kOpCount] = {};
-    Handler compare_branch[kOpCount][2][3] = {};
+    Handler numeric[kOpCount][unsigned(NumericForm::Count)] = {};
+    Handler memory[kOpCount][2] = {};
+    CompareBranchTable compare_branch = {};
     Handler named[unsigned(Named::Count)] = {};
 
     HandlerTables() {
 #define TYCHO_NUMERIC(Name, prefix, code, text, R, A, B, Traps)                                    \
-    numeric[unsigned(Op::Name)][0] = unary_of<num::Name, R, A, B, Traps>();                        \
-    numeric[unsigned(Op::Name)][1] = binary_of<num::Name, R, A, B, Traps>();                       \
-    numeric[unsigned(Op::Name)][2] = binary_imm_of<num::Name, R, A, B, Traps>();                   \
+    add_numeric<num::Name, R, A, B, Traps>(numeric[unsigned(Op::Name)]);                           \
     add_compare_branches<num::Name, A, prefix, code>(compare_branch, Op::Name);
 #define TYCHO_LOAD(Name, code, text, R, Stored, align)                                             \
-    memory[unsigned(Op::Name)] = &h_load<R, Stored>;
+    memory[unsigned(Op::Name)][0] = &h_load<R, Stored, Src::Slot>;                                 \
+    memory[unsigned(Op::Name)][1] = &h_load<R, Stored, Src::Acc>;
 #define TYCHO_STORE(Name, code, text, A, Stored, align)                                            \
-    memory[unsigned(Op::Name)] = &h_store<A, Stored>;
+    memory[unsigned(Op::Name)][0] = &h_store<A, Stored, Src::Slot>;                                \
+    memory[unsigned(Op::Name)][1] = &h_store<A, Stored, Src::Acc>;
 #include "opcodes.def"
 
         auto set = [this](Named n, Handler h) { named[unsigned(n)] = h; };
@@ -576,9 +592,12 @@ struct HandlerTables {
         set(Named::Const, &h_const);
         set(Named::Br, &h_br);
         set(Named::BrBackEdge, &h_br_back_edge);
-        set(Named::BrIfTrue, &h_br_if<BranchForm::IfTrue>);
-        set(Named::BrIfFalse, &h_br_if<BranchForm::IfFalse>);
-        set(Named::BrIfTrueBackEdge, &h_br_if<BranchForm::IfTrueBackEdge>);
+        set(Named::BrIfTrue, &h_br_if<BranchForm::IfTrue, Src::Slot>);
+        set(Named::BrIfFalse, &h_br_if<BranchForm::IfFalse, Src::Slot>);
+        set(Named::BrIfTrueBackEdge, &h_br_if<BranchForm::IfTrueBackEdge, Src::Slot>);
+        set(Named::BrIfTrueAcc, &h_br_if<BranchForm::IfTrue, Src::Acc>);
+        set(Named::BrIfFalseAcc, &h_br_if<BranchForm::IfFalse, Src::Acc>);
+        set(Named::BrIfTrueBackEdgeAcc, &h_br_if<BranchForm::IfTrueBackEdge, Src::Acc>);
         set(Named::BrTable, &h_br_table);
         set(Named::Return0, &h_return0);
         set(Named::Return1, &h_return1);
@@ -618,15 +637,13 @@ const HandlerTables& tables() {
 Handler numeric_handler(Op op, NumericForm form) {
     return tables().numeric[unsigned(op)][unsigned(form)];
 }
-Handler memory_handler(Op op) {
-    return tables().memory[unsigned(op)];
-}
+Handler memory_handler(Op op, bool from_acc) { return tables().memory[unsigned(op)][from_acc]; }
 bool has_compare_branch(Op op) {
     return op == Op::I32Eqz || op == Op::I64Eqz ||
-           tables().compare_branch[unsigned(op)][0][0] != nullptr;
+           tables().compare_branch[unsigned(op)][0][0][0] != nullptr;
 }
-Handler compare_branch_handler(Op op, bool with_imm, BranchForm form) {
-    return tables().compare_branch[unsigned(op)][with_imm ? 1 : 0][unsigned(form)];
+Handler compare_branch_handler(Op op, bool with_imm, BranchForm form, bool a_from_acc) {
+    return tables().compare_branch[unsigned(op)][with_imm][unsigned(form)][a_from_acc];
 }
 Handler named_handler(Named which) {
     return tables().named[unsigned(which)];
