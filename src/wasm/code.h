@@ -24,8 +24,8 @@ using Slot = int32_t; // byte offset of a frame slot from fp
 // `acc` carries the result of the previous instruction in a register: instructions that
 // consume the value computed right before them read it from there instead of its slot.
 using Handler = TrapCode(TYCHO_HANDLER_CC*)(const uint8_t* ip, uint64_t* fp, uint8_t* mem,
-                                            uint64_t mem_size, Instance* inst,
-                                            ExecutionContext* ex, uint64_t acc);
+                                            uint64_t mem_size, Instance* inst, ExecutionContext* ex,
+                                            uint64_t acc);
 
 struct CompiledFunction {
     std::vector<uint64_t> code; // instructions, 8-byte aligned
@@ -52,6 +52,15 @@ struct InsnBinary {
 struct InsnBinaryImm { // dst = a OP imm (imm holds a 32- or 64-bit constant)
     Handler h;
     Slot a, dst;
+    uint64_t imm;
+};
+// A binary operation with one operand loaded from memory (a full-width load of its type):
+// RegMem computes a OP load, MemImm computes load OP imm.
+struct InsnBinaryMem {
+    Handler h;
+    Slot a, dst;
+    Slot addr;
+    uint32_t offset, addend, pad;
     uint64_t imm;
 };
 struct InsnConst {
@@ -146,7 +155,18 @@ struct InsnGeneric {
 
 // Where a numeric instruction's operands come from: a frame slot (Reg), the instruction's
 // immediate (Imm), or the accumulator (Acc: the previous instruction's result).
-enum class NumericForm : uint8_t { Unary, UnaryAcc, RegReg, RegImm, RegAcc, AccReg, AccImm, Count };
+enum class NumericForm : uint8_t {
+    Unary,
+    UnaryAcc,
+    RegReg,
+    RegImm,
+    RegAcc,
+    AccReg,
+    AccImm,
+    RegMem, // b loaded from memory (InsnBinaryMem)
+    MemImm, // a loaded from memory
+    Count
+};
 enum class BranchForm : uint8_t { IfTrue, IfFalse, IfTrueBackEdge };
 
 Handler numeric_handler(Op op, NumericForm form);

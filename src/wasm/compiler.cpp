@@ -121,7 +121,7 @@ InterpreterCompiler::Address InterpreterCompiler::use_address(size_t pos) {
     const Operand& o = stack_[pos];
     if (o.kind == Operand::Kind::LocalAdd) return {local_slot(o.local), uint32_t(o.value), false};
     if (pos == stack_.size() - 1 && producer_on_top() && producer_.op == Op::I32Add &&
-        producer_.has_imm) {
+        producer_.has_imm && !producer_.mem_form) {
         // The add was the last instruction: drop it and let the access do it. Its operand
         // is then again the last instruction's result, in the accumulator if it was before.
         const Producer p = producer_;
@@ -156,7 +156,7 @@ void InterpreterCompiler::materialize_local_refs(uint32_t local, size_t below) {
 }
 
 void InterpreterCompiler::push_result_and_track(size_t insn, size_t dst_field, Op op,
-                                                 bool sets_acc) {
+                                                bool sets_acc) {
     push_stack();
     producer_ = Producer{};
     producer_.insn = insn;
@@ -260,6 +260,11 @@ void InterpreterCompiler::numeric(Op op) {
     if (stack_[cst].kind == Operand::Kind::Const) {
         const uint64_t imm = stack_[cst].value;
         const Slot a = use(reg);
+        if (fusable_load_at(reg, info(emitted).a)) {
+            pop(2);
+            emit_binary_mem(emitted, NumericForm::MemImm, 0, pa, imm);
+            return;
+        }
         const bool acc = in_acc(reg);
         pop(2);
         const NumericForm form = acc ? NumericForm::AccImm : NumericForm::RegImm;
@@ -273,6 +278,17 @@ void InterpreterCompiler::numeric(Op op) {
         return;
     }
     const Slot a = use(pa), b = use(pb);
+    if (fusable_load_at(pb, oi.b)) {
+        pop(2);
+        emit_binary_mem(op, NumericForm::RegMem, a, pa, 0);
+        return;
+    }
+    if (fusable_load_at(pa, oi.a) && (is_commutative(op) || swapped_compare(op) != op)) {
+        pop(2);
+        emit_binary_mem(is_commutative(op) ? op : swapped_compare(op), NumericForm::RegMem, b, pa,
+                        0);
+        return;
+    }
     const bool a_acc = in_acc(pa), b_acc = in_acc(pb);
     pop(2);
     const NumericForm form = a_acc   ? NumericForm::AccReg
@@ -284,6 +300,17 @@ void InterpreterCompiler::numeric(Op op) {
     producer_.b = b;
     producer_.a_acc = a_acc;
     producer_.b_acc = b_acc;
+}
+
+// Replaces the load just emitted (the producer) by a binary operation that does the load.
+void InterpreterCompiler::emit_binary_mem(Op op, NumericForm form, Slot a, size_t dst_pos,
+                                          uint64_t imm) {
+    const Producer load = producer_;
+    out_.code.resize(load.insn / 8);
+    const size_t insn = emit(InsnBinaryMem{numeric_handler(op, form), a, stack_slot(dst_pos),
+                                           load.a, load.offset, load.addend, 0, imm});
+    push_result_and_track(insn, offsetof(InsnBinaryMem, dst), op, true);
+    producer_.mem_form = true;
 }
 
 void InterpreterCompiler::constant(ValType, uint64_t bits) {
@@ -301,6 +328,10 @@ void InterpreterCompiler::load(Op op, uint32_t offset) {
     const size_t insn = emit(InsnLoad{memory_handler(op, addr.from_acc), addr.slot, stack_slot(pos),
                                       offset, addr.addend});
     push_result_and_track(insn, offsetof(InsnLoad, dst), op, true);
+    producer_.a = addr.slot;
+    producer_.a_acc = addr.from_acc;
+    producer_.offset = offset;
+    producer_.addend = addr.addend;
 }
 
 void InterpreterCompiler::store(Op op, uint32_t offset) {
@@ -395,7 +426,8 @@ void InterpreterCompiler::unreachable() {
 
 size_t InterpreterCompiler::emit_cond_branch(BranchForm form, size_t& fixup_field) {
     // The condition is on top of the stack.
-    const bool fusable = producer_on_top() && has_compare_branch(producer_.op);
+    const bool fusable =
+        producer_on_top() && !producer_.mem_form && has_compare_branch(producer_.op);
     if (fusable) {
         const Producer p = producer_;
         out_.code.resize(p.insn / 8); // drop the compare: the branch does it
@@ -430,10 +462,11 @@ size_t InterpreterCompiler::emit_cond_branch(BranchForm form, size_t& fixup_fiel
     const bool acc = in_acc(stack_.size() - 1);
     pop(1);
     forget_producer();
-    const Named which = form == BranchForm::IfTrue    ? (acc ? Named::BrIfTrueAcc : Named::BrIfTrue)
-                        : form == BranchForm::IfFalse ? (acc ? Named::BrIfFalseAcc : Named::BrIfFalse)
-                        : acc                         ? Named::BrIfTrueBackEdgeAcc
-                                                      : Named::BrIfTrueBackEdge;
+    const Named which = form == BranchForm::IfTrue ? (acc ? Named::BrIfTrueAcc : Named::BrIfTrue)
+                        : form == BranchForm::IfFalse
+                            ? (acc ? Named::BrIfFalseAcc : Named::BrIfFalse)
+                        : acc ? Named::BrIfTrueBackEdgeAcc
+                              : Named::BrIfTrueBackEdge;
     const size_t insn = emit(InsnBrIf{named_handler(which), cond, 0});
     fixup_field = insn + offsetof(InsnBrIf, target);
     return insn;

@@ -105,14 +105,27 @@ class InterpreterCompiler {
         size_t insn = SIZE_MAX;
         size_t end = 0;
         size_t dst_field = 0;
-        size_t pos = 0;        // stack position of the result
+        size_t pos = 0; // stack position of the result
         Op op = Op::Nop;
         bool sets_acc = false; // the result is also in the accumulator afterwards
         bool has_imm = false;
         bool a_acc = false, b_acc = false; // operands it took from the accumulator
-        Slot a = 0, b = 0;
+        bool mem_form = false;             // a binary operation with a memory operand
+        Slot a = 0, b = 0;                 // operand slots (a: the address of a load)
         uint64_t imm = 0;
+        uint32_t offset = 0, addend = 0; // of a load
+        bool is_full_load(ValType t) const {
+            return (op == Op::I32Load && t == ValType::I32) ||
+                   (op == Op::I64Load && t == ValType::I64) ||
+                   (op == Op::F32Load && t == ValType::F32) ||
+                   (op == Op::F64Load && t == ValType::F64);
+        }
     };
+    // The load that produced the accumulator at `pos`, if it can become a memory operand.
+    bool fusable_load_at(size_t pos, ValType type) const {
+        return in_acc(pos) && producer_.is_full_load(type) && !producer_.a_acc;
+    }
+    void emit_binary_mem(Op op, NumericForm form, Slot a, size_t dst_pos, uint64_t imm);
     // Whether the value at `pos` is in the accumulator: produced by the last instruction.
     bool in_acc(size_t pos) const {
         return producer_.insn != SIZE_MAX && producer_.sets_acc && producer_.end == code_bytes() &&

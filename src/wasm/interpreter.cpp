@@ -157,9 +157,12 @@ TYCHO_HANDLER_CC TrapCode h_binary(HANDLER_PARAMS) {
     const auto& i = insn<I>(ip);
     const A a = SA == Src::Acc ? imm_as<A>(acc) : rd<A>(fp, i.a);
     B b;
-    if constexpr (SB == Src::Imm) b = imm_as<B>(i.imm);
-    else if constexpr (SB == Src::Acc) b = imm_as<B>(acc);
-    else b = rd<B>(fp, i.b);
+    if constexpr (SB == Src::Imm)
+        b = imm_as<B>(i.imm);
+    else if constexpr (SB == Src::Acc)
+        b = imm_as<B>(acc);
+    else
+        b = rd<B>(fp, i.b);
     if constexpr (Traps) {
         R r;
         const TrapCode t = Impl::apply(a, b, r);
@@ -169,6 +172,39 @@ TYCHO_HANDLER_CC TrapCode h_binary(HANDLER_PARAMS) {
         acc = produce<R>(fp, i.dst, Impl::apply(a, b));
     }
     NEXT(I);
+}
+
+// Loads one full-width operand of type T for InsnBinaryMem.
+template <class T>
+[[gnu::always_inline]] inline bool load_operand(const InsnBinaryMem& i, const uint64_t* fp,
+                                                const uint8_t* mem, uint64_t msize, T& out) {
+    const uint64_t ea = uint64_t(rd<uint32_t>(fp, i.addr) + i.addend) + i.offset;
+    if (__builtin_expect(ea + sizeof(T) > msize, 0)) return false;
+    std::memcpy(&out, mem + ea, sizeof(T));
+    return true;
+}
+
+template <class Impl, class R, class A, class B, bool Traps, bool MemLeft>
+TYCHO_HANDLER_CC TrapCode h_binary_mem(HANDLER_PARAMS) {
+    const auto& i = insn<InsnBinaryMem>(ip);
+    A a;
+    B b;
+    if constexpr (MemLeft) {
+        if (!load_operand<A>(i, fp, mem, msize, a)) return TrapCode::OutOfBoundsMemoryAccess;
+        b = imm_as<B>(i.imm);
+    } else {
+        a = rd<A>(fp, i.a);
+        if (!load_operand<B>(i, fp, mem, msize, b)) return TrapCode::OutOfBoundsMemoryAccess;
+    }
+    if constexpr (Traps) {
+        R r;
+        const TrapCode t = Impl::apply(a, b, r);
+        if (__builtin_expect(t != TrapCode::None, 0)) return t;
+        acc = produce<R>(fp, i.dst, r);
+    } else {
+        acc = produce<R>(fp, i.dst, Impl::apply(a, b));
+    }
+    NEXT(InsnBinaryMem);
 }
 
 template <class Impl, class A, BranchForm Form, bool Imm, Src SA>
@@ -540,6 +576,8 @@ void add_numeric(Handler (&forms)[unsigned(NumericForm::Count)]) {
         set(NumericForm::RegAcc, &h_binary<Impl, R, A, B, Traps, Src::Slot, Src::Acc>);
         set(NumericForm::AccReg, &h_binary<Impl, R, A, B, Traps, Src::Acc, Src::Slot>);
         set(NumericForm::AccImm, &h_binary<Impl, R, A, B, Traps, Src::Acc, Src::Imm>);
+        set(NumericForm::RegMem, &h_binary_mem<Impl, R, A, B, Traps, false>);
+        set(NumericForm::MemImm, &h_binary_mem<Impl, R, A, B, Traps, true>);
     }
 }
 
@@ -637,7 +675,9 @@ const HandlerTables& tables() {
 Handler numeric_handler(Op op, NumericForm form) {
     return tables().numeric[unsigned(op)][unsigned(form)];
 }
-Handler memory_handler(Op op, bool from_acc) { return tables().memory[unsigned(op)][from_acc]; }
+Handler memory_handler(Op op, bool from_acc) {
+    return tables().memory[unsigned(op)][from_acc];
+}
 bool has_compare_branch(Op op) {
     return op == Op::I32Eqz || op == Op::I64Eqz ||
            tables().compare_branch[unsigned(op)][0][0][0] != nullptr;

@@ -66,10 +66,12 @@ class Validator {
         };
         for (size_t i = 0; i < m_.types.size(); ++i)
             if (has_v128(m_.types[i].params) || has_v128(m_.types[i].results))
-                return fail("unsupported: type " + num(i) + " uses v128 (SIMD is not supported yet)");
+                return fail("unsupported: type " + num(i) +
+                            " uses v128 (SIMD is not supported yet)");
         for (size_t i = 0; i < m_.globals.size(); ++i)
             if (m_.globals[i].type == ValType::V128)
-                return fail("unsupported: global " + num(i) + " is v128 (SIMD is not supported yet)");
+                return fail("unsupported: global " + num(i) +
+                            " is v128 (SIMD is not supported yet)");
         for (size_t i = 0; i < m_.bodies.size(); ++i)
             for (const LocalGroup& g : m_.bodies[i].locals)
                 if (g.type == ValType::V128 && g.count > 0)
