@@ -45,6 +45,10 @@ struct InsnUnary { // also copy: dst = a
     Handler h;
     Slot a, dst;
 };
+struct InsnCopy2 { // two copies in sequence
+    Handler h;
+    Slot src0, dst0, src1, dst1;
+};
 struct InsnBinary {
     Handler h;
     Slot a, b, dst, pad;
@@ -180,6 +184,7 @@ enum class Named : uint8_t {
     Enter,
     Unreachable,
     Copy,
+    Copy2,
     Const,
     Br,
     BrBackEdge,

@@ -83,8 +83,30 @@ void InterpreterCompiler::emit_slots(const std::vector<Slot>& slots) {
 }
 
 void InterpreterCompiler::patch_target(size_t insn, size_t field, size_t target) {
+    if (target == code_bytes()) label_here();
     const int32_t rel = int32_t(int64_t(target) - int64_t(insn));
     std::memcpy(at<uint8_t>(field), &rel, sizeof rel);
+}
+
+// Marks the current position as a jump target: nothing emitted before it may be merged
+// with what follows.
+size_t InterpreterCompiler::label_here() {
+    label_ = code_bytes();
+    return label_;
+}
+
+// Two copies in a row become one instruction (register shuffles at the end of loop bodies).
+void InterpreterCompiler::emit_copy(Slot src, Slot dst) {
+    if (src == dst) return;
+    if (last_copy_ != SIZE_MAX && last_copy_ + sizeof(InsnUnary) == code_bytes() &&
+        last_copy_ >= label_) {
+        const InsnUnary first = *at<InsnUnary>(last_copy_);
+        out_.code.resize(last_copy_ / 8);
+        emit(InsnCopy2{named_handler(Named::Copy2), first.a, first.dst, src, dst});
+        last_copy_ = SIZE_MAX;
+        return;
+    }
+    last_copy_ = emit(InsnUnary{named_handler(Named::Copy), src, dst});
 }
 
 // ---- operands -------------------------------------------------------------------------------
@@ -105,7 +127,7 @@ void InterpreterCompiler::emit_value_to(const Operand& o, Slot dst) {
     switch (o.kind) {
     case Operand::Kind::Local:
         if (local_slot(o.local) != dst)
-            emit(InsnUnary{named_handler(Named::Copy), local_slot(o.local), dst});
+            emit_copy(local_slot(o.local), dst);
         break;
     case Operand::Kind::Const: emit(InsnConst{named_handler(Named::Const), dst, 0, o.value}); break;
     case Operand::Kind::LocalAdd:
@@ -369,7 +391,7 @@ void InterpreterCompiler::local_set(uint32_t index) {
     }
     materialize_local_refs(index, top);
     if (v.kind == Operand::Kind::Stack)
-        emit(InsnUnary{named_handler(Named::Copy), stack_slot(top), local_slot(index)});
+        emit_copy(stack_slot(top), local_slot(index));
     else
         emit_value_to(v, local_slot(index));
     pop(1);
@@ -499,7 +521,7 @@ void InterpreterCompiler::begin_block(FrameKind kind, const BlockSig& sig) {
     materialize_all();
     forget_producer();
     Control c{kind, uint32_t(stack_.size() - params), params, results, true};
-    if (kind == FrameKind::Loop) c.loop_start = code_bytes();
+    if (kind == FrameKind::Loop) c.loop_start = label_here();
     controls_.push_back(std::move(c));
 }
 
@@ -552,7 +574,7 @@ void InterpreterCompiler::emit_copies(const Control& c) {
         if (o.kind != Operand::Kind::Stack)
             emit_value_to(o, dst);
         else if (base + j != c.height + j)
-            emit(InsnUnary{named_handler(Named::Copy), stack_slot(base + j), dst});
+            emit_copy(stack_slot(base + j), dst);
     }
 }
 

@@ -138,6 +138,8 @@ class InterpreterCompiler {
         return reinterpret_cast<T*>(reinterpret_cast<uint8_t*>(out_.code.data()) + pos);
     }
     void patch_target(size_t insn, size_t field, size_t target);
+    size_t label_here();
+    void emit_copy(Slot src, Slot dst);
     void emit_slots(const std::vector<Slot>& slots);
 
     Slot local_slot(uint32_t i) const { return Slot(i * 8); }
@@ -173,6 +175,8 @@ class InterpreterCompiler {
     std::vector<Control> controls_;
     Producer producer_;
     bool dead_ = false;
+    size_t label_ = 0;              // the last jump target emitted
+    size_t last_copy_ = SIZE_MAX;   // position of the last single copy
 };
 
 } // namespace tycho::wasm::detail

@@ -290,6 +290,13 @@ TYCHO_HANDLER_CC TrapCode h_copy(HANDLER_PARAMS) {
     NEXT(InsnUnary);
 }
 
+TYCHO_HANDLER_CC TrapCode h_copy2(HANDLER_PARAMS) {
+    const auto& i = insn<InsnCopy2>(ip);
+    wr<uint64_t>(fp, i.dst0, rd<uint64_t>(fp, i.src0));
+    wr<uint64_t>(fp, i.dst1, rd<uint64_t>(fp, i.src1));
+    NEXT(InsnCopy2);
+}
+
 TYCHO_HANDLER_CC TrapCode h_const(HANDLER_PARAMS) {
     const auto& i = insn<InsnConst>(ip);
     wr<uint64_t>(fp, i.dst, i.imm);
@@ -627,6 +634,7 @@ struct HandlerTables {
         set(Named::Enter, &h_enter);
         set(Named::Unreachable, &h_unreachable);
         set(Named::Copy, &h_copy);
+        set(Named::Copy2, &h_copy2);
         set(Named::Const, &h_const);
         set(Named::Br, &h_br);
         set(Named::BrBackEdge, &h_br_back_edge);
