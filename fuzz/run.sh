@@ -29,12 +29,12 @@ log="$build/fuzz-decode.log"
 marker="$(mktemp)"
 trap 'rm -f "$marker"' EXIT
 
-# Show progress without the flood of per-input NEW/REDUCE lines; the full log is kept.
+# Show progress without the per-input NEW/REDUCE/NEW_FUNC lines; the full log is kept.
 # shellcheck disable=SC2086 # FUZZ_ARGS is a list of options
 set +e
 "$build/fuzz/tycho-fuzz-decode" "$build/corpus" -max_total_time="$seconds" -timeout=10 \
     -rss_limit_mb=4096 -print_final_stats=1 -artifact_prefix="$artifacts/" ${FUZZ_ARGS:-} 2>&1 |
-    tee "$log" | grep --line-buffered -vE '^#[0-9]+[[:space:]]+(NEW|REDUCE)'
+    tee "$log" | grep --line-buffered -vE '^#[0-9]+[[:space:]]+(NEW|REDUCE)|^[[:space:]]+NEW_FUNC|# Uses: '
 status=${PIPESTATUS[0]}
 set -e
 

@@ -75,6 +75,7 @@ template <class T> [[gnu::always_inline]] inline T imm_as(uint64_t imm) {
 
 // ---- reductions -----------------------------------------------------------------------------
 
+#if TYCHO_REDUCTION_COUNTING
 // Runs when the budget is spent, then continues at `ip`. Reached by a tail call so that the
 // handlers charging reductions need no stack frame of their own on their fast path.
 [[gnu::noinline, gnu::cold]] TYCHO_HANDLER_CC TrapCode h_budget_spent(HANDLER_PARAMS) {
@@ -82,6 +83,8 @@ template <class T> [[gnu::always_inline]] inline T imm_as(uint64_t imm) {
     reload_memory(inst, mem, msize); // the hook may have run anything, even memory.grow
     NEXT_AT(ip);
 }
+
+#endif
 
 // Charges one reduction and continues at `target`; the embedder's hook (which may switch
 // fibers, or say Stop to unwind) runs when the slice is spent.
