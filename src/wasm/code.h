@@ -223,6 +223,8 @@ enum class Named : uint8_t {
     Count
 };
 Handler named_handler(Named which);
+// The function-entry handler for a function with `num_locals` declared locals.
+Handler enter_handler(uint32_t num_locals);
 
 // Runs `fn` with its frame at `fp` (arguments already in place); results end in fp[0..].
 TrapCode execute(const CompiledFunction& fn, uint64_t* fp, Instance* inst, ExecutionContext* ex);

@@ -126,8 +126,7 @@ Slot InterpreterCompiler::use(size_t pos) {
 void InterpreterCompiler::emit_value_to(const Operand& o, Slot dst) {
     switch (o.kind) {
     case Operand::Kind::Local:
-        if (local_slot(o.local) != dst)
-            emit_copy(local_slot(o.local), dst);
+        if (local_slot(o.local) != dst) emit_copy(local_slot(o.local), dst);
         break;
     case Operand::Kind::Const: emit(InsnConst{named_handler(Named::Const), dst, 0, o.value}); break;
     case Operand::Kind::LocalAdd:
@@ -200,8 +199,8 @@ void InterpreterCompiler::begin_function(const FuncType& type, const std::vector
     locals_ = uint32_t(locals.size());
     out_.num_params = uint32_t(type.params.size());
     out_.num_results = uint32_t(type.results.size());
-    InsnEnter enter{named_handler(Named::Enter), 0, out_.num_params,
-                    uint32_t(locals.size() - type.params.size()), out_.func_index};
+    const uint32_t declared = uint32_t(locals.size() - type.params.size());
+    InsnEnter enter{enter_handler(declared), 0, out_.num_params, declared, out_.func_index};
     emit(enter);
     controls_.emplace_back(FrameKind::Function, 0, 0, out_.num_results, true);
 }

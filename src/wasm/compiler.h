@@ -175,8 +175,8 @@ class InterpreterCompiler {
     std::vector<Control> controls_;
     Producer producer_;
     bool dead_ = false;
-    size_t label_ = 0;              // the last jump target emitted
-    size_t last_copy_ = SIZE_MAX;   // position of the last single copy
+    size_t label_ = 0;            // the last jump target emitted
+    size_t last_copy_ = SIZE_MAX; // position of the last single copy
 };
 
 } // namespace tycho::wasm::detail

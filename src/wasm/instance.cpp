@@ -24,6 +24,13 @@ bool limits_match(const Limits& actual, const Limits& wanted) {
     return actual.max && *actual.max <= *wanted.max;
 }
 
+// Instances without a memory point at this empty one, so that the interpreter can reload
+// the memory base and size after calls without checking for null.
+Memory* no_memory() {
+    static const std::shared_ptr<Memory> empty = Memory::create(MemoryType{}).value();
+    return empty.get();
+}
+
 } // namespace
 
 namespace detail {
@@ -149,7 +156,7 @@ class InstanceBuilder {
         }
         for (auto& t : in.table_refs_)
             in.table_ptrs_.push_back(t.get());
-        in.memory0_ = in.memories_.empty() ? nullptr : in.memories_[0].get();
+        in.memory0_ = in.memories_.empty() ? no_memory() : in.memories_[0].get();
         in.globals_ = in.global_cells_.data();
         in.tables_ = in.table_ptrs_.data();
         in.functions_ = in.function_ptrs_.data();
@@ -244,7 +251,7 @@ const Function* Instance::exported_function(std::string_view name) const {
 }
 
 Memory* Caller::memory() const {
-    return instance_ ? instance_->memory0_ : nullptr;
+    return instance_ ? instance_->memory(0) : nullptr;
 }
 
 void Linker::define(std::string module, std::string name, Extern value) {

@@ -6,8 +6,10 @@
 #include "numeric.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <type_traits>
+#include <utility>
 
 #ifndef TYCHO_REDUCTION_COUNTING
 #define TYCHO_REDUCTION_COUNTING 1
@@ -67,10 +69,9 @@ template <class T> [[gnu::always_inline]] inline T imm_as(uint64_t imm) {
 }
 
 [[gnu::always_inline]] inline void reload_memory(Instance* inst, uint8_t*& mem, uint64_t& msize) {
-    if (Memory* m = inst->memory0_) {
-        mem = m->data();
-        msize = m->size();
-    }
+    const Memory* m = inst->memory0_;
+    mem = m->data();
+    msize = m->size();
 }
 
 // ---- reductions -----------------------------------------------------------------------------
@@ -271,17 +272,30 @@ inline uintptr_t stack_pointer() {
 #endif
 }
 
-TYCHO_HANDLER_CC TrapCode h_enter(HANDLER_PARAMS) {
+// Function entry: stack checks, zeroed locals, one reduction. `Locals` is the number of
+// declared locals when small (the stores unroll), or kManyLocals to use the count in the
+// instruction.
+constexpr uint32_t kManyLocals = UINT32_MAX;
+template <uint32_t Locals> TYCHO_HANDLER_CC TrapCode h_enter(HANDLER_PARAMS) {
     const auto& i = insn<InsnEnter>(ip);
     if (__builtin_expect(fp + i.frame_slots > ex->value_stack_end_ ||
                              stack_pointer() < ex->native_stack_limit_,
                          0))
         return TrapCode::CallStackExhausted;
     uint64_t* locals = fp + i.first_local;
-    for (uint32_t n = 0; n < i.num_locals; ++n)
-        locals[n] = 0;
+    if constexpr (Locals == kManyLocals) {
+        std::memset(locals, 0, size_t(i.num_locals) * sizeof(uint64_t));
+    } else {
+        for (uint32_t n = 0; n < Locals; ++n)
+            locals[n] = 0;
+    }
     CHARGE_AND_GO(ip + sizeof(InsnEnter));
 }
+
+template <uint32_t... N> constexpr auto enter_handlers(std::integer_sequence<uint32_t, N...>) {
+    return std::array<Handler, sizeof...(N)>{&h_enter<N>...};
+}
+constexpr auto kEnterHandlers = enter_handlers(std::make_integer_sequence<uint32_t, 9>{});
 
 TYCHO_HANDLER_CC TrapCode h_unreachable(HANDLER_PARAMS) {
     return TrapCode::Unreachable;
@@ -368,6 +382,7 @@ TYCHO_HANDLER_CC TrapCode h_call(HANDLER_PARAMS) {
     const TrapCode t = run(*i.callee, fp + i.frame, mem, msize, inst, ex);
     if (__builtin_expect(t != TrapCode::None, 0)) return unwind(t, ex, inst, i.callee->func_index);
     reload_memory(inst, mem, msize);
+    acc = 0; // nothing reads the accumulator after a call; this keeps it from being saved
     NEXT(InsnCall);
 }
 
@@ -634,7 +649,7 @@ struct HandlerTables {
 #include "opcodes.def"
 
         auto set = [this](Named n, Handler h) { named[unsigned(n)] = h; };
-        set(Named::Enter, &h_enter);
+        set(Named::Enter, &h_enter<kManyLocals>);
         set(Named::Unreachable, &h_unreachable);
         set(Named::Copy, &h_copy);
         set(Named::Copy2, &h_copy2);
@@ -696,6 +711,11 @@ bool has_compare_branch(Op op) {
 Handler compare_branch_handler(Op op, bool with_imm, BranchForm form, bool a_from_acc) {
     return tables().compare_branch[unsigned(op)][with_imm][unsigned(form)][a_from_acc];
 }
+Handler enter_handler(uint32_t num_locals) {
+    return num_locals < kEnterHandlers.size() ? kEnterHandlers[num_locals]
+                                              : named_handler(Named::Enter);
+}
+
 Handler named_handler(Named which) {
     return tables().named[unsigned(which)];
 }

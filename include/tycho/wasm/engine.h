@@ -444,7 +444,7 @@ class Instance : public std::enable_shared_from_this<Instance> {
     }
 
     // Internals used by the interpreter (hot fields first).
-    Memory* memory0_ = nullptr;
+    Memory* memory0_ = nullptr; // memory 0, or an empty memory: never null once instantiated
     uint64_t** globals_ = nullptr;         // cells of every global in the index space
     Table** tables_ = nullptr;             // every table in the index space
     const Function** functions_ = nullptr; // every function in the index space
