@@ -84,6 +84,12 @@ struct InsnStore {
     Slot addr, value;
     uint32_t offset, addend;
 };
+struct InsnStoreImm { // stores a constant
+    Handler h;
+    Slot addr;
+    uint32_t offset, addend, pad;
+    uint64_t imm;
+};
 struct InsnBr { // target is relative to the start of this instruction
     Handler h;
     int32_t target, pad;
@@ -174,8 +180,10 @@ enum class NumericForm : uint8_t {
 enum class BranchForm : uint8_t { IfTrue, IfFalse, IfTrueBackEdge };
 
 Handler numeric_handler(Op op, NumericForm form);
-// Loads and stores; from_acc takes a load's address or a store's value from the accumulator.
-Handler memory_handler(Op op, bool from_acc = false);
+// Loads and stores; the source of a load's address or a store's value (a store takes Imm
+// with InsnStoreImm).
+enum class MemorySource : uint8_t { Slot, Acc, Imm };
+Handler memory_handler(Op op, MemorySource source = MemorySource::Slot);
 // Fused compare-and-branch for i32/i64 comparisons (eqz uses RegImm with imm 0 of eq).
 Handler compare_branch_handler(Op compare, bool with_imm, BranchForm form, bool a_from_acc);
 bool has_compare_branch(Op compare);

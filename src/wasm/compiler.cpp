@@ -346,8 +346,9 @@ void InterpreterCompiler::load(Op op, uint32_t offset) {
     const size_t pos = stack_.size() - 1;
     const Address addr = use_address(pos);
     pop(1);
-    const size_t insn = emit(InsnLoad{memory_handler(op, addr.from_acc), addr.slot, stack_slot(pos),
-                                      offset, addr.addend});
+    const MemorySource source = addr.from_acc ? MemorySource::Acc : MemorySource::Slot;
+    const size_t insn =
+        emit(InsnLoad{memory_handler(op, source), addr.slot, stack_slot(pos), offset, addr.addend});
     push_result_and_track(insn, offsetof(InsnLoad, dst), op, true);
     producer_.a = addr.slot;
     producer_.a_acc = addr.from_acc;
@@ -358,11 +359,20 @@ void InterpreterCompiler::load(Op op, uint32_t offset) {
 void InterpreterCompiler::store(Op op, uint32_t offset) {
     if (dead_) return;
     const size_t pv = stack_.size() - 1;
+    if (stack_[pv].kind == Operand::Kind::Const) {
+        const uint64_t imm = stack_[pv].value;
+        const Address addr = use_address(pv - 1);
+        pop(2);
+        emit(InsnStoreImm{memory_handler(op, MemorySource::Imm), addr.slot, offset, addr.addend, 0,
+                          imm});
+        forget_producer();
+        return;
+    }
     const Slot value = use(pv);
     const Address addr = use_address(pv - 1);
-    const bool value_acc = in_acc(pv);
+    const MemorySource source = in_acc(pv) ? MemorySource::Acc : MemorySource::Slot;
     pop(2);
-    emit(InsnStore{memory_handler(op, value_acc), addr.slot, value, offset, addr.addend});
+    emit(InsnStore{memory_handler(op, source), addr.slot, value, offset, addr.addend});
     forget_producer();
 }
 

@@ -202,3 +202,33 @@ TEST(EngineCompile, RejectsGarbageWithOffset) {
 }
 
 } // namespace
+
+namespace {
+
+// LLVM 19 writes call_indirect's table index as a padded 5-byte LEB (for relocation), and
+// padded LEBs appear in other immediates too; both must be accepted.
+TEST(EngineCompile, AcceptsPaddedLebImmediatesAsCompilersEmitThem) {
+    const std::vector<uint8_t> bytes = {
+        0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00, 0x01,
+        0x05, 0x01, 0x60, 0x00, 0x01, 0x7F,                   // type 0: [] -> [i32]
+        0x03, 0x03, 0x02, 0x00, 0x00,                         // two functions of type 0
+        0x04, 0x04, 0x01, 0x70, 0x00, 0x01,                   // table: 1 funcref
+        0x07, 0x07, 0x01, 0x03, 'r',  'u',  'n',  0x00, 0x01, // export "run" = func 1
+        0x09, 0x07, 0x01, 0x00, 0x41, 0x00, 0x0B, 0x01, 0x00, // elem: table[0] = func 0
+        0x0A, 0x1A, 0x02,                                     // code, 2 bodies
+        0x08, 0x00, 0x41, 0xAA, 0x80, 0x80, 0x80, 0x00, 0x0B, // func 0: i32.const 42 (padded)
+        0x0F, 0x00, 0x41, 0x80, 0x80, 0x80, 0x80, 0x00,       // func 1: i32.const 0 (padded)
+        0x11, 0x00, 0x80, 0x80, 0x80, 0x80, 0x00, 0x0B,       //   call_indirect type 0, table 0
+    };
+    auto m = Module::compile(bytes);
+    ASSERT_TRUE(m) << m.error().to_string();
+    ExecutionContext ex;
+    Linker linker;
+    auto inst = linker.instantiate(ex, m.value());
+    ASSERT_TRUE(inst) << inst.error().to_string();
+    auto r = inst.value()->exported_function("run")->call(ex, {});
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r.value()[0].as_i32(), 42);
+}
+
+} // namespace

@@ -252,12 +252,20 @@ template <class R, class Stored, Src SAddr> TYCHO_HANDLER_CC TrapCode h_load(HAN
 }
 
 template <class A, class Stored, Src SValue> TYCHO_HANDLER_CC TrapCode h_store(HANDLER_PARAMS) {
-    const auto& i = insn<InsnStore>(ip);
+    using I = std::conditional_t<SValue == Src::Imm, InsnStoreImm, InsnStore>;
+    const auto& i = insn<I>(ip);
     const uint64_t ea = uint64_t(rd<uint32_t>(fp, i.addr) + i.addend) + i.offset;
     if (__builtin_expect(ea + sizeof(Stored) > msize, 0)) return TrapCode::OutOfBoundsMemoryAccess;
-    const Stored v = Stored(SValue == Src::Acc ? imm_as<A>(acc) : rd<A>(fp, i.value));
+    A value;
+    if constexpr (SValue == Src::Imm)
+        value = imm_as<A>(i.imm);
+    else if constexpr (SValue == Src::Acc)
+        value = imm_as<A>(acc);
+    else
+        value = rd<A>(fp, i.value);
+    const Stored v = Stored(value);
     std::memcpy(mem + ea, &v, sizeof v);
-    NEXT(InsnStore);
+    NEXT(I);
 }
 
 // ---- control --------------------------------------------------------------------------------
@@ -632,7 +640,7 @@ void add_compare_branches(CompareBranchTable& table, Op op) {
 
 struct HandlerTables {
     Handler numeric[kOpCount][unsigned(NumericForm::Count)] = {};
-    Handler memory[kOpCount][2] = {};
+    Handler memory[kOpCount][3] = {}; // [op][MemorySource]
     CompareBranchTable compare_branch = {};
     Handler named[unsigned(Named::Count)] = {};
 
@@ -645,7 +653,8 @@ struct HandlerTables {
     memory[unsigned(Op::Name)][1] = &h_load<R, Stored, Src::Acc>;
 #define TYCHO_STORE(Name, code, text, A, Stored, align)                                            \
     memory[unsigned(Op::Name)][0] = &h_store<A, Stored, Src::Slot>;                                \
-    memory[unsigned(Op::Name)][1] = &h_store<A, Stored, Src::Acc>;
+    memory[unsigned(Op::Name)][1] = &h_store<A, Stored, Src::Acc>;                                 \
+    memory[unsigned(Op::Name)][2] = &h_store<A, Stored, Src::Imm>;
 #include "opcodes.def"
 
         auto set = [this](Named n, Handler h) { named[unsigned(n)] = h; };
@@ -701,8 +710,8 @@ const HandlerTables& tables() {
 Handler numeric_handler(Op op, NumericForm form) {
     return tables().numeric[unsigned(op)][unsigned(form)];
 }
-Handler memory_handler(Op op, bool from_acc) {
-    return tables().memory[unsigned(op)][from_acc];
+Handler memory_handler(Op op, MemorySource source) {
+    return tables().memory[unsigned(op)][unsigned(source)];
 }
 bool has_compare_branch(Op op) {
     return op == Op::I32Eqz || op == Op::I64Eqz ||
