@@ -325,6 +325,7 @@ class Decoder {
         }
         case kCode: code_section(s); break;
         case kData: data_section(s); break;
+        default: s.fail("malformed section id " + std::to_string(id)); break;
         }
     }
 

@@ -565,9 +565,7 @@ template <class Interface> class FunctionBodyDecoder {
             if (!zero_byte()) return false;
             if (op == Op::MemoryCopy && !zero_byte()) return false;
             if (!require_memory()) return false;
-            if (!pop(ValType::I32) || !pop(op == Op::MemoryFill ? ValType::I32 : ValType::I32) ||
-                !pop(ValType::I32))
-                return false;
+            if (!pop(ValType::I32) || !pop(ValType::I32) || !pop(ValType::I32)) return false;
             if (op == Op::MemoryCopy)
                 iface_.memory_copy();
             else

@@ -254,13 +254,13 @@ Memory* Caller::memory() const {
     return instance_ ? instance_->memory(0) : nullptr;
 }
 
-void Linker::define(std::string module, std::string name, Extern value) {
+void Linker::define(std::string_view module, std::string_view name, Extern value) {
     definitions_[key_of(module, name)] = std::move(value);
 }
 
-void Linker::define_instance(std::string module, const std::shared_ptr<Instance>& instance) {
+void Linker::define_instance(std::string_view module, const std::shared_ptr<Instance>& instance) {
     for (const Export& e : instance->module().info().exports)
-        define(module, e.name, *instance->get_export(e.name));
+        if (auto value = instance->get_export(e.name)) define(module, e.name, std::move(*value));
 }
 
 void Linker::retain(std::shared_ptr<Instance> instance) const {

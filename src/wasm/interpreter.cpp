@@ -25,11 +25,17 @@ namespace {
 #define NEXT_AT(next)                                                                              \
     do {                                                                                           \
         const uint8_t* next_ip_ = (next);                                                          \
-        Handler next_h_;                                                                           \
-        std::memcpy(&next_h_, next_ip_, sizeof next_h_);                                           \
+        const Handler next_h_ = handler_at(next_ip_);                                              \
         [[clang::musttail]] return next_h_(next_ip_, fp, mem, msize, inst, ex, acc);               \
     } while (0)
 #define NEXT(Insn) NEXT_AT(ip + sizeof(Insn))
+
+// The handler address an instruction starts with.
+[[gnu::always_inline]] inline Handler handler_at(const uint8_t* ip) {
+    Handler h;
+    std::memcpy(static_cast<void*>(&h), ip, sizeof h);
+    return h;
+}
 
 template <class I> [[gnu::always_inline]] inline const I& insn(const uint8_t* ip) {
     return *reinterpret_cast<const I*>(ip);
@@ -380,8 +386,7 @@ TYCHO_HANDLER_CC TrapCode h_return_n(HANDLER_PARAMS) {
 
 [[gnu::always_inline]] inline TrapCode run(const CompiledFunction& fn, uint64_t* fp, uint8_t* mem,
                                            uint64_t msize, Instance* inst, ExecutionContext* ex) {
-    Handler h;
-    std::memcpy(&h, fn.entry(), sizeof h);
+    const Handler h = handler_at(fn.entry());
     return h(fn.entry(), fp, mem, msize, inst, ex, 0);
 }
 
@@ -414,7 +419,9 @@ TYCHO_HANDLER_CC TrapCode h_call_indirect(HANDLER_PARAMS) {
     const uint32_t index = rd<uint32_t>(fp, i.index);
     const Table* table = inst->tables_[i.table];
     if (__builtin_expect(index >= table->size(), 0)) return TrapCode::UndefinedElement;
-    const auto* f = reinterpret_cast<const Function*>(table->get(index));
+    // A funcref is the address of its Function (RefBits).
+    const auto* f =
+        reinterpret_cast<const Function*>(table->get(index)); // NOLINT(performance-no-int-to-ptr)
     if (__builtin_expect(f == nullptr, 0)) return TrapCode::UninitializedElement;
     if (__builtin_expect(f->type_id_ != i.type_id, 0)) return TrapCode::IndirectCallTypeMismatch;
     TrapCode t;

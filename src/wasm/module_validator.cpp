@@ -172,7 +172,7 @@ class Validator {
         names.reserve(m_.exports.size());
         for (const Export& exp : m_.exports) {
             size_t count = 0;
-            const char* what = "";
+            const char* what;
             switch (exp.kind) {
             case ExternKind::Func: count = m_.func_types.size(), what = "function"; break;
             case ExternKind::Table: count = m_.tables.size(), what = "table"; break;

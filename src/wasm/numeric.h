@@ -97,7 +97,7 @@ template <class F> [[gnu::always_inline]] constexpr F nearest_soft(F a) noexcept
     constexpr F big = FloatTraits<F>::integral_from;
     F m = fabs(a);
     if (m < big) return fcopysign((m + big) - big, a);
-    return a != a ? a + a : a;
+    return __builtin_isnan(a) ? a + a : a;
 }
 template <class F> [[gnu::always_inline]] constexpr F trunc_soft(F a) noexcept {
     constexpr F big = FloatTraits<F>::integral_from;
@@ -107,7 +107,7 @@ template <class F> [[gnu::always_inline]] constexpr F trunc_soft(F a) noexcept {
         if (r > m) r -= F(1);
         return fcopysign(r, a);
     }
-    return a != a ? a + a : a;
+    return __builtin_isnan(a) ? a + a : a;
 }
 template <class F> [[gnu::always_inline]] constexpr F ceil_soft(F a) noexcept {
     constexpr F big = FloatTraits<F>::integral_from;
@@ -117,7 +117,7 @@ template <class F> [[gnu::always_inline]] constexpr F ceil_soft(F a) noexcept {
         if (r < a) r += F(1);
         return fcopysign(r, a);
     }
-    return a != a ? a + a : a;
+    return __builtin_isnan(a) ? a + a : a;
 }
 template <class F> [[gnu::always_inline]] constexpr F floor_soft(F a) noexcept {
     constexpr F big = FloatTraits<F>::integral_from;
@@ -127,7 +127,7 @@ template <class F> [[gnu::always_inline]] constexpr F floor_soft(F a) noexcept {
         if (r > a) r -= F(1);
         return fcopysign(r, a);
     }
-    return a != a ? a + a : a;
+    return __builtin_isnan(a) ? a + a : a;
 }
 
 // The hardware rounding instructions where the target has them (SSE4.1 roundss/roundsd,
@@ -208,14 +208,14 @@ template <class S, class F>
         out = static_cast<std::make_unsigned_t<S>>(static_cast<S>(a));
         return TrapCode::None;
     }
-    return a != a ? TrapCode::InvalidConversionToInteger : TrapCode::IntegerOverflow;
+    return __builtin_isnan(a) ? TrapCode::InvalidConversionToInteger : TrapCode::IntegerOverflow;
 }
 template <class S, class F>
 [[gnu::always_inline]] constexpr std::make_unsigned_t<S> trunc_sat(F a, F lo, F hi) noexcept {
     using U = std::make_unsigned_t<S>;
     if (a > lo && a < hi) [[likely]]
         return static_cast<U>(static_cast<S>(a));
-    if (a != a) return 0;
+    if (__builtin_isnan(a)) return 0;
     return static_cast<U>(a < F(0) ? std::numeric_limits<S>::min() : std::numeric_limits<S>::max());
 }
 

@@ -276,12 +276,24 @@ using HostCallback = std::function<void(Caller&, uint64_t* slots)>;
 
 namespace detail {
 template <class T> struct HostValType;
-template <> struct HostValType<int32_t> { static constexpr ValType type = ValType::I32; };
-template <> struct HostValType<uint32_t> { static constexpr ValType type = ValType::I32; };
-template <> struct HostValType<int64_t> { static constexpr ValType type = ValType::I64; };
-template <> struct HostValType<uint64_t> { static constexpr ValType type = ValType::I64; };
-template <> struct HostValType<float> { static constexpr ValType type = ValType::F32; };
-template <> struct HostValType<double> { static constexpr ValType type = ValType::F64; };
+template <> struct HostValType<int32_t> {
+    static constexpr ValType type = ValType::I32;
+};
+template <> struct HostValType<uint32_t> {
+    static constexpr ValType type = ValType::I32;
+};
+template <> struct HostValType<int64_t> {
+    static constexpr ValType type = ValType::I64;
+};
+template <> struct HostValType<uint64_t> {
+    static constexpr ValType type = ValType::I64;
+};
+template <> struct HostValType<float> {
+    static constexpr ValType type = ValType::F32;
+};
+template <> struct HostValType<double> {
+    static constexpr ValType type = ValType::F64;
+};
 
 template <class T> T from_slot(uint64_t s) {
     if constexpr (sizeof(T) == 4) {
@@ -444,9 +456,9 @@ class Instance : public std::enable_shared_from_this<Instance> {
     }
 
     // Internals used by the interpreter (hot fields first).
-    Memory* memory0_ = nullptr; // memory 0, or an empty memory: never null once instantiated
-    uint64_t** globals_ = nullptr;         // cells of every global in the index space
-    Table** tables_ = nullptr;             // every table in the index space
+    Memory* memory0_ = nullptr;    // memory 0, or an empty memory: never null once instantiated
+    uint64_t** globals_ = nullptr; // cells of every global in the index space
+    Table** tables_ = nullptr;     // every table in the index space
     const Function** functions_ = nullptr; // every function in the index space
     std::vector<std::shared_ptr<Memory>> memories_;
     std::vector<std::shared_ptr<Table>> table_refs_;
@@ -468,16 +480,16 @@ class Instance : public std::enable_shared_from_this<Instance> {
 // Resolves imports by (module, name) and instantiates modules.
 class Linker {
   public:
-    void define(std::string module, std::string name, Extern value);
+    void define(std::string_view module, std::string_view name, Extern value);
     // Makes every export of `instance` importable under `module`.
-    void define_instance(std::string module, const std::shared_ptr<Instance>& instance);
+    void define_instance(std::string_view module, const std::shared_ptr<Instance>& instance);
     // Binds a typed C++ callable `R(Caller&, Args...)` as a host function.
-    template <class F> void func(std::string module, std::string name, F f) {
-        define(std::move(module), std::move(name), Extern::of(Function::host(std::move(f))));
+    template <class F> void func(std::string_view module, std::string_view name, F f) {
+        define(module, name, Extern::of(Function::host(std::move(f))));
     }
-    void func_raw(std::string module, std::string name, FuncType type, HostCallback callback) {
-        define(std::move(module), std::move(name),
-               Extern::of(Function::host(std::move(type), std::move(callback))));
+    void func_raw(std::string_view module, std::string_view name, FuncType type,
+                  HostCallback callback) {
+        define(module, name, Extern::of(Function::host(std::move(type), std::move(callback))));
     }
     const Extern* find(std::string_view module, std::string_view name) const;
 
