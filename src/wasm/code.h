@@ -15,8 +15,16 @@ namespace tycho::wasm::detail {
 
 using Slot = int32_t; // byte offset of a frame slot from fp
 
-#if defined(__x86_64__) && defined(__clang__) && __clang_major__ >= 19
-// All registers are free for handlers: no callee-saved pushes in tail-called code.
+// All registers are free for handlers: no callee-saved pushes in tail-called code. Not under
+// AddressSanitizer: clang 19's instrumented callers keep their fake-stack pointer in rbx
+// across a call to a preserve_none function, which clobbers it.
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TYCHO_NO_PRESERVE_NONE 1
+#endif
+#endif
+#if defined(__x86_64__) && defined(__clang__) && __clang_major__ >= 19 &&                          \
+    !defined(TYCHO_NO_PRESERVE_NONE)
 #define TYCHO_HANDLER_CC __attribute__((preserve_none))
 #else
 #define TYCHO_HANDLER_CC
