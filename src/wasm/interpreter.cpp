@@ -47,31 +47,16 @@ template <class T> [[gnu::always_inline]] inline T rd(const uint64_t* fp, Slot s
     return v;
 }
 
-// Results are always stored as full 8-byte slots (zero-extended) so that later 8-byte copies
-// of the slot are forwarded from the store.
+// Results are always stored as full 8-byte slots (zero-extended, see to_slot) so that later
+// 8-byte copies of the slot are forwarded from the store.
 template <class T> [[gnu::always_inline]] inline void wr(uint64_t* fp, Slot s, T v) {
-    uint64_t bits;
-    if constexpr (sizeof(T) == 8) {
-        std::memcpy(&bits, &v, 8);
-    } else {
-        uint32_t b32;
-        std::memcpy(&b32, &v, 4);
-        bits = b32;
-    }
+    const uint64_t bits = to_slot(v);
     std::memcpy(reinterpret_cast<uint8_t*>(fp) + s, &bits, 8);
 }
 
+// An immediate or the accumulator as a value of type T (the low bits for 32-bit types).
 template <class T> [[gnu::always_inline]] inline T imm_as(uint64_t imm) {
-    if constexpr (sizeof(T) == 8) {
-        T v;
-        std::memcpy(&v, &imm, 8);
-        return v;
-    } else {
-        const uint32_t low = uint32_t(imm);
-        T v;
-        std::memcpy(&v, &low, 4);
-        return v;
-    }
+    return from_slot<T>(imm);
 }
 
 [[gnu::always_inline]] inline void reload_memory(Instance* inst, uint8_t*& mem, uint64_t& msize) {
@@ -125,23 +110,23 @@ constexpr size_t kMaxBacktrace = 64;
 
 // ---- numeric --------------------------------------------------------------------------------
 
-template <class T> [[gnu::always_inline]] inline uint64_t to_bits(T v) {
-    if constexpr (sizeof(T) == 8) {
-        uint64_t bits;
-        std::memcpy(&bits, &v, 8);
-        return bits;
+enum class Src : uint8_t { Slot, Imm, Acc };
+
+// Applies an operator; trapping operators report through the TrapCode, the others never trap
+// (and the check then folds away).
+template <class Impl, bool Traps, class R, class... Args>
+[[gnu::always_inline]] inline TrapCode compute(R& r, Args... args) {
+    if constexpr (Traps) {
+        return Impl::apply(args..., r);
     } else {
-        uint32_t b32;
-        std::memcpy(&b32, &v, 4);
-        return b32;
+        r = Impl::apply(args...);
+        return TrapCode::None;
     }
 }
 
-enum class Src : uint8_t { Slot, Imm, Acc };
-
 // Stores a result in its slot and in the accumulator for the next instruction.
 template <class R> [[gnu::always_inline]] inline uint64_t produce(uint64_t* fp, Slot dst, R r) {
-    const uint64_t bits = to_bits(r);
+    const uint64_t bits = to_slot(r);
     std::memcpy(reinterpret_cast<uint8_t*>(fp) + dst, &bits, 8);
     return bits;
 }
@@ -150,14 +135,10 @@ template <class Impl, class R, class A, bool Traps, Src SA>
 TYCHO_HANDLER_CC TrapCode h_unary(HANDLER_PARAMS) {
     const auto& i = insn<InsnUnary>(ip);
     const A a = SA == Src::Acc ? imm_as<A>(acc) : rd<A>(fp, i.a);
-    if constexpr (Traps) {
-        R r;
-        const TrapCode t = Impl::apply(a, r);
-        if (__builtin_expect(t != TrapCode::None, 0)) return t;
-        acc = produce<R>(fp, i.dst, r);
-    } else {
-        acc = produce<R>(fp, i.dst, Impl::apply(a));
-    }
+    R r;
+    const TrapCode t = compute<Impl, Traps>(r, a);
+    if (__builtin_expect(t != TrapCode::None, 0)) return t;
+    acc = produce<R>(fp, i.dst, r);
     NEXT(InsnUnary);
 }
 
@@ -173,14 +154,10 @@ TYCHO_HANDLER_CC TrapCode h_binary(HANDLER_PARAMS) {
         b = imm_as<B>(acc);
     else
         b = rd<B>(fp, i.b);
-    if constexpr (Traps) {
-        R r;
-        const TrapCode t = Impl::apply(a, b, r);
-        if (__builtin_expect(t != TrapCode::None, 0)) return t;
-        acc = produce<R>(fp, i.dst, r);
-    } else {
-        acc = produce<R>(fp, i.dst, Impl::apply(a, b));
-    }
+    R r;
+    const TrapCode t = compute<Impl, Traps>(r, a, b);
+    if (__builtin_expect(t != TrapCode::None, 0)) return t;
+    acc = produce<R>(fp, i.dst, r);
     NEXT(I);
 }
 
@@ -206,14 +183,10 @@ TYCHO_HANDLER_CC TrapCode h_binary_mem(HANDLER_PARAMS) {
         a = rd<A>(fp, i.a);
         if (!load_operand<B>(i, fp, mem, msize, b)) return TrapCode::OutOfBoundsMemoryAccess;
     }
-    if constexpr (Traps) {
-        R r;
-        const TrapCode t = Impl::apply(a, b, r);
-        if (__builtin_expect(t != TrapCode::None, 0)) return t;
-        acc = produce<R>(fp, i.dst, r);
-    } else {
-        acc = produce<R>(fp, i.dst, Impl::apply(a, b));
-    }
+    R r;
+    const TrapCode t = compute<Impl, Traps>(r, a, b);
+    if (__builtin_expect(t != TrapCode::None, 0)) return t;
+    acc = produce<R>(fp, i.dst, r);
     NEXT(InsnBinaryMem);
 }
 

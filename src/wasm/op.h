@@ -19,18 +19,6 @@ enum class Op : uint16_t {
 
 inline constexpr unsigned kOpCount = unsigned(Op::Count);
 
-// The ValType corresponding to a C type used in opcodes.def.
-template <class T> constexpr ValType val_type_of() {
-    if constexpr (std::is_same_v<T, uint32_t>)
-        return ValType::I32;
-    else if constexpr (std::is_same_v<T, uint64_t>)
-        return ValType::I64;
-    else if constexpr (std::is_same_v<T, float>)
-        return ValType::F32;
-    else
-        return ValType::F64;
-}
-
 struct OpInfo {
     const char* text = nullptr;
     // For numeric operators: operand/result types; operands == 1 or 2. 0 for others.

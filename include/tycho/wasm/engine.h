@@ -275,26 +275,6 @@ class Caller {
 using HostCallback = std::function<void(Caller&, uint64_t* slots)>;
 
 namespace detail {
-template <class T> struct HostValType;
-template <> struct HostValType<int32_t> {
-    static constexpr ValType type = ValType::I32;
-};
-template <> struct HostValType<uint32_t> {
-    static constexpr ValType type = ValType::I32;
-};
-template <> struct HostValType<int64_t> {
-    static constexpr ValType type = ValType::I64;
-};
-template <> struct HostValType<uint64_t> {
-    static constexpr ValType type = ValType::I64;
-};
-template <> struct HostValType<float> {
-    static constexpr ValType type = ValType::F32;
-};
-template <> struct HostValType<double> {
-    static constexpr ValType type = ValType::F64;
-};
-
 template <class T> T from_slot(uint64_t s) {
     if constexpr (sizeof(T) == 4) {
         uint32_t b = uint32_t(s);
@@ -320,14 +300,14 @@ template <class T> uint64_t to_slot(T v) {
 }
 
 template <class T> struct ResultTypes {
-    static void add(std::vector<ValType>& out) { out.push_back(HostValType<T>::type); }
+    static void add(std::vector<ValType>& out) { out.push_back(val_type_of<T>()); }
     static void store(uint64_t* slots, T v) { slots[0] = to_slot(v); }
 };
 template <> struct ResultTypes<void> {
     static void add(std::vector<ValType>&) {}
 };
 template <class... Ts> struct ResultTypes<std::tuple<Ts...>> {
-    static void add(std::vector<ValType>& out) { (out.push_back(HostValType<Ts>::type), ...); }
+    static void add(std::vector<ValType>& out) { (out.push_back(val_type_of<Ts>()), ...); }
     static void store(uint64_t* slots, const std::tuple<Ts...>& t) {
         size_t i = 0;
         std::apply([&](const auto&... v) { ((slots[i++] = to_slot(v)), ...); }, t);
@@ -372,11 +352,8 @@ class Function {
     template <class F> static std::shared_ptr<Function> host(F f) {
         using Sig = detail::HostSignature<std::decay_t<F>>;
         FuncType type;
-        std::apply(
-            [&](auto... a) {
-                (type.params.push_back(detail::HostValType<decltype(a)>::type), ...);
-            },
-            typename Sig::Args{});
+        std::apply([&](auto... a) { (type.params.push_back(val_type_of<decltype(a)>()), ...); },
+                   typename Sig::Args{});
         detail::ResultTypes<typename Sig::Return>::add(type.results);
         return host(std::move(type),
                     detail::make_host_callback<std::decay_t<F>, typename Sig::Return>(

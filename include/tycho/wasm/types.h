@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace tycho::wasm {
@@ -24,6 +25,17 @@ inline bool is_ref(ValType t) {
 }
 inline bool is_num(ValType t) {
     return t == ValType::I32 || t == ValType::I64 || t == ValType::F32 || t == ValType::F64;
+}
+
+// The ValType of a C++ scalar: 32/64-bit integers (either signedness), float, double.
+template <class T> constexpr ValType val_type_of() {
+    static_assert(
+        std::is_arithmetic_v<T> && (sizeof(T) == 4 || sizeof(T) == 8),
+        "not a Wasm scalar type: use int32_t, uint32_t, int64_t, uint64_t, float, double");
+    if constexpr (std::is_floating_point_v<T>)
+        return sizeof(T) == 4 ? ValType::F32 : ValType::F64;
+    else
+        return sizeof(T) == 4 ? ValType::I32 : ValType::I64;
 }
 
 struct FuncType {
