@@ -7,6 +7,7 @@ packages=(
   clang-19 lld-19 llvm-19            # the project's compiler, and guests' wasm32 toolchain
   libclang-rt-19-dev-wasm32 wasi-libc # wasm32 runtime support and libc for C guests
   libgtest-dev googletest            # unit tests
+  libboost-context-dev               # fiber context switches
   wabt                               # wast2json for the spec testsuite
 )
 
