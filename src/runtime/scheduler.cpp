@@ -1,0 +1,159 @@
+#include "runtime/scheduler.h"
+
+namespace tycho::runtime {
+
+namespace {
+thread_local Scheduler* tl_scheduler = nullptr;
+thread_local unsigned tl_worker = 0;
+thread_local Task* tl_current = nullptr;
+} // namespace
+
+Task::Task(FiberStack stack) : fiber_(std::move(stack), &Task::entry, this) {}
+Task::~Task() = default;
+
+void Task::entry(Fiber&, void* self) {
+    static_cast<Task*>(self)->main();
+}
+
+Scheduler::Scheduler() : Scheduler(Options{}) {}
+
+Scheduler::Scheduler(const Options& options) {
+    unsigned n = options.workers ? options.workers : std::thread::hardware_concurrency();
+    if (n == 0) n = 1;
+    for (unsigned i = 0; i < n; ++i)
+        workers_.push_back(std::make_unique<Worker>());
+    for (unsigned i = 0; i < n; ++i)
+        workers_[i]->thread = std::thread([this, i] { run_worker(i); });
+}
+
+Scheduler::~Scheduler() {
+    {
+        std::lock_guard guard(idle_lock_);
+        stopping_ = true;
+    }
+    idle_.notify_all();
+    for (auto& w : workers_)
+        w->thread.join();
+}
+
+Task* Scheduler::current() {
+    return tl_current;
+}
+
+void Scheduler::yield() {
+    tl_current->fiber_.suspend();
+}
+
+void Scheduler::wait() {
+    Task* task = tl_current;
+    task->wants_wait_ = true;
+    task->fiber_.suspend();
+}
+
+void Scheduler::spawn(Task* task) {
+    task->state_.store(Task::State::Runnable);
+    enqueue(task);
+}
+
+void Scheduler::wake(Task* task) {
+    using State = Task::State;
+    State s = task->state_.load();
+    for (;;) {
+        if (s == State::Waiting) {
+            if (task->state_.compare_exchange_weak(s, State::Runnable)) {
+                enqueue(task);
+                return;
+            }
+        } else if (s == State::Running) {
+            if (task->state_.compare_exchange_weak(s, State::Notified)) return;
+        } else {
+            return; // already runnable, notified or done
+        }
+    }
+}
+
+// On a worker, tasks go to its own queue (they are likely related and cache-warm); from
+// other threads they are spread over the workers in turn.
+void Scheduler::enqueue(Task* task) {
+    const unsigned n = unsigned(workers_.size());
+    Worker& w = tl_scheduler == this ? *workers_[tl_worker] : *workers_[next_victim_++ % n];
+    {
+        std::lock_guard guard(w.lock);
+        w.queue.push_back(task);
+    }
+    queued_.fetch_add(1);
+    // A parked worker registered itself in sleepers_ before checking queued_, under
+    // idle_lock_; notifying under the same lock cannot slip between its check and its wait.
+    if (sleepers_.load() > 0) {
+        std::lock_guard guard(idle_lock_);
+        idle_.notify_one();
+    }
+}
+
+Task* Scheduler::next_task(unsigned index) {
+    Worker& w = *workers_[index];
+    {
+        std::lock_guard guard(w.lock);
+        if (!w.queue.empty()) {
+            Task* task = w.queue.front();
+            w.queue.pop_front();
+            queued_.fetch_sub(1);
+            return task;
+        }
+    }
+    return steal(index);
+}
+
+Task* Scheduler::steal(unsigned thief) {
+    const unsigned n = unsigned(workers_.size());
+    for (unsigned k = 1; k < n; ++k) {
+        Worker& victim = *workers_[(thief + k) % n];
+        std::lock_guard guard(victim.lock);
+        if (!victim.queue.empty()) {
+            Task* task = victim.queue.front(); // the oldest: it has waited longest
+            victim.queue.pop_front();
+            queued_.fetch_sub(1);
+            return task;
+        }
+    }
+    return nullptr;
+}
+
+void Scheduler::run_worker(unsigned index) {
+    tl_scheduler = this;
+    tl_worker = index;
+    while (!stopping_.load()) {
+        Task* task = next_task(index);
+        if (!task) {
+            std::unique_lock lock(idle_lock_);
+            sleepers_.fetch_add(1);
+            idle_.wait(lock, [this] { return stopping_.load() || queued_.load() > 0; });
+            sleepers_.fetch_sub(1);
+            continue;
+        }
+        task->state_.store(Task::State::Running);
+        tl_current = task;
+        task->fiber_.resume();
+        tl_current = nullptr;
+        after_run(task);
+    }
+}
+
+void Scheduler::after_run(Task* task) {
+    using State = Task::State;
+    if (task->fiber_.finished()) {
+        task->state_.store(State::Done);
+        task->finished(); // may delete the task
+        return;
+    }
+    if (task->wants_wait_) {
+        task->wants_wait_ = false;
+        State expected = State::Running;
+        if (task->state_.compare_exchange_strong(expected, State::Waiting)) return;
+        // A wake arrived while it was running (Notified): run it again instead.
+    }
+    task->state_.store(State::Runnable);
+    enqueue(task);
+}
+
+} // namespace tycho::runtime
