@@ -1,0 +1,53 @@
+#include "runtime/signal_queue.h"
+
+#include <cassert>
+#include <utility>
+
+namespace tycho::runtime {
+
+bool SignalQueue::push(Signal signal) {
+    std::lock_guard lock(mutex_);
+    // A dropped signal (closed queue) is destroyed after the unlock, when `signal` goes out
+    // of scope, so releasing its resources never happens under the mutex.
+    if (closed_) return false;
+    items_.push_back(std::move(signal));
+    pending_.store(true, std::memory_order_release);
+    return std::exchange(waiting_, false);
+}
+
+bool SignalQueue::notify() {
+    std::lock_guard lock(mutex_);
+    return std::exchange(waiting_, false);
+}
+
+void SignalQueue::take_all(std::vector<Signal>& out) {
+    assert(out.empty());
+    std::lock_guard lock(mutex_);
+    items_.swap(out);
+    pending_.store(false, std::memory_order_relaxed);
+}
+
+bool SignalQueue::prepare_wait() {
+    std::lock_guard lock(mutex_);
+    if (!items_.empty()) return false;
+    waiting_ = true;
+    return true;
+}
+
+bool SignalQueue::cancel_wait() {
+    std::lock_guard lock(mutex_);
+    return std::exchange(waiting_, false);
+}
+
+void SignalQueue::close() {
+    std::vector<Signal> dropped;
+    {
+        std::lock_guard lock(mutex_);
+        closed_ = true;
+        waiting_ = false;
+        items_.swap(dropped);
+        pending_.store(false, std::memory_order_relaxed);
+    }
+}
+
+} // namespace tycho::runtime
