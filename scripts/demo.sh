@@ -13,3 +13,5 @@ echo "\$ tycho run --invoke primes_below $wasm 1000000"
 "$build/src/cli/tycho" run --invoke primes_below "$wasm" 1000000
 echo "\$ tycho run --invoke collatz_steps $wasm 837799"
 "$build/src/cli/tycho" run --invoke collatz_steps "$wasm" 837799
+echo "\$ tycho run --invoke divide $wasm 1 0    # a trap is reported, not a crash"
+"$build/src/cli/tycho" run --invoke divide "$wasm" 1 0 || echo "(exit status $?)"
