@@ -98,7 +98,7 @@ TEST(Scheduler, IdleWorkersStealQueuedWork) {
                 std::lock_guard guard(lock);
                 threads.insert(std::this_thread::get_id());
             }
-            const auto until = std::chrono::steady_clock::now() + 200us;
+            const auto until = std::chrono::steady_clock::now() + 1ms; // 0.2 s in all
             while (std::chrono::steady_clock::now() < until) {
             }
         }));
