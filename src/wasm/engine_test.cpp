@@ -116,6 +116,23 @@ TEST_F(EngineApi, DeepRecursionTrapsWithStackExhaustion) {
     EXPECT_EQ(call("sum_to", {Value::i64(10)}).value()[0].as_i64(), 55);
 }
 
+TEST_F(EngineApi, ValueStackSuppliedByTheEmbedderBoundsRecursion) {
+    std::vector<uint64_t> small(4096); // 32 KiB instead of the default 8 MiB
+    ExecutionContext::Options options;
+    options.value_stack = small;
+    ExecutionContext pooled(options);
+    const Function* sum_to = instance->exported_function("sum_to");
+    auto ok = sum_to->call(pooled, std::vector{Value::i64(100)});
+    ASSERT_TRUE(ok);
+    EXPECT_EQ(ok.value()[0].as_i64(), 5050);
+    // The recursion runs out of this small stack long before the native stack.
+    auto deep = instance->exported_function("recurse")->call(pooled, std::vector{Value::i32(0)});
+    ASSERT_FALSE(deep);
+    EXPECT_EQ(deep.error().code, TrapCode::CallStackExhausted);
+    // One reduction per call: a few hundred frames fit in 32 KiB, not tens of thousands.
+    EXPECT_LT(pooled.reductions(), 5000u);
+}
+
 TEST_F(EngineApi, ReductionHookRunsPeriodicallyAndCanStop) {
     int slices = 0;
     context.set_reduction_hook(1000, [&](ExecutionContext& ex) {

@@ -32,18 +32,23 @@ uintptr_t current_thread_stack_limit(size_t usable) {
 ExecutionContext::ExecutionContext() : ExecutionContext(Options{}) {}
 
 ExecutionContext::ExecutionContext(const Options& options) {
-    value_stack_mapped_ = (options.value_stack_bytes + 4095) & ~size_t(4095);
-    void* p = mmap(nullptr, value_stack_mapped_, PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (p == MAP_FAILED) throw std::bad_alloc();
-    value_stack_ = static_cast<uint64_t*>(p);
-    value_stack_end_ = value_stack_ + value_stack_mapped_ / sizeof(uint64_t);
+    if (!options.value_stack.empty()) {
+        value_stack_ = options.value_stack.data();
+        value_stack_end_ = value_stack_ + options.value_stack.size();
+    } else {
+        value_stack_mapped_ = (options.value_stack_bytes + 4095) & ~size_t(4095);
+        void* p = mmap(nullptr, value_stack_mapped_, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (p == MAP_FAILED) throw std::bad_alloc();
+        value_stack_ = static_cast<uint64_t*>(p);
+        value_stack_end_ = value_stack_ + value_stack_mapped_ / sizeof(uint64_t);
+    }
     native_stack_bytes_ = options.native_stack_bytes;
     native_stack_limit_ = current_thread_stack_limit(native_stack_bytes_);
 }
 
 ExecutionContext::~ExecutionContext() {
-    munmap(value_stack_, value_stack_mapped_);
+    if (value_stack_mapped_) munmap(value_stack_, value_stack_mapped_);
 }
 
 void ExecutionContext::set_reduction_hook(int64_t slice, ReductionHook hook) {

@@ -205,6 +205,9 @@ class ExecutionContext {
   public:
     struct Options {
         size_t value_stack_bytes = size_t(8) << 20;
+        // Memory for the value stack supplied by the embedder (for example from a pool);
+        // it must outlive the context. When empty, the context maps value_stack_bytes.
+        std::span<uint64_t> value_stack = {};
         // Native stack the interpreter may use below the point where the call starts.
         // 0 means: derive it from the current thread's stack.
         size_t native_stack_bytes = 0;
