@@ -33,4 +33,20 @@ template <class F, class R> double time_ms(F&& f, R& out) {
     return std::chrono::duration<double, std::milli>(end - start).count();
 }
 
+// Nanoseconds per operation: `batch(n)` performs n operations; the median over `rounds`.
+template <class F> double median_ns_per_op(int rounds, long n, F&& batch) {
+    std::vector<double> samples;
+    for (int r = 0; r < rounds; ++r) {
+        int sink = 0;
+        const double ms = time_ms(
+            [&] {
+                batch(n);
+                return 0;
+            },
+            sink);
+        samples.push_back(ms * 1e6 / double(n));
+    }
+    return median(samples);
+}
+
 } // namespace tycho::bench

@@ -32,21 +32,6 @@ void touch_and_finish(Fiber&, void* arg) {
     return x + 1;
 }
 
-template <class F> double ns_per_op(int rounds, long n, F&& body) {
-    std::vector<double> samples;
-    for (int r = 0; r < rounds; ++r) {
-        int sink = 0;
-        const double ms = bench::time_ms(
-            [&] {
-                body(n);
-                return 0;
-            },
-            sink);
-        samples.push_back(ms * 1e6 / double(n));
-    }
-    return bench::median(samples);
-}
-
 } // namespace
 
 int main(int argc, char** argv) {
@@ -57,7 +42,7 @@ int main(int argc, char** argv) {
     StackPool pool(StackPool::Options{64 << 10, 64});
 
     // One resume + one suspend per iteration.
-    const double switch_ns = ns_per_op(rounds, switches, [&](long n) {
+    const double switch_ns = bench::median_ns_per_op(rounds, switches, [&](long n) {
         long remaining = n;
         Fiber fiber(pool.acquire(), &ping, &remaining);
         while (!fiber.resume()) {
@@ -65,7 +50,7 @@ int main(int argc, char** argv) {
         pool.release(fiber.take_stack());
     });
     int (*volatile call)(int) = &plain_call;
-    const double call_ns = ns_per_op(rounds, switches, [&](long n) {
+    const double call_ns = bench::median_ns_per_op(rounds, switches, [&](long n) {
         int x = 0;
         for (long i = 0; i < n; ++i)
             x = call(x);
@@ -73,7 +58,7 @@ int main(int argc, char** argv) {
     });
 
     int total = 0;
-    const double pooled_ns = ns_per_op(rounds, creations, [&](long n) {
+    const double pooled_ns = bench::median_ns_per_op(rounds, creations, [&](long n) {
         for (long i = 0; i < n; ++i) {
             Fiber fiber(pool.acquire(), &touch_and_finish, &total);
             fiber.resume();
@@ -81,7 +66,7 @@ int main(int argc, char** argv) {
         }
     });
     StackPool no_cache(StackPool::Options{64 << 10, 0});
-    const double fresh_ns = ns_per_op(rounds, creations, [&](long n) {
+    const double fresh_ns = bench::median_ns_per_op(rounds, creations, [&](long n) {
         for (long i = 0; i < n; ++i) {
             Fiber fiber(no_cache.acquire(), &touch_and_finish, &total);
             fiber.resume();

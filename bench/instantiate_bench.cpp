@@ -22,21 +22,14 @@ std::vector<uint8_t> read_file(const char* path) {
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-// Microseconds per iteration of `body`, median over `rounds` batches of `n`.
+// Microseconds per call of `body`, median over `rounds` batches of `n` calls.
 template <class F> double us_per_op(int rounds, int n, F&& body) {
-    std::vector<double> samples;
-    for (int r = 0; r < rounds; ++r) {
-        int sink = 0;
-        const double ms = bench::time_ms(
-            [&] {
-                for (int i = 0; i < n; ++i)
-                    body();
-                return 0;
-            },
-            sink);
-        samples.push_back(ms * 1000.0 / n);
-    }
-    return bench::median(samples);
+    return bench::median_ns_per_op(rounds, n,
+                                   [&](long count) {
+                                       for (long i = 0; i < count; ++i)
+                                           body();
+                                   }) /
+           1000.0;
 }
 
 } // namespace
