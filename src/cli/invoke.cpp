@@ -119,8 +119,8 @@ int run_invoke(const InvokeRequest& request) {
     if (!module)
         return fail("invalid module '" + request.file + "': " + module.error().to_string());
 
-    for (const Import& imp : (*module)->info().imports)
-        return fail("'" + request.file + "' imports " + imp.module + "::" + imp.name +
+    if (const auto& imports = (*module)->info().imports; !imports.empty())
+        return fail("'" + request.file + "' imports " + imports[0].module + "::" + imports[0].name +
                     ", which Tycho does not provide yet");
 
     const FuncType* type = (*module)->exported_func_type(request.function);

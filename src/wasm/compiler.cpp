@@ -125,9 +125,7 @@ Slot InterpreterCompiler::use(size_t pos) {
 // Computes a non-Stack operand into `dst`.
 void InterpreterCompiler::emit_value_to(const Operand& o, Slot dst) {
     switch (o.kind) {
-    case Operand::Kind::Local:
-        if (local_slot(o.local) != dst) emit_copy(local_slot(o.local), dst);
-        break;
+    case Operand::Kind::Local: emit_copy(local_slot(o.local), dst); break;
     case Operand::Kind::Const: emit(InsnConst{named_handler(Named::Const), dst, 0, o.value}); break;
     case Operand::Kind::LocalAdd:
         emit(InsnBinaryImm{numeric_handler(Op::I32Add, NumericForm::RegImm), local_slot(o.local),

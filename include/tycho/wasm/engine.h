@@ -240,7 +240,6 @@ class ExecutionContext {
     uint64_t* value_stack_end_ = nullptr;
     size_t value_stack_mapped_ = 0;
     uintptr_t native_stack_limit_ = 0;
-    size_t native_stack_bytes_ = 0;
     uint64_t* reentry_base_ = nullptr; // where a host function's nested call may start its frame
     Trap trap_;                        // details of the trap being unwound
     std::string stop_reason_;
