@@ -19,4 +19,11 @@ void Registry::remove(std::string_view name) {
     if (auto it = entries_.find(name); it != entries_.end()) entries_.erase(it);
 }
 
+std::optional<std::string> Registry::name_of(uint64_t process_id) {
+    std::lock_guard guard(lock_);
+    for (const auto& [name, entry] : entries_)
+        if (entry.node_id == 0 && entry.process_id == process_id) return name;
+    return std::nullopt;
+}
+
 } // namespace tycho::runtime

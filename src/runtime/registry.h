@@ -28,11 +28,14 @@ class Registry {
     void put(std::string_view name, RegistryEntry entry);
     std::optional<RegistryEntry> get(std::string_view name);
     void remove(std::string_view name);
+    // A name registered for `process_id` on node 0, if any (for reports; linear time).
+    std::optional<std::string> name_of(uint64_t process_id);
 
-    // The entry for `name`; when there is none, `make()` (which may suspend) produces it and
-    // it is inserted, all under exclusive access. Returns the entry and whether it was made.
+    // The entry for `name`; when there is none, `make()` (which may suspend) produces one and
+    // it is inserted, all under exclusive access. `make` may also return nullopt (it gave up),
+    // and nothing is inserted. Returns the entry, if any, and whether it was made.
     template <class Make>
-    std::pair<RegistryEntry, bool> get_or_insert(std::string_view name, Make&& make);
+    std::pair<std::optional<RegistryEntry>, bool> get_or_insert(std::string_view name, Make&& make);
 
   private:
     struct Hash {
@@ -44,11 +47,12 @@ class Registry {
 };
 
 template <class Make>
-std::pair<RegistryEntry, bool> Registry::get_or_insert(std::string_view name, Make&& make) {
+std::pair<std::optional<RegistryEntry>, bool> Registry::get_or_insert(std::string_view name,
+                                                                      Make&& make) {
     std::lock_guard guard(lock_);
     if (auto it = entries_.find(name); it != entries_.end()) return {it->second, false};
-    const RegistryEntry entry = make();
-    entries_.insert_or_assign(std::string(name), entry);
+    const std::optional<RegistryEntry> entry = make();
+    if (entry) entries_.insert_or_assign(std::string(name), *entry);
     return {entry, true};
 }
 

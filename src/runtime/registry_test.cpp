@@ -34,6 +34,22 @@ TEST(Registry, PutGetRemoveAndOverwrite) {
     EXPECT_TRUE(ok);
 }
 
+TEST(Registry, GetOrInsertThatGivesUpInsertsNothing) {
+    StackPool pool;
+    Scheduler scheduler(Scheduler::Options{1});
+    Registry registry(scheduler);
+    Done done;
+    bool ok = false;
+    FnTask task(pool, done, [&] {
+        auto [entry, made] =
+            registry.get_or_insert("x", [] { return std::optional<RegistryEntry>(); });
+        ok = !entry && made && !registry.get("x");
+    });
+    scheduler.spawn(&task);
+    ASSERT_TRUE(done.wait_for(1));
+    EXPECT_TRUE(ok);
+}
+
 // Many tasks race to get-or-create one name while the creator yields in the middle (as a
 // spawn with a preempted start function would): exactly one creates it, all see its entry,
 // and plain lookups in between wait rather than see a half-made state.
@@ -58,9 +74,9 @@ TEST(Registry, GetOrInsertIsAtomicAcrossSuspensions) {
                 ++made;
                 for (int k = 0; k < 10; ++k)
                     Scheduler::yield();
-                return RegistryEntry{0, 7};
+                return std::optional(RegistryEntry{0, 7});
             });
-            if (entry.process_id == 7) ++agreed;
+            if (entry && entry->process_id == 7) ++agreed;
             (void)created;
         }));
     for (auto& t : tasks)

@@ -43,7 +43,9 @@ ExecutionContext::ExecutionContext(const Options& options) {
         value_stack_ = static_cast<uint64_t*>(p);
         value_stack_end_ = value_stack_ + value_stack_mapped_ / sizeof(uint64_t);
     }
-    native_stack_limit_ = current_thread_stack_limit(options.native_stack_bytes);
+    native_stack_limit_ = options.native_stack_limit != 0
+                              ? options.native_stack_limit
+                              : current_thread_stack_limit(options.native_stack_bytes);
 }
 
 ExecutionContext::~ExecutionContext() {

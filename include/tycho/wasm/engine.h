@@ -211,6 +211,9 @@ class ExecutionContext {
         // Native stack the interpreter may use below the point where the call starts.
         // 0 means: derive it from the current thread's stack.
         size_t native_stack_bytes = 0;
+        // When non-zero, the lowest native stack address the interpreter may grow to (for
+        // example inside a fiber's stack); native_stack_bytes is then ignored.
+        uintptr_t native_stack_limit = 0;
     };
     ExecutionContext();
     explicit ExecutionContext(const Options& options);
@@ -230,6 +233,10 @@ class ExecutionContext {
 
     // Sets the lowest native stack address the interpreter may grow to (for fibers).
     void set_native_stack_limit(uintptr_t limit) { native_stack_limit_ = limit; }
+    uintptr_t native_stack_limit() const { return native_stack_limit_; }
+
+    // Whatever the embedder wants its host functions to find through Caller::context().
+    void* embedder_data = nullptr;
 
     // Internals used by the interpreter; not for embedders.
     int64_t budget_ = INT64_MAX;

@@ -1,0 +1,84 @@
+// An environment (lunatic-abi.md §4, §7.5): the set of live processes that can see each other,
+// keyed by process id, with the services they share (scheduler, timers, registry, stacks).
+// Every signal to a process goes through deliver(), which looks the target up and pushes under
+// the table shard's lock, so a process can never be freed between lookup and push: a process
+// leaves the table (on its own fiber, under that lock) before it stops accepting signals.
+#pragma once
+
+#include "runtime/registry.h"
+#include "runtime/scheduler.h"
+#include "runtime/signal_queue.h"
+#include "runtime/stack_pool.h"
+#include "runtime/timer_service.h"
+
+#include <array>
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <unordered_map>
+
+namespace tycho::runtime {
+
+using ProcessId = uint64_t;
+class Process;
+
+class Environment {
+  public:
+    Environment(uint64_t id, Scheduler& scheduler, TimerService& timers, StackPool& stacks);
+    ~Environment();
+    Environment(const Environment&) = delete;
+    Environment& operator=(const Environment&) = delete;
+
+    uint64_t id() const { return id_; }
+    Scheduler& scheduler() { return scheduler_; }
+    TimerService& timers() { return timers_; }
+    StackPool& stacks() { return stacks_; }
+    Registry& registry() { return registry_; }
+
+    // A fresh id: 1, 2, ... never reused (every spawn attempt consumes one, §4).
+    ProcessId allocate_id() { return next_id_.fetch_add(1, std::memory_order_relaxed); }
+
+    // Makes `process` visible (exists, send, link...) and runnable. The environment does not
+    // own it: a process frees itself when it has finished.
+    void start(Process* process);
+
+    // Pushes `signal` to process `to`; false (and the signal dropped) when there is no such
+    // live process. Wakes the target if it waits for signals. Any thread.
+    bool deliver(ProcessId to, Signal signal);
+    // Ends a pending wait of `to` without a signal (timeouts). Any thread.
+    void notify(ProcessId to);
+    bool exists(ProcessId id) const;
+    // Live processes.
+    size_t size() const { return live_.load(std::memory_order_acquire); }
+    // Blocks the calling (non-task) thread until no process is live, or `timeout` passes.
+    bool wait_until_empty(std::chrono::milliseconds timeout);
+
+  private:
+    friend class Process;
+    // Called by a dying process on its own fiber: after this no signal reaches it.
+    void remove(ProcessId id);
+    // Called once a process's task has finished for good.
+    void finished_one();
+
+    struct Shard {
+        mutable std::mutex lock;
+        std::unordered_map<ProcessId, Process*> processes;
+    };
+    static constexpr size_t kShards = 64;
+    Shard& shard_of(ProcessId id) { return shards_[id % kShards]; }
+    const Shard& shard_of(ProcessId id) const { return shards_[id % kShards]; }
+
+    const uint64_t id_;
+    Scheduler& scheduler_;
+    TimerService& timers_;
+    StackPool& stacks_;
+    Registry registry_;
+    std::atomic<ProcessId> next_id_{1};
+    std::array<Shard, kShards> shards_;
+    std::atomic<size_t> live_{0}; // started and not yet finished
+    std::mutex empty_lock_;
+    std::condition_variable empty_;
+};
+
+} // namespace tycho::runtime

@@ -1,0 +1,172 @@
+#include "runtime/process.h"
+
+#include <utility>
+
+namespace tycho::runtime {
+
+Process::Process(Environment& environment, ProcessId id, FiberStack stack)
+    : Task(std::move(stack)), environment_(environment), id_(id) {}
+
+// A process that never started (its spawn failed) still holds its stack.
+Process::~Process() {
+    if (fiber().stack().valid()) environment_.stacks().release(fiber().take_stack());
+}
+
+const char* Process::dying_cause() const {
+    switch (dying_) {
+    case Dying::killed: return "killed";
+    case Dying::link_failed: return "a linked process failed";
+    case Dying::no: break;
+    }
+    return "";
+}
+
+void Process::main() {
+    die(run());
+}
+
+void Process::finished() {
+    Environment& environment = environment_;
+    delete this; // NOLINT(cppcoreguidelines-owning-memory): processes own themselves
+    environment.finished_one();
+}
+
+// §7.1: leave the environment first (no signal can reach the process afterwards), apply the
+// link and monitor changes that were still queued so that nobody who linked or monitored in
+// time is missed, then tell every linked and monitoring process.
+void Process::die(DeathReason reason) {
+    environment_.remove(id_);
+    mailbox_.drain([&](Signal&& signal) { apply_relations(std::move(signal)); });
+    mailbox_.close();
+    for (const auto& [peer, tag] : links_)
+        environment_.deliver(peer, LinkDiedSignal{id_, tag, reason});
+    for (ProcessId watcher : monitors_)
+        environment_.deliver(watcher, Message::process_died(id_));
+    links_.clear();
+    monitors_.clear();
+}
+
+bool Process::handle_signals() {
+    mailbox_.drain([&](Signal&& signal) { on_control(std::move(signal)); });
+    return !dying();
+}
+
+void Process::apply_relations(Signal&& signal) {
+    switch (signal_kind(signal)) {
+    case SignalKind::link: {
+        const auto& link = std::get<LinkSignal>(signal);
+        links_[link.process] = link.tag;
+        break;
+    }
+    case SignalKind::unlink: links_.erase(std::get<UnlinkSignal>(signal).process); break;
+    case SignalKind::monitor: monitors_.insert(std::get<MonitorSignal>(signal).process); break;
+    case SignalKind::stop_monitoring:
+        monitors_.erase(std::get<StopMonitoringSignal>(signal).process);
+        break;
+    default: break;
+    }
+}
+
+void Process::on_control(Signal&& signal) {
+    switch (signal_kind(signal)) {
+    case SignalKind::kill:
+        if (dying_ == Dying::no) dying_ = Dying::killed;
+        break;
+    case SignalKind::die_when_link_dies:
+        die_when_link_dies_ = std::get<DieWhenLinkDiesSignal>(signal).enabled;
+        break;
+    case SignalKind::link_died: {
+        const auto& died = std::get<LinkDiedSignal>(signal);
+        if (died.reason == DeathReason::normal) {
+            links_.erase(died.process);
+            break;
+        }
+        // A failure only matters while the link still exists here (it may have been
+        // unlinked meanwhile); "no such process" comes from our own link() call.
+        if (died.reason == DeathReason::failure && links_.erase(died.process) == 0) break;
+        if (die_when_link_dies_) {
+            if (dying_ == Dying::no) dying_ = Dying::link_failed;
+        } else {
+            mailbox_.deliver(Message::link_died(died.tag));
+        }
+        break;
+    }
+    default: apply_relations(std::move(signal)); break;
+    }
+}
+
+void Process::wait_for_signal(std::optional<Clock::time_point> deadline) {
+    if (!mailbox_.prepare_wait()) return; // something arrived meanwhile: look again
+    TimerService::TimerId timer = 0;
+    if (deadline) {
+        Environment& environment = environment_;
+        const ProcessId id = id_;
+        timer = environment.timers().schedule_at(*deadline,
+                                                 [&environment, id] { environment.notify(id); });
+    }
+    Scheduler::wait();
+    // Woken by a signal, the timer, or early by the scheduler: withdraw the mark either way;
+    // a wake-up still in flight only makes a later wait() return at once.
+    mailbox_.cancel_wait();
+    if (timer) environment_.timers().cancel(timer);
+}
+
+Process::WaitOutcome Process::receive(std::span<const int64_t> tags,
+                                      std::optional<Clock::time_point> deadline, Message& out,
+                                      Mailbox::Mark since) {
+    for (;;) {
+        if (!handle_signals()) return WaitOutcome::dying;
+        // Messages before this mark have been rejected by the same filter already.
+        const Mailbox::Mark scanned = mailbox_.mark();
+        if (auto message = mailbox_.take_first(tags, since)) {
+            out = std::move(*message);
+            return WaitOutcome::ready;
+        }
+        if (since.arrival < scanned.arrival) since = scanned;
+        if (deadline && Clock::now() >= *deadline) return WaitOutcome::timed_out;
+        wait_for_signal(deadline);
+    }
+}
+
+bool Process::sleep_until(Clock::time_point deadline) {
+    for (;;) {
+        if (!handle_signals()) return false;
+        if (Clock::now() >= deadline) return true;
+        wait_for_signal(deadline);
+    }
+}
+
+void Process::send(ProcessId to, Message message) {
+    environment_.deliver(to, std::move(message));
+}
+
+void Process::link(ProcessId peer, int64_t tag) {
+    links_[peer] = tag;
+    if (!environment_.deliver(peer, LinkSignal{id_, tag})) {
+        links_.erase(peer);
+        mailbox_.push(LinkDiedSignal{peer, tag, DeathReason::no_such_process});
+    }
+}
+
+void Process::unlink(ProcessId peer) {
+    links_.erase(peer);
+    environment_.deliver(peer, UnlinkSignal{id_});
+}
+
+void Process::monitor(ProcessId target) {
+    environment_.deliver(target, MonitorSignal{id_});
+}
+
+void Process::stop_monitoring(ProcessId target) {
+    environment_.deliver(target, StopMonitoringSignal{id_});
+}
+
+void Process::kill(ProcessId target) {
+    environment_.deliver(target, KillSignal{});
+}
+
+void Process::set_die_when_link_dies(bool enabled) {
+    mailbox_.push(DieWhenLinkDiesSignal{enabled});
+}
+
+} // namespace tycho::runtime

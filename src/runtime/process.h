@@ -1,0 +1,92 @@
+// A process (lunatic-abi.md §6-7): a task with an id, a mailbox, links, monitors and the rules
+// for how it ends. What the process runs is up to a subclass (the host layer runs a Wasm
+// instance); this class knows nothing of Wasm.
+//
+// Signals are handled only on the process's own fiber, at handling points: whenever it waits
+// (receive, sleep) and whenever the subclass calls handle_signals() (at every preemption).
+// A kill or the failure of a linked process (with die_when_link_dies on) marks the process as
+// dying; the subclass must then unwind and return from run().
+#pragma once
+
+#include "runtime/environment.h"
+#include "runtime/mailbox.h"
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace tycho::runtime {
+
+class Process : public Task {
+  public:
+    using Clock = std::chrono::steady_clock;
+
+    Process(Environment& environment, ProcessId id, FiberStack stack);
+    ~Process() override;
+
+    ProcessId id() const { return id_; }
+    Environment& environment() const { return environment_; }
+
+    // Records this side of a link without telling the peer. Spawning with a link (§7.2) sets
+    // up both sides this way before the child starts: on the child before start(), on the
+    // parent from its own fiber.
+    void add_link_entry(ProcessId peer, int64_t tag) { links_[peer] = tag; }
+
+    // ---- On the process's own fiber -------------------------------------------------------
+    // Handles every queued signal; false when the process must now end (see dying()).
+    bool handle_signals();
+    // Set once a kill or a linked failure has condemned the process; the reason is failure.
+    bool dying() const { return dying_ != Dying::no; }
+    // Why it is dying, for reports: "killed" or "a linked process failed".
+    const char* dying_cause() const;
+
+    enum class WaitOutcome { ready, timed_out, dying };
+    // The oldest message passing `tags` (empty = any) that arrived at or after `since`,
+    // waiting until `deadline` (nullopt = forever). A deadline in the past still looks once.
+    WaitOutcome receive(std::span<const int64_t> tags, std::optional<Clock::time_point> deadline,
+                        Message& out, Mailbox::Mark since = {});
+    // Sleeps until `deadline`; messages do not end it, a kill does (returns false).
+    bool sleep_until(Clock::time_point deadline);
+    Mailbox::Mark mailbox_mark() const { return mailbox_.mark(); }
+
+    // Sends to any process of the environment (itself included); dropped when it is gone.
+    void send(ProcessId to, Message message);
+    // §7.2-7.4. All are fire-and-forget and never fail.
+    void link(ProcessId peer, int64_t tag);
+    void unlink(ProcessId peer);
+    void monitor(ProcessId target);
+    void stop_monitoring(ProcessId target);
+    void kill(ProcessId target);
+    // Applied through the process's own signal queue, in order with what is already queued.
+    void set_die_when_link_dies(bool enabled);
+
+  protected:
+    // The body; returns how the process ended (normal or failure).
+    virtual DeathReason run() = 0;
+    // Called when the task is over, off the fiber; the default deletes the process.
+    void finished() override;
+
+  private:
+    friend class Environment; // pushes into the mailbox under its table lock
+    void main() final;
+    void on_control(Signal&& signal);
+    void apply_relations(Signal&& signal); // link/unlink/monitor/stop_monitoring only
+    void die(DeathReason reason);
+    // One suspension: prepare, wait, withdraw; deadline arms a timer that ends the wait.
+    void wait_for_signal(std::optional<Clock::time_point> deadline);
+
+    enum class Dying : uint8_t { no, killed, link_failed };
+
+    Environment& environment_;
+    const ProcessId id_;
+    Mailbox mailbox_;
+    std::unordered_map<ProcessId, int64_t> links_; // peer -> the tag this side stored
+    std::unordered_set<ProcessId> monitors_;       // processes monitoring this one
+    bool die_when_link_dies_ = true;
+    Dying dying_ = Dying::no;
+};
+
+} // namespace tycho::runtime

@@ -1,0 +1,291 @@
+#include "runtime/process.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <functional>
+
+using namespace tycho::runtime;
+using namespace std::chrono_literals;
+
+namespace {
+
+class ProcessTest : public ::testing::Test {
+  protected:
+    Scheduler scheduler{Scheduler::Options{2}};
+    TimerService timers;
+    StackPool stacks{StackPool::Options{64 << 10, 64}};
+    Environment env{1, scheduler, timers, stacks};
+
+    void TearDown() override { EXPECT_TRUE(env.wait_until_empty(20s)); }
+};
+
+// A process whose body is a C++ function; it returns normally or reports a failure.
+class FnProcess : public Process {
+  public:
+    using Body = std::function<DeathReason(FnProcess&)>;
+    FnProcess(Environment& env, Body body)
+        : Process(env, env.allocate_id(), env.stacks().acquire()), body_(std::move(body)) {}
+
+  protected:
+    DeathReason run() override { return body_(*this); }
+
+  private:
+    Body body_;
+};
+
+ProcessId start(Environment& env, FnProcess::Body body,
+                std::function<void(FnProcess&)> before_start = {}) {
+    auto* p = new FnProcess(env, std::move(body)); // NOLINT: processes free themselves
+    if (before_start) before_start(*p);
+    const ProcessId id = p->id();
+    env.start(p);
+    return id;
+}
+
+Message data(int64_t tag, uint8_t byte = 0) {
+    Message m = Message::data(tag);
+    m.append(std::span(&byte, 1));
+    return m;
+}
+
+// A process that waits for one message and returns it to the test through `out`.
+struct Inbox {
+    std::atomic<bool> done{false};
+    MessageKind kind{};
+    int64_t tag = 0;
+    uint64_t process_id = 0;
+    bool timed_out = false;
+};
+
+FnProcess::Body receive_into(Inbox& inbox, std::optional<std::chrono::milliseconds> timeout,
+                             std::function<void(FnProcess&)> first = {}) {
+    return [&inbox, timeout, first](FnProcess& self) {
+        if (first) first(self);
+        Message m;
+        std::optional<Process::Clock::time_point> deadline;
+        if (timeout) deadline = Process::Clock::now() + *timeout;
+        auto outcome = self.receive({}, deadline, m);
+        if (outcome == Process::WaitOutcome::dying) return DeathReason::failure;
+        inbox.timed_out = outcome == Process::WaitOutcome::timed_out;
+        inbox.kind = m.kind;
+        inbox.tag = m.tag;
+        inbox.process_id = m.process_id;
+        inbox.done = true;
+        return DeathReason::normal;
+    };
+}
+
+void wait_for(const std::atomic<bool>& flag) {
+    for (int i = 0; i < 2000 && !flag.load(); ++i)
+        std::this_thread::sleep_for(5ms);
+    ASSERT_TRUE(flag.load());
+}
+
+TEST_F(ProcessTest, MessagesArriveInOrderAndSelectiveReceiveSkipsOthers) {
+    std::vector<int64_t> order;
+    std::atomic<bool> done{false};
+    start(env, [&](FnProcess& self) {
+        for (int64_t tag : {5, 6, 7})
+            self.send(self.id(), data(tag));
+        Message m;
+        const int64_t seven[] = {7};
+        EXPECT_EQ(self.receive(seven, std::nullopt, m), Process::WaitOutcome::ready);
+        order.push_back(m.tag);
+        for (int i = 0; i < 2; ++i) {
+            EXPECT_EQ(self.receive({}, std::nullopt, m), Process::WaitOutcome::ready);
+            order.push_back(m.tag);
+        }
+        done = true;
+        return DeathReason::normal;
+    });
+    wait_for(done);
+    EXPECT_EQ(order, (std::vector<int64_t>{7, 5, 6}));
+}
+
+TEST_F(ProcessTest, ReceiveTimesOutAfterTheDeadline) {
+    Inbox inbox;
+    const auto begin = Process::Clock::now();
+    start(env, receive_into(inbox, 30ms));
+    wait_for(inbox.done);
+    EXPECT_TRUE(inbox.timed_out);
+    EXPECT_GE(Process::Clock::now() - begin, 30ms);
+}
+
+TEST_F(ProcessTest, ZeroTimeoutStillTakesAQueuedMessage) {
+    std::atomic<bool> done{false};
+    start(env, [&](FnProcess& self) {
+        self.send(self.id(), data(1));
+        Message m;
+        EXPECT_EQ(self.receive({}, Process::Clock::now(), m), Process::WaitOutcome::ready);
+        EXPECT_EQ(self.receive({}, Process::Clock::now(), m), Process::WaitOutcome::timed_out);
+        done = true;
+        return DeathReason::normal;
+    });
+    wait_for(done);
+}
+
+TEST_F(ProcessTest, KillEndsAProcessWaitingInReceive) {
+    Inbox watcher;
+    const ProcessId victim = start(env, [](FnProcess& self) {
+        Message m;
+        EXPECT_EQ(self.receive({}, std::nullopt, m), Process::WaitOutcome::dying);
+        EXPECT_STREQ(self.dying_cause(), "killed");
+        return DeathReason::failure;
+    });
+    start(env, receive_into(watcher, std::nullopt, [victim](FnProcess& self) {
+              self.monitor(victim);
+              self.kill(victim);
+          }));
+    wait_for(watcher.done);
+    EXPECT_EQ(watcher.kind, MessageKind::process_died);
+    EXPECT_EQ(watcher.process_id, victim);
+    EXPECT_FALSE(env.exists(victim));
+}
+
+TEST_F(ProcessTest, LinkedFailureKillsByDefault) {
+    Inbox watcher;
+    std::atomic<bool> go{false};
+    // parent <-link-> child; the child fails, the parent dies, the watcher sees the parent die.
+    const ProcessId parent = start(env, [&](FnProcess& self) {
+        const ProcessId child = start(env, [&](FnProcess&) {
+            while (!go)
+                std::this_thread::sleep_for(1ms);
+            return DeathReason::failure;
+        });
+        self.link(child, 42);
+        Message m;
+        EXPECT_EQ(self.receive({}, std::nullopt, m), Process::WaitOutcome::dying);
+        EXPECT_STREQ(self.dying_cause(), "a linked process failed");
+        return DeathReason::failure;
+    });
+    start(env, receive_into(watcher, std::nullopt, [&](FnProcess& self) {
+              self.monitor(parent);
+              go = true;
+          }));
+    wait_for(watcher.done);
+    EXPECT_EQ(watcher.kind, MessageKind::process_died);
+    EXPECT_EQ(watcher.process_id, parent);
+}
+
+TEST_F(ProcessTest, LinkDiedBecomesAMessageWhenTrappingIsOff) {
+    Inbox inbox;
+    start(env, receive_into(inbox, 5s, [&](FnProcess& self) {
+              self.set_die_when_link_dies(false);
+              start(
+                  env, [](FnProcess&) { return DeathReason::failure; },
+                  [&](FnProcess& child) {
+                      child.add_link_entry(self.id(), 99); // the tag the parent will be told
+                      self.add_link_entry(child.id(), 0);
+                  });
+          }));
+    wait_for(inbox.done);
+    EXPECT_FALSE(inbox.timed_out);
+    EXPECT_EQ(inbox.kind, MessageKind::link_died);
+    EXPECT_EQ(inbox.tag, 99);
+}
+
+TEST_F(ProcessTest, NormalExitOfALinkIsNotReported) {
+    Inbox inbox;
+    start(env, receive_into(inbox, 100ms, [&](FnProcess& self) {
+              self.set_die_when_link_dies(false);
+              start(
+                  env, [](FnProcess&) { return DeathReason::normal; },
+                  [&](FnProcess& c) {
+                      c.add_link_entry(self.id(), 5);
+                      self.add_link_entry(c.id(), 0);
+                  });
+          }));
+    wait_for(inbox.done);
+    EXPECT_TRUE(inbox.timed_out);
+}
+
+TEST_F(ProcessTest, LinkingAMissingProcessReportsNoSuchProcess) {
+    Inbox inbox;
+    start(env, receive_into(inbox, 5s, [&](FnProcess& self) {
+              self.set_die_when_link_dies(false);
+              self.link(123456, 17);
+          }));
+    wait_for(inbox.done);
+    EXPECT_EQ(inbox.kind, MessageKind::link_died);
+    EXPECT_EQ(inbox.tag, 17);
+}
+
+TEST_F(ProcessTest, UnlinkedFailureIsIgnored) {
+    Inbox inbox;
+    std::atomic<bool> go{false};
+    start(env, receive_into(inbox, 200ms, [&](FnProcess& self) {
+              const ProcessId child = start(env, [&](FnProcess&) {
+                  while (!go)
+                      std::this_thread::sleep_for(1ms);
+                  return DeathReason::failure;
+              });
+              self.link(child, 3);
+              self.unlink(child);
+              go = true;
+          }));
+    wait_for(inbox.done);
+    EXPECT_TRUE(inbox.timed_out);
+}
+
+TEST_F(ProcessTest, StopMonitoringSilencesTheMonitor) {
+    Inbox inbox;
+    std::atomic<bool> go{false};
+    start(env, receive_into(inbox, 200ms, [&](FnProcess& self) {
+              const ProcessId child = start(env, [&](FnProcess&) {
+                  while (!go)
+                      std::this_thread::sleep_for(1ms);
+                  return DeathReason::normal;
+              });
+              self.monitor(child);
+              self.stop_monitoring(child);
+              go = true;
+          }));
+    wait_for(inbox.done);
+    EXPECT_TRUE(inbox.timed_out);
+}
+
+TEST_F(ProcessTest, SleepIsNotEndedByMessages) {
+    std::atomic<bool> done{false};
+    start(env, [&](FnProcess& self) {
+        const auto begin = Process::Clock::now();
+        self.send(self.id(), data(1));
+        EXPECT_TRUE(self.sleep_until(begin + 40ms));
+        EXPECT_GE(Process::Clock::now() - begin, 40ms);
+        done = true;
+        return DeathReason::normal;
+    });
+    wait_for(done);
+}
+
+TEST_F(ProcessTest, ManyProcessesExchangeMessagesWithoutLoss) {
+    constexpr int kSenders = 200;
+    constexpr int kEach = 50;
+    std::atomic<int> received{0};
+    std::atomic<bool> done{false};
+    const ProcessId sink = start(env, [&](FnProcess& self) {
+        std::vector<uint8_t> last(kSenders, 0);
+        Message m;
+        for (int i = 0; i < kSenders * kEach; ++i) {
+            EXPECT_EQ(self.receive({}, std::nullopt, m), Process::WaitOutcome::ready);
+            const auto sender = size_t(m.tag);
+            // Per-sender order: sequence numbers from one sender only increase.
+            EXPECT_EQ(m.buffer.at(0), last[sender]);
+            last[sender] = uint8_t(m.buffer.at(0) + 1);
+            ++received;
+        }
+        done = true;
+        return DeathReason::normal;
+    });
+    for (int s = 0; s < kSenders; ++s) {
+        start(env, [s, sink](FnProcess& self) {
+            for (int i = 0; i < kEach; ++i)
+                self.send(sink, data(s, uint8_t(i)));
+            return DeathReason::normal;
+        });
+    }
+    wait_for(done);
+    EXPECT_EQ(received.load(), kSenders * kEach);
+}
+
+} // namespace
