@@ -1,6 +1,7 @@
 // How long instantiating a compiled module takes: the part of a spawn the engine does.
 // Printed next to the floor of any design that gives each instance its own memory:
-// mapping, touching and unmapping that memory, measured in the same run.
+// mapping, touching and unmapping that memory, measured in the same run. Measured with
+// each memory mapped on its own and with memories from a MemoryPool.
 #include "bench_stats.h"
 
 #include <tycho/wasm/engine.h>
@@ -65,15 +66,22 @@ int main(int argc, char** argv) {
         auto instance = linker.instantiate(context, module);
         ok &= bool(instance);
     });
-    const double spawn_us = us_per_op(rounds, n, [&] {
-        auto instance = linker.instantiate(context, module);
+    auto spawn = [&](const wasm::InstantiateOptions& options) {
+        auto instance = linker.instantiate(context, module, options);
         if (!instance) {
             ok = false;
             return;
         }
         const wasm::Value arg = wasm::Value::i32(1);
         ok &= bool(instance.value()->exported_function("run")->call(context, {&arg, 1}));
+    };
+    const double spawn_us = us_per_op(rounds, n, [&] { spawn({}); });
+    const wasm::InstantiateOptions pooled{wasm::MemoryPool::create()};
+    const double pooled_instantiate_us = us_per_op(rounds, n, [&] {
+        auto instance = linker.instantiate(context, module, pooled);
+        ok &= bool(instance);
     });
+    const double pooled_spawn_us = us_per_op(rounds, n, [&] { spawn(pooled); });
     const size_t bytes_mapped = size_t(pages) * wasm::kPageSize;
     const double mmap_us = us_per_op(rounds, n, [&] {
         void* p = mmap(nullptr, bytes_mapped, PROT_READ | PROT_WRITE,
@@ -92,7 +100,11 @@ int main(int argc, char** argv) {
                 bench::median(compile_samples));
     std::printf("%-44s %10.2f us\n", "instantiate + drop", instantiate_us);
     std::printf("%-44s %10.2f us\n", "instantiate + call run() + drop", spawn_us);
+    std::printf("%-44s %10.2f us\n", "instantiate + drop, pooled memory", pooled_instantiate_us);
+    std::printf("%-44s %10.2f us\n", "instantiate + call run() + drop, pooled", pooled_spawn_us);
     std::printf("%-44s %10.2f us\n", "baseline: mmap + touch 1 page + munmap", mmap_us);
     std::printf("%-44s %10.2fx\n", "instantiate / baseline", instantiate_us / mmap_us);
+    std::printf("%-44s %10.2fx\n", "pooled instantiate / baseline",
+                pooled_instantiate_us / mmap_us);
     return 0;
 }

@@ -34,7 +34,10 @@ void finish_switch(void*, const void**, size_t*) {}
 
 Fiber::Fiber(FiberStack stack, Entry entry, void* arg)
     : stack_(std::move(stack)), entry_(entry), arg_(arg) {
-    context_ = ctx::make_fcontext(stack_.top(), stack_.size(), &Fiber::trampoline);
+    // Without a stack (the pool could not map one) the fiber must never be resumed; its
+    // owner checks stack().valid() first.
+    if (stack_.valid())
+        context_ = ctx::make_fcontext(stack_.top(), stack_.size(), &Fiber::trampoline);
 }
 
 Fiber::~Fiber() = default;

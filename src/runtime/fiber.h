@@ -16,6 +16,7 @@ class Fiber {
     using Entry = void (*)(Fiber& self, void* arg);
 
     // Prepares `entry(self, arg)` to run on `stack`; nothing runs before the first resume().
+    // An invalid stack makes a fiber that must not be resumed.
     // `entry` must not throw (an escaping exception terminates the program).
     Fiber(FiberStack stack, Entry entry, void* arg);
     ~Fiber();

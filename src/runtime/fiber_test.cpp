@@ -1,4 +1,4 @@
-// Fibers and their stack pool.
+// Fibers (their stack pool is tested in stack_pool_test.cpp).
 #include "runtime/fiber.h"
 
 #include <gtest/gtest.h>
@@ -90,28 +90,6 @@ TEST(Fiber, ManyFibersInterleave) {
     for (auto& f : fibers)
         pool.release(f->take_stack());
     EXPECT_EQ(pool.cached(), size_t(kFibers));
-}
-
-TEST(StackPool, ReusesReleasedStacksUpToItsCap) {
-    StackPool pool(StackPool::Options{64 << 10, 2});
-    FiberStack a = pool.acquire(), b = pool.acquire(), c = pool.acquire();
-    ASSERT_TRUE(a.valid() && b.valid() && c.valid());
-    EXPECT_EQ(a.size(), size_t(64 << 10));
-    uint8_t* a_bottom = a.bottom();
-    pool.release(std::move(a));
-    pool.release(std::move(b));
-    pool.release(std::move(c)); // over the cap: unmapped
-    EXPECT_EQ(pool.cached(), 2u);
-    FiberStack again = pool.acquire();
-    FiberStack other = pool.acquire();
-    EXPECT_TRUE(again.bottom() == a_bottom || other.bottom() == a_bottom);
-}
-
-TEST(StackPoolDeathTest, GuardPageStopsOverflow) {
-    StackPool pool;
-    FiberStack stack = pool.acquire();
-    volatile uint8_t* below = stack.bottom() - 1;
-    EXPECT_DEATH(*below = 1, "");
 }
 
 } // namespace

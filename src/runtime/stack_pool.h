@@ -1,8 +1,14 @@
 // Native stacks for fibers, each with a guard page, recycled through a pool: on this VM a
 // freshly touched page costs tens of microseconds and an mmap/munmap pair about two, so
 // spawn speed is decided by reusing stacks whose pages are already resident.
+//
+// Stacks are cells of large slabs (one mapping holds many stacks), and the guard pages are
+// installed with MADV_GUARD_INSTALL, which does not split the mapping: a million stacks
+// cost at most one VMA per slab (neighbouring slabs merge) instead of two million
+// (vm.max_map_count is 65530).
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
@@ -12,7 +18,9 @@ namespace tycho::runtime {
 
 class StackPool;
 
-// One mapped stack: [guard page | usable bytes]. The stack grows down from top().
+// One stack: [guard page | usable bytes], a cell of its pool's slabs. The stack grows down
+// from top(). Destroying a valid stack gives its cell back to the pool, so a FiberStack
+// must not outlive the pool it came from.
 class FiberStack {
   public:
     FiberStack() = default;
@@ -22,27 +30,34 @@ class FiberStack {
     FiberStack& operator=(const FiberStack&) = delete;
     ~FiberStack();
 
-    bool valid() const { return mapping_ != nullptr; }
+    bool valid() const { return cell_ != nullptr; }
     // Lowest usable address (just above the guard page).
-    uint8_t* bottom() const { return mapping_ + guard_; }
-    uint8_t* top() const { return mapping_ + mapped_; }
-    size_t size() const { return mapped_ - guard_; }
+    uint8_t* bottom() const { return cell_ + guard_; }
+    uint8_t* top() const { return cell_ + cell_bytes_; }
+    size_t size() const { return cell_bytes_ - guard_; }
 
   private:
     friend class StackPool;
-    FiberStack(uint8_t* mapping, size_t mapped, size_t guard)
-        : mapping_(mapping), mapped_(mapped), guard_(guard) {}
-    uint8_t* mapping_ = nullptr;
-    size_t mapped_ = 0;
+    FiberStack(StackPool* pool, uint8_t* cell, size_t cell_bytes, size_t guard)
+        : pool_(pool), cell_(cell), cell_bytes_(cell_bytes), guard_(guard) {}
+    void reset();
+
+    StackPool* pool_ = nullptr;
+    uint8_t* cell_ = nullptr;
+    size_t cell_bytes_ = 0;
     size_t guard_ = 0;
 };
 
-// Hands out stacks of one size and takes them back. Thread-safe.
+// Hands out stacks of one size and takes them back. Thread-safe. Slabs are unmapped only
+// by the destructor, when every stack must have been released or destroyed.
 class StackPool {
   public:
     struct Options {
         size_t stack_bytes = size_t(256) << 10; // usable bytes per stack (rounded to pages)
-        size_t max_cached = 1024;               // stacks kept for reuse; beyond that, unmapped
+        // Free stacks kept with their pages resident; the pages of further free stacks are
+        // returned to the system (their address range stays in the pool for reuse).
+        size_t max_cached = 1024;
+        size_t slab_bytes = size_t(64) << 20; // address space per slab (at least one stack)
     };
     StackPool();
     explicit StackPool(const Options& options);
@@ -50,19 +65,37 @@ class StackPool {
     StackPool(const StackPool&) = delete;
     StackPool& operator=(const StackPool&) = delete;
 
-    // A cached stack, or a newly mapped one; an invalid stack when the system refuses.
+    // A free stack (most recently released first), or a new cell; an invalid stack when the
+    // system refuses.
     FiberStack acquire();
+    // Same as destroying the stack: its cell goes back to the pool it came from.
     void release(FiberStack stack);
 
-    size_t stack_bytes() const { return stack_bytes_; }
+    size_t stack_bytes() const { return cell_bytes_ - guard_bytes_; }
+    // Free stacks whose pages are kept resident.
     size_t cached() const;
 
   private:
-    size_t stack_bytes_;
+    friend class FiberStack;
+    struct Slab {
+        uint8_t* base;
+        size_t bytes;
+    };
+    uint8_t* take_cell();
+    uint8_t* carve_cell();
+    bool install_guard(uint8_t* cell);
+    void give_back(uint8_t* cell);
+
+    size_t cell_bytes_;
     size_t guard_bytes_;
+    size_t cells_per_slab_;
     size_t max_cached_;
+    std::atomic<bool> madvise_guards_{true}; // false once the kernel refused MADV_GUARD_INSTALL
     mutable std::mutex lock_;
-    std::vector<FiberStack> free_;
+    std::vector<Slab> slabs_;
+    size_t carved_in_last_slab_ = 0;
+    std::vector<uint8_t*> cached_;   // free cells with resident pages, most recent last
+    std::vector<uint8_t*> released_; // free cells whose pages went back to the system
 };
 
 } // namespace tycho::runtime

@@ -37,8 +37,10 @@ namespace detail {
 
 class InstanceBuilder {
   public:
-    InstanceBuilder(const std::shared_ptr<const Module>& module, ExecutionContext& ex)
-        : module_(module), m_(module->info()), compiled_(module->compiled()), ex_(ex) {}
+    InstanceBuilder(const std::shared_ptr<const Module>& module, ExecutionContext& ex,
+                    const InstantiateOptions& options)
+        : module_(module), m_(module->info()), compiled_(module->compiled()), ex_(ex),
+          options_(options) {}
 
     Result<std::shared_ptr<Instance>> build(const Linker& linker) {
         inst_ = std::shared_ptr<Instance>(new Instance());
@@ -118,6 +120,17 @@ class InstanceBuilder {
         return uint64_t(0);
     }
 
+    // One of the instance's own memories, within the embedder's page limit.
+    Result<std::shared_ptr<Memory>> create_memory(const MemoryType& type) const {
+        const uint32_t limit = options_.memory_page_limit;
+        if (type.limits.min > limit)
+            return Error{"initial memory of " + std::to_string(type.limits.min) +
+                         " pages exceeds the limit of " + std::to_string(limit) + " pages"};
+        auto mem = Memory::create(type, options_.memory_pool);
+        if (mem) mem.value()->set_page_limit(limit);
+        return mem;
+    }
+
     Result<void> define_entities() {
         Instance& in = *inst_;
         // Functions first: global initializers and element segments may refer to them.
@@ -135,7 +148,7 @@ class InstanceBuilder {
             in.own_functions_.push_back(std::move(f));
         }
         for (size_t i = m_.num_imported_memories; i < m_.memories.size(); ++i) {
-            auto mem = Memory::create(m_.memories[i]);
+            auto mem = create_memory(m_.memories[i]);
             if (!mem) return mem.error();
             in.memories_.push_back(std::move(mem.value()));
         }
@@ -218,6 +231,7 @@ class InstanceBuilder {
     const ModuleInfo& m_;
     const CompiledModule& compiled_;
     ExecutionContext& ex_;
+    const InstantiateOptions& options_;
     std::shared_ptr<Instance> inst_;
     bool imports_table_ = false;
 };
@@ -275,7 +289,13 @@ const Extern* Linker::find(std::string_view module, std::string_view name) const
 
 Result<std::shared_ptr<Instance>>
 Linker::instantiate(ExecutionContext& context, const std::shared_ptr<const Module>& module) const {
-    return detail::InstanceBuilder(module, context).build(*this);
+    return instantiate(context, module, InstantiateOptions{});
+}
+
+Result<std::shared_ptr<Instance>> Linker::instantiate(ExecutionContext& context,
+                                                      const std::shared_ptr<const Module>& module,
+                                                      const InstantiateOptions& options) const {
+    return detail::InstanceBuilder(module, context, options).build(*this);
 }
 
 std::string Value::to_string() const {

@@ -1,13 +1,155 @@
-// Linear memories and tables. A memory maps exactly its current size and grows with
-// mremap, so an idle instance costs address space only for the pages it has.
+// Linear memories and tables. A memory either maps exactly its current size and grows with
+// mremap, so an idle instance costs address space only for the pages it has, or lives in a
+// cell of a MemoryPool (see engine.h) until it outgrows it.
 #include <tycho/wasm/engine.h>
 
 #include <sys/mman.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
 
 namespace tycho::wasm {
 
 namespace {
 constexpr uint32_t kMaxTableSize = 10'000'000; // an engine limit; growth beyond it fails
+
+size_t system_page() {
+    static const size_t size = size_t(sysconf(_SC_PAGESIZE));
+    return size;
+}
+
+uint8_t* map_anonymous(size_t bytes) {
+    void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    return p == MAP_FAILED ? nullptr : static_cast<uint8_t*>(p);
+}
+
+uint8_t* remap(uint8_t* base, size_t old_bytes, size_t new_bytes) {
+    void* p = mremap(base, old_bytes, new_bytes, MREMAP_MAYMOVE);
+    return p == MAP_FAILED ? nullptr : static_cast<uint8_t*>(p);
+}
+
+bool all_zero(const uint8_t* p, size_t n) {
+    uint64_t bits = 0;
+    for (size_t i = 0; i < n; i += sizeof bits) {
+        uint64_t word;
+        std::memcpy(&word, p + i, sizeof word);
+        bits |= word;
+    }
+    return bits == 0;
+}
+
+// Makes [p, p+n) read as zeros while keeping its resident pages: only those can hold
+// anything but zeros, and writing an untouched page would cost a page fault. A resident
+// page may also be the shared zero page (read, never written): it is checked before being
+// written, for the same reason.
+void zero_resident_pages(uint8_t* p, size_t n) {
+    const size_t page = system_page();
+    constexpr size_t kChunkPages = 512;
+    unsigned char resident[kChunkPages];
+    for (size_t done = 0; done < n; done += kChunkPages * page) {
+        const size_t chunk = std::min(n - done, kChunkPages * page);
+        uint8_t* at = p + done;
+        if (mincore(at, chunk, resident) != 0) {
+            madvise(at, chunk, MADV_DONTNEED); // zeroes too, just more slowly for the next user
+            continue;
+        }
+        for (size_t i = 0; i < chunk / page; ++i)
+            if ((resident[i] & 1) && !all_zero(at + i * page, page))
+                std::memset(at + i * page, 0, page);
+    }
+}
+} // namespace
+
+// ---- MemoryPool ----------------------------------------------------------------------------
+
+std::shared_ptr<MemoryPool> MemoryPool::create() {
+    return create(Options{});
+}
+
+std::shared_ptr<MemoryPool> MemoryPool::create(const Options& options) {
+    return std::make_shared<MemoryPool>(options, Token{});
+}
+
+MemoryPool::MemoryPool(const Options& options, Token)
+    : reservation_(std::max<size_t>(1, (options.reservation_bytes + kPageSize - 1) / kPageSize) *
+                   kPageSize),
+      cells_per_slab_(std::max<size_t>(1, options.slab_bytes / reservation_)),
+      max_cached_(options.max_cached) {}
+
+MemoryPool::~MemoryPool() {
+    for (const Slab& slab : slabs_)
+        munmap(slab.base, slab.bytes);
+}
+
+size_t MemoryPool::cached() const {
+    std::lock_guard guard(lock_);
+    return cached_.size();
+}
+
+uint8_t* MemoryPool::take_cell() {
+    std::lock_guard guard(lock_);
+    if (!cached_.empty()) {
+        --kept_;
+        uint8_t* cell = cached_.back();
+        cached_.pop_back();
+        return cell;
+    }
+    if (!released_.empty()) {
+        uint8_t* cell = released_.back();
+        released_.pop_back();
+        return cell;
+    }
+    return carve_cell();
+}
+
+// A never-used cell from the last slab, mapping a new slab when it is full. Called locked.
+uint8_t* MemoryPool::carve_cell() {
+    if (slabs_.empty() || carved_in_last_slab_ == cells_per_slab_) {
+        const size_t bytes = cells_per_slab_ * reservation_;
+        uint8_t* base = map_anonymous(bytes);
+        if (!base) return nullptr;
+        // A huge page would span cells and make first touches and zeroing cost 2 MiB.
+        madvise(base, bytes, MADV_NOHUGEPAGE);
+        slabs_.push_back(Slab{base, bytes});
+        carved_in_last_slab_ = 0;
+    }
+    return slabs_.back().base + reservation_ * carved_in_last_slab_++;
+}
+
+// `used` bytes from the start of the cell may be non-zero; the rest was never written.
+void MemoryPool::give_back(uint8_t* cell, size_t used) {
+    bool keep;
+    {
+        std::lock_guard guard(lock_);
+        keep = kept_ < max_cached_;
+        if (keep) ++kept_;
+    }
+    if (keep)
+        zero_resident_pages(cell, used);
+    else if (used > 0)
+        madvise(cell, used, MADV_DONTNEED);
+    std::lock_guard guard(lock_);
+    (keep ? cached_ : released_).push_back(cell);
+}
+
+// ---- Memory --------------------------------------------------------------------------------
+
+Result<std::shared_ptr<Memory>> Memory::create(const MemoryType& type,
+                                               const std::shared_ptr<MemoryPool>& pool) {
+    const size_t initial = size_t(type.limits.min) * kPageSize;
+    if (!pool || type.limits.min > kMaxPages || initial > pool->reservation_bytes())
+        return create(type);
+    std::shared_ptr<Memory> m(new Memory());
+    uint8_t* cell = pool->take_cell();
+    if (!cell) return Error{"cannot allocate a memory from the pool"};
+    m->base_ = cell;
+    m->pool_ = pool;
+    m->mapped_ = pool->reservation_bytes();
+    m->size_ = initial;
+    m->max_pages_ = type.limits.max;
+    return m;
 }
 
 Result<std::shared_ptr<Memory>> Memory::create(const MemoryType& type) {
@@ -20,7 +162,23 @@ Result<std::shared_ptr<Memory>> Memory::create(const MemoryType& type) {
 }
 
 Memory::~Memory() {
-    if (base_) munmap(base_, mapped_);
+    if (pool_)
+        pool_->give_back(base_, size_);
+    else if (base_)
+        munmap(base_, mapped_);
+}
+
+// Moves the data from its pool cell to a mapping of its own of `new_size` bytes.
+bool Memory::leave_cell(size_t new_size) {
+    uint8_t* own = map_anonymous(new_size);
+    if (!own) return false;
+    std::memcpy(own, base_, size_);
+    pool_->give_back(base_, size_);
+    pool_.reset();
+    base_ = own;
+    mapped_ = new_size;
+    size_ = new_size;
+    return true;
 }
 
 int64_t Memory::grow(uint32_t delta) {
@@ -30,14 +188,14 @@ int64_t Memory::grow(uint32_t delta) {
     if (new_pages > limit || new_pages > kMaxPages) return -1;
     if (delta == 0) return int64_t(old_pages);
     const size_t new_size = size_t(new_pages) * kPageSize;
-    void* p;
-    if (base_ == nullptr)
-        p = mmap(nullptr, new_size, PROT_READ | PROT_WRITE,
-                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    else
-        p = mremap(base_, mapped_, new_size, MREMAP_MAYMOVE);
-    if (p == MAP_FAILED) return -1;
-    base_ = static_cast<uint8_t*>(p);
+    if (pool_ && new_size <= mapped_) { // within the cell: its pages beyond size_ are zero
+        size_ = new_size;
+        return int64_t(old_pages);
+    }
+    if (pool_) return leave_cell(new_size) ? int64_t(old_pages) : -1;
+    uint8_t* p = base_ ? remap(base_, mapped_, new_size) : map_anonymous(new_size);
+    if (!p) return -1;
+    base_ = p;
     mapped_ = new_size;
     size_ = new_size;
     return int64_t(old_pages);

@@ -127,10 +127,65 @@ class Module {
 // ---------------------------------------------------------------------------------------------
 // Runtime objects that can be imported and exported
 
+// Address space for many small linear memories: cells of `reservation_bytes` carved from
+// large slab mappings (one VMA per slab, so a million memories stay far below
+// vm.max_map_count). A memory grows inside its cell without a system call; a free cell
+// keeps the pages its last user touched (zeroed), so reusing it costs no page faults.
+// No guard regions: the interpreter checks every access against Memory::size().
+// Thread-safe. Memories created from a pool keep it alive.
+class MemoryPool {
+    struct Token {
+        explicit Token() = default;
+    };
+
+  public:
+    struct Options {
+        size_t reservation_bytes = size_t(1) << 20; // per memory; rounded up to 64 KiB pages
+        size_t slab_bytes = size_t(1) << 30;        // per mapping; at least one reservation
+        // Free cells kept with their (zeroed) pages resident; the pages of further free
+        // cells go back to the system.
+        size_t max_cached = 1024;
+    };
+    static std::shared_ptr<MemoryPool> create();
+    static std::shared_ptr<MemoryPool> create(const Options& options);
+    MemoryPool(const Options& options, Token);
+    ~MemoryPool();
+    MemoryPool(const MemoryPool&) = delete;
+    MemoryPool& operator=(const MemoryPool&) = delete;
+
+    size_t reservation_bytes() const { return reservation_; }
+    // Free cells that keep resident pages.
+    size_t cached() const;
+
+  private:
+    friend class Memory;
+    struct Slab {
+        uint8_t* base;
+        size_t bytes;
+    };
+    uint8_t* take_cell(); // an all-zero cell, or nullptr when the system refuses
+    void give_back(uint8_t* cell, size_t used);
+    uint8_t* carve_cell();
+
+    size_t reservation_;
+    size_t cells_per_slab_;
+    size_t max_cached_;
+    mutable std::mutex lock_;
+    std::vector<Slab> slabs_;
+    size_t carved_in_last_slab_ = 0;
+    size_t kept_ = 0;                // cells in cached_ or being zeroed to go there
+    std::vector<uint8_t*> cached_;   // free cells, zeroed, pages possibly resident
+    std::vector<uint8_t*> released_; // free cells without resident pages
+};
+
 class Memory {
   public:
     // Reserves nothing beyond the current size; growth may move the data.
     static Result<std::shared_ptr<Memory>> create(const MemoryType& type);
+    // In a cell of `pool` when the initial size fits its reservation (growth beyond it moves
+    // the data to a mapping of its own); otherwise, or without a pool, as above.
+    static Result<std::shared_ptr<Memory>> create(const MemoryType& type,
+                                                  const std::shared_ptr<MemoryPool>& pool);
     ~Memory();
     Memory(const Memory&) = delete;
     Memory& operator=(const Memory&) = delete;
@@ -154,9 +209,12 @@ class Memory {
 
   private:
     Memory() = default;
+    bool leave_cell(size_t new_size);
+
     uint8_t* base_ = nullptr;
     size_t size_ = 0;
-    size_t mapped_ = 0;
+    size_t mapped_ = 0;                // address space at base_ (the cell's, when pooled)
+    std::shared_ptr<MemoryPool> pool_; // set while base_ is a cell of this pool
     std::optional<uint32_t> max_pages_;
     uint32_t page_limit_ = kMaxPages;
 };
@@ -463,6 +521,14 @@ class Instance : public std::enable_shared_from_this<Instance> {
     Instance() = default;
 };
 
+struct InstantiateOptions {
+    // Where the instance's own memories come from; null: a mapping each.
+    std::shared_ptr<MemoryPool> memory_pool;
+    // Pages each of the instance's own memories may reach (for example a process's
+    // max_memory); a larger initial size fails the instantiation.
+    uint32_t memory_page_limit = kMaxPages;
+};
+
 // Resolves imports by (module, name) and instantiates modules.
 class Linker {
   public:
@@ -483,6 +549,9 @@ class Linker {
     // the start function in `context`. Link errors and start-up traps come back as Error.
     Result<std::shared_ptr<Instance>>
     instantiate(ExecutionContext& context, const std::shared_ptr<const Module>& module) const;
+    Result<std::shared_ptr<Instance>> instantiate(ExecutionContext& context,
+                                                  const std::shared_ptr<const Module>& module,
+                                                  const InstantiateOptions& options) const;
 
     // Keeps `instance` alive as long as this linker: used for instances that import a table,
     // since their functions may sit in that table (even after a failed start-up).
