@@ -1,5 +1,7 @@
 #include "invoke.h"
 
+#include "module_file.h"
+
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -17,21 +19,6 @@ namespace {
 int fail(const std::string& message) {
     std::fprintf(stderr, "tycho: %s\n", message.c_str());
     return 1;
-}
-
-std::optional<std::vector<uint8_t>> read_file(const std::string& path, std::string& error) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        error = std::string("cannot open '") + path + "': " + std::strerror(errno);
-        return std::nullopt;
-    }
-    std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
-                               std::istreambuf_iterator<char>());
-    if (in.bad()) {
-        error = "cannot read '" + path + "'";
-        return std::nullopt;
-    }
-    return bytes;
 }
 
 // Integers: decimal or 0x-hex, signed or unsigned, as long as the bits fit.
@@ -110,10 +97,8 @@ std::string format_value(const Value& v) {
 
 int run_invoke(const InvokeRequest& request) {
     std::string error;
-    auto bytes = read_file(request.file, error);
+    auto bytes = read_module_file(request.file, error);
     if (!bytes) return fail(error);
-    if (bytes->size() < 4 || std::memcmp(bytes->data(), "\0asm", 4) != 0)
-        return fail("'" + request.file + "' is not a WebAssembly binary (no \\0asm header)");
 
     auto module = Module::compile(*bytes);
     if (!module)
@@ -121,7 +106,7 @@ int run_invoke(const InvokeRequest& request) {
 
     if (const auto& imports = (*module)->info().imports; !imports.empty())
         return fail("'" + request.file + "' imports " + imports[0].module + "::" + imports[0].name +
-                    ", which Tycho does not provide yet");
+                    ", which --invoke does not provide (run it as a process: drop --invoke)");
 
     const FuncType* type = (*module)->exported_func_type(request.function);
     if (!type)

@@ -1,8 +1,11 @@
 // The `tycho` command.
 #include "invoke.h"
+#include "run_process.h"
 
+#include <charconv>
+#include <csignal>
 #include <cstdio>
-#include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,14 +15,31 @@ constexpr const char* kUsage =
     R"(Usage: tycho <command> [options]
 
 Commands:
-  run [--invoke NAME] FILE.wasm [ARGS...]
-        Compile FILE.wasm and call an exported function. With --invoke NAME, calls NAME
-        with ARGS converted to its parameter types (i32/i64 as decimal or 0x-hex,
-        f32/f64 as decimal, inf or nan) and prints each result on its own line.
-        Without --invoke, calls the export "_start".
+  run [OPTIONS] FILE.wasm [ARGS...]
+        Run FILE.wasm's _start as the root process. It may spawn processes
+        (lunatic ABI); the command ends when the root process ends, with its exit
+        status (1 if it failed). ARGS become its argv, after the file name.
+  run --invoke NAME FILE.wasm [ARGS...]
+        Call the exported function NAME of a module without imports, with ARGS
+        converted to its parameter types (i32/i64 as decimal or 0x-hex, f32/f64 as
+        decimal, inf or nan), and print each result on its own line.
   help  Show this text.
   version
         Show the version.
+
+Options of run:
+  --workers N        Worker threads that run processes (default: one per core).
+  --env KEY=VALUE    Add a variable to the root process's environment (repeatable;
+                     the runtime's own environment is not passed on).
+  --max-memory BYTES Linear-memory limit of the root process (suffixes K, M, G
+                     for powers of 1024; default 4294967295). Processes spawned with
+                     its config inherit it.
+  --max-fuel N       Compute limit of the root process in units of 100,000
+                     reductions (function calls and loop iterations); 0 = unlimited
+                     (default). Running out is a trap.
+  --reductions N     Reductions per time slice before a process yields to others
+                     (default 4000).
+  --invoke NAME      See above.
 
 Options:
   -h, --help     Show this text.
@@ -31,9 +51,100 @@ int usage_error(const std::string& message) {
     return 2;
 }
 
+// A whole decimal number, optionally with a K/M/G (1024-based) suffix when allowed.
+std::optional<uint64_t> parse_count(const std::string& text, bool allow_suffix) {
+    uint64_t value = 0;
+    const char* end = text.data() + text.size();
+    auto [last, ec] = std::from_chars(text.data(), end, value);
+    if (ec != std::errc() || last == text.data()) return std::nullopt;
+    if (last == end) return value;
+    if (!allow_suffix || last + 1 != end) return std::nullopt;
+    unsigned shift = 0;
+    switch (*last) {
+    case 'K':
+    case 'k': shift = 10; break;
+    case 'M':
+    case 'm': shift = 20; break;
+    case 'G':
+    case 'g': shift = 30; break;
+    default: return std::nullopt;
+    }
+    if (value > (UINT64_MAX >> shift)) return std::nullopt;
+    return value << shift;
+}
+
+struct RunOptions {
+    std::optional<std::string> invoke;
+    tycho::cli::RunRequest run;
+};
+
+// Parses `run`'s options up to FILE.wasm; returns an exit status when it must stop there.
+std::optional<int> parse_run_options(const std::vector<std::string>& args, size_t& i,
+                                     RunOptions& out) {
+    for (; i < args.size(); ++i) {
+        std::string flag = args[i];
+        if (flag == "--") {
+            ++i;
+            break;
+        }
+        if (flag == "-h" || flag == "--help") {
+            std::fputs(kUsage, stdout);
+            return 0;
+        }
+        if (flag.size() < 2 || flag[0] != '-') break;
+        std::optional<std::string> value;
+        if (const size_t eq = flag.find('='); flag.rfind("--", 0) == 0 && eq != std::string::npos) {
+            value = flag.substr(eq + 1);
+            flag.resize(eq);
+        }
+        static const char* const kTakesValue[] = {"--invoke",     "--workers",  "--env",
+                                                  "--max-memory", "--max-fuel", "--reductions"};
+        bool known = false;
+        for (const char* name : kTakesValue)
+            known = known || flag == name;
+        if (!known) return usage_error("unknown option '" + flag + "'");
+        if (!value) {
+            if (i + 1 >= args.size())
+                return usage_error(
+                    flag + (flag == "--invoke" ? " needs a function name" : " needs a value"));
+            value = args[++i];
+        }
+        if (flag == "--invoke") {
+            if (value->empty()) return usage_error("--invoke needs a function name");
+            out.invoke = *value;
+        } else if (flag == "--env") {
+            const size_t eq = value->find('=');
+            if (eq == std::string::npos || eq == 0)
+                return usage_error("--env needs KEY=VALUE, got '" + *value + "'");
+            out.run.env.push_back(*value);
+        } else if (flag == "--workers") {
+            auto n = parse_count(*value, false);
+            if (!n || *n == 0 || *n > 1024)
+                return usage_error("--workers needs a number from 1 to 1024, got '" + *value + "'");
+            out.run.workers = unsigned(*n);
+        } else if (flag == "--max-memory") {
+            auto n = parse_count(*value, true);
+            if (!n) return usage_error("--max-memory needs a byte count, got '" + *value + "'");
+            out.run.max_memory = *n;
+        } else if (flag == "--max-fuel") {
+            auto n = parse_count(*value, false);
+            if (!n) return usage_error("--max-fuel needs a whole number, got '" + *value + "'");
+            out.run.max_fuel = *n;
+        } else if (flag == "--reductions") {
+            auto n = parse_count(*value, false);
+            if (!n || *n == 0 || *n > uint64_t(INT64_MAX))
+                return usage_error("--reductions needs a positive number, got '" + *value + "'");
+            out.run.reductions = int64_t(*n);
+        }
+    }
+    return std::nullopt;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
+    // A guest writing to a closed pipe gets an error from fd_write instead of killing us.
+    std::signal(SIGPIPE, SIG_IGN);
     std::vector<std::string> args(argv + 1, argv + argc);
     if (args.empty()) return usage_error("missing command");
     const std::string& command = args[0];
@@ -47,30 +158,17 @@ int main(int argc, char** argv) {
     }
     if (command != "run") return usage_error("unknown command '" + command + "'");
 
-    tycho::cli::InvokeRequest request;
+    RunOptions options;
     size_t i = 1;
-    for (; i < args.size(); ++i) {
-        const std::string& a = args[i];
-        if (a == "--invoke") {
-            if (i + 1 >= args.size()) return usage_error("--invoke needs a function name");
-            request.function = args[++i];
-        } else if (a.rfind("--invoke=", 0) == 0) {
-            request.function = a.substr(9);
-        } else if (a == "-h" || a == "--help") {
-            std::fputs(kUsage, stdout);
-            return 0;
-        } else if (a == "--") {
-            ++i;
-            break;
-        } else if (a.size() > 1 && a[0] == '-' && request.file.empty()) {
-            return usage_error("unknown option '" + a + "'");
-        } else {
-            break;
-        }
-    }
+    if (auto status = parse_run_options(args, i, options)) return *status;
     if (i >= args.size()) return usage_error("missing FILE.wasm");
-    request.file = args[i++];
-    request.args.assign(args.begin() + long(i), args.end());
-    if (request.function.empty()) request.function = "_start";
-    return tycho::cli::run_invoke(request);
+    const std::string file = args[i++];
+    std::vector<std::string> rest(args.begin() + long(i), args.end());
+    if (options.invoke) {
+        tycho::cli::InvokeRequest request{file, *options.invoke, std::move(rest)};
+        return tycho::cli::run_invoke(request);
+    }
+    options.run.file = file;
+    options.run.args = std::move(rest);
+    return tycho::cli::run_process(options.run);
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs a command and checks its exit status and its combined output.
 #   expect.sh STATUS REGEX COMMAND [ARGS...]
-# STATUS is the exact exit status wanted; REGEX (grep -E) must match the output.
+# STATUS is the exact exit status wanted; REGEX (grep -E) must match a line of the output.
+# A REGEX containing \n is a Perl regex matched against the whole output instead.
 set -u
 want_status=$1
 pattern=$2
@@ -13,7 +14,12 @@ if [ "$status" -ne "$want_status" ]; then
   echo "$output"
   exit 1
 fi
-if ! grep -Eq -- "$pattern" <<<"$output"; then
+if [[ $pattern == *'\n'* ]]; then
+  matcher=(grep -Pzq --)
+else
+  matcher=(grep -Eq --)
+fi
+if ! "${matcher[@]}" "$pattern" <<<"$output"; then
   echo "output does not match /$pattern/:"
   echo "$output"
   exit 1

@@ -1,0 +1,40 @@
+# Building C guest programs to WebAssembly (wasm32-wasi, wasi-libc) with the C SDK, and
+# registering them as tests run through `tycho run`.
+
+set(TYCHO_SDK_C_INCLUDE ${CMAKE_SOURCE_DIR}/sdk/c/include)
+set(TYCHO_GUEST_TEST_SCRIPT ${CMAKE_SOURCE_DIR}/tests/run_guest.sh)
+
+# tycho_c_guest(<name> <source> [INCLUDES dir...] [FLAGS flag...])
+# Compiles <source> to ${CMAKE_CURRENT_BINARY_DIR}/<name>.wasm and sets <name>_WASM.
+function(tycho_c_guest name source)
+  cmake_parse_arguments(GUEST "" "" "INCLUDES;FLAGS" ${ARGN})
+  set(output ${CMAKE_CURRENT_BINARY_DIR}/${name}.wasm)
+  set(includes -I${TYCHO_SDK_C_INCLUDE})
+  foreach(dir IN LISTS GUEST_INCLUDES)
+    list(APPEND includes -I${dir})
+  endforeach()
+  file(GLOB headers CONFIGURE_DEPENDS ${TYCHO_SDK_C_INCLUDE}/*.h)
+  foreach(dir IN LISTS GUEST_INCLUDES)
+    file(GLOB more CONFIGURE_DEPENDS ${dir}/*.h)
+    list(APPEND headers ${more})
+  endforeach()
+  add_custom_command(
+    OUTPUT ${output}
+    COMMAND ${TYCHO_WASM_CC} --target=wasm32-wasi -O2 -Wall -Werror=implicit-function-declaration
+            ${includes} ${GUEST_FLAGS} ${source} -o ${output}
+    DEPENDS ${source} ${headers}
+    COMMENT "Compiling guest ${name}.wasm")
+  add_custom_target(guest_${name} ALL DEPENDS ${output})
+  set(${name}_WASM ${output} PARENT_SCOPE)
+endfunction()
+
+# tycho_guest_test(<test name> <wasm> [TIMEOUT seconds] [ARGS tycho-run-options...])
+# Runs `tycho run [ARGS] <wasm>`; passes when it exits with 0 and its output ends in "ok".
+function(tycho_guest_test test_name wasm)
+  cmake_parse_arguments(GUEST "" "TIMEOUT" "ARGS" ${ARGN})
+  add_test(NAME ${test_name}
+           COMMAND ${TYCHO_GUEST_TEST_SCRIPT} $<TARGET_FILE:tycho> run ${GUEST_ARGS} ${wasm})
+  if(GUEST_TIMEOUT)
+    set_tests_properties(${test_name} PROPERTIES TIMEOUT ${GUEST_TIMEOUT})
+  endif()
+endfunction()

@@ -1,0 +1,362 @@
+/*
+ * lunatic.h - C declarations of the Lunatic v0.13 host ABI for wasm32 guests.
+ *
+ * Covers the namespaces lunatic::process, ::message, ::timer, ::registry,
+ * ::error, ::version, ::wasi and ::trap. The Wasm types of every import match
+ * the ABI reference (shared/docs/lunatic-abi.md) section 28 exactly: each i32 is an
+ * int32_t, uint32_t or pointer (wasm32 pointers are i32), each i64 an int64_t
+ * or uint64_t. Which C signedness is used only documents the meaning.
+ *
+ * Conventions (see the ABI document, sections 3-5 and 10):
+ *  - Strings are (pointer, byte length) pairs, never NUL terminated.
+ *  - Out-pointers receive little-endian values; no alignment is required.
+ *  - Fallible calls return 0 (success), 1 (failure: an error id is written,
+ *    read it with lunatic_error_* and free it with lunatic_error_drop),
+ *    2 (function-specific), -1 (permission denied) or LUNATIC_TIMEOUT.
+ *  - "traps" means the calling process dies with a failure.
+ *  - Timeouts are milliseconds; LUNATIC_NO_TIMEOUT waits forever.
+ *  - config_id / module_id -1 means "the caller's own config / module".
+ *
+ * Build a guest with:
+ *   clang-19 --target=wasm32-wasi -O2 -I sdk/c/include app.c -o app.wasm
+ */
+#ifndef LUNATIC_H
+#define LUNATIC_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define LUNATIC_IMPORT(module, name) __attribute__((import_module(module), import_name(name)))
+
+/* ---------------------------------------------------------------------------
+ * Constants
+ * ------------------------------------------------------------------------- */
+
+/** Status returned by calls whose timeout expired (section 5). */
+#define LUNATIC_TIMEOUT 9027
+/** Timeout value meaning "wait forever" (u64::MAX, -1 as a Wasm i64). */
+#define LUNATIC_NO_TIMEOUT ((int64_t)-1)
+
+/** Results of lunatic_message_receive (section 10.1). */
+#define LUNATIC_DATA_MESSAGE 0
+#define LUNATIC_LINK_DIED 1
+#define LUNATIC_PROCESS_DIED 2
+
+/** Spawn parameter records (section 8.2). */
+#define LUNATIC_PARAM_SIZE 17
+#define LUNATIC_PARAM_I32 0x7F
+#define LUNATIC_PARAM_I64 0x7E
+#define LUNATIC_PARAM_V128 0x7B
+
+/** Special ids accepted by spawn and get_or_spawn. */
+#define LUNATIC_SELF_CONFIG ((int64_t)-1)
+#define LUNATIC_SELF_MODULE ((int64_t)-1)
+
+/* ---------------------------------------------------------------------------
+ * lunatic::process (26 functions, section 16)
+ * ------------------------------------------------------------------------- */
+
+/** Compiles a module; 0 + module id at *id, 1 + error id at *id, -1 without permission. */
+LUNATIC_IMPORT("lunatic::process", "compile_module")
+int32_t lunatic_process_compile_module(const void* module_data, uint32_t module_data_len,
+                                       uint64_t* id);
+/** Removes a module from the caller's table; traps on an unknown id. */
+LUNATIC_IMPORT("lunatic::process", "drop_module")
+void lunatic_process_drop_module(int64_t module_id);
+
+/** Creates a config with default values; returns its id, or -1 without permission. */
+LUNATIC_IMPORT("lunatic::process", "create_config")
+int64_t lunatic_process_create_config(void);
+/** Removes a config from the caller's table; traps on an unknown id. */
+LUNATIC_IMPORT("lunatic::process", "drop_config")
+void lunatic_process_drop_config(int64_t config_id);
+/** Sets the memory limit in bytes; returns nothing. */
+LUNATIC_IMPORT("lunatic::process", "config_set_max_memory")
+void lunatic_process_config_set_max_memory(int64_t config_id, uint64_t max_memory);
+/** Returns the memory limit in bytes. */
+LUNATIC_IMPORT("lunatic::process", "config_get_max_memory")
+uint64_t lunatic_process_config_get_max_memory(int64_t config_id);
+/** Sets the fuel limit in units of 100 000 (0 = unlimited); returns nothing. */
+LUNATIC_IMPORT("lunatic::process", "config_set_max_fuel")
+void lunatic_process_config_set_max_fuel(int64_t config_id, uint64_t max_fuel);
+/** Returns the fuel limit in units of 100 000 (0 = unlimited). */
+LUNATIC_IMPORT("lunatic::process", "config_get_max_fuel")
+uint64_t lunatic_process_config_get_max_fuel(int64_t config_id);
+/** Returns 1 if the config may compile modules, else 0. */
+LUNATIC_IMPORT("lunatic::process", "config_can_compile_modules")
+int32_t lunatic_process_config_can_compile_modules(int64_t config_id);
+/** Grants (non-zero) or revokes (0) module compilation; returns nothing. */
+LUNATIC_IMPORT("lunatic::process", "config_set_can_compile_modules")
+void lunatic_process_config_set_can_compile_modules(int64_t config_id, int32_t can);
+/** Returns 1 if the config may create configs, else 0. */
+LUNATIC_IMPORT("lunatic::process", "config_can_create_configs")
+int32_t lunatic_process_config_can_create_configs(int64_t config_id);
+/** Grants (non-zero) or revokes (0) config creation; returns nothing. */
+LUNATIC_IMPORT("lunatic::process", "config_set_can_create_configs")
+void lunatic_process_config_set_can_create_configs(int64_t config_id, int32_t can);
+/** Returns 1 if the config may spawn processes, else 0. */
+LUNATIC_IMPORT("lunatic::process", "config_can_spawn_processes")
+int32_t lunatic_process_config_can_spawn_processes(int64_t config_id);
+/** Grants (non-zero) or revokes (0) spawning; returns nothing. */
+LUNATIC_IMPORT("lunatic::process", "config_set_can_spawn_processes")
+void lunatic_process_config_set_can_spawn_processes(int64_t config_id, int32_t can);
+
+/** Spawns entry(params...); 0 + pid at *id, or 1 + error id at *id (instantiation failed). */
+LUNATIC_IMPORT("lunatic::process", "spawn")
+int32_t lunatic_process_spawn(int64_t link, int64_t config_id, int64_t module_id, const char* func,
+                              uint32_t func_len, const void* params, uint32_t params_len,
+                              uint64_t* id);
+/** Returns 2 + the registered (node, pid) if name exists, else spawns like spawn (0 or 1). */
+LUNATIC_IMPORT("lunatic::process", "get_or_spawn")
+int32_t lunatic_process_get_or_spawn(const char* name, uint32_t name_len, int64_t link,
+                                     int64_t config_id, int64_t module_id, const char* func,
+                                     uint32_t func_len, const void* params, uint32_t params_len,
+                                     uint64_t* node_id, uint64_t* id);
+/** Suspends the caller for at least millis milliseconds; returns nothing. */
+LUNATIC_IMPORT("lunatic::process", "sleep_ms")
+void lunatic_process_sleep_ms(uint64_t millis);
+/** 0: failures of linked processes arrive as link-died messages; non-zero: they kill us. */
+LUNATIC_IMPORT("lunatic::process", "die_when_link_dies")
+void lunatic_process_die_when_link_dies(int32_t trap);
+/** Returns the caller's process id. */
+LUNATIC_IMPORT("lunatic::process", "process_id")
+uint64_t lunatic_process_process_id(void);
+/** Returns the caller's environment id. */
+LUNATIC_IMPORT("lunatic::process", "environment_id")
+uint64_t lunatic_process_environment_id(void);
+/** Links the caller with process_id under tag (0 = none); returns nothing, never traps. */
+LUNATIC_IMPORT("lunatic::process", "link")
+void lunatic_process_link(int64_t tag, uint64_t process_id);
+/** Removes the link with process_id on both sides; returns nothing. */
+LUNATIC_IMPORT("lunatic::process", "unlink")
+void lunatic_process_unlink(uint64_t process_id);
+/** Asks for a process-died message when process_id ends; returns nothing. */
+LUNATIC_IMPORT("lunatic::process", "monitor")
+void lunatic_process_monitor(uint64_t process_id);
+/** Cancels a monitor; returns nothing. */
+LUNATIC_IMPORT("lunatic::process", "stop_monitoring")
+void lunatic_process_stop_monitoring(uint64_t process_id);
+/** Kills process_id (ignored if it does not exist); returns nothing. */
+LUNATIC_IMPORT("lunatic::process", "kill")
+void lunatic_process_kill(uint64_t process_id);
+/** Returns 1 if process_id is alive in the caller's environment, else 0. */
+LUNATIC_IMPORT("lunatic::process", "exists")
+int32_t lunatic_process_exists(uint64_t process_id);
+
+/* ---------------------------------------------------------------------------
+ * lunatic::message (18 functions, section 17)
+ * ------------------------------------------------------------------------- */
+
+/** Replaces the scratch slot with an empty data message (tag 0 = untagged). */
+LUNATIC_IMPORT("lunatic::message", "create_data")
+void lunatic_message_create_data(int64_t tag, uint64_t buffer_capacity);
+/** Appends data to the scratch message; returns data_len. */
+LUNATIC_IMPORT("lunatic::message", "write_data")
+uint32_t lunatic_message_write_data(const void* data, uint32_t data_len);
+/** Reads up to data_len bytes from the read position; returns the count (0 at the end). */
+LUNATIC_IMPORT("lunatic::message", "read_data")
+uint32_t lunatic_message_read_data(void* data, uint32_t data_len);
+/** Sets the read position (no range check); returns nothing. */
+LUNATIC_IMPORT("lunatic::message", "seek_data")
+void lunatic_message_seek_data(uint64_t index);
+/** Returns the tag of the scratch message (0 if none). */
+LUNATIC_IMPORT("lunatic::message", "get_tag")
+int64_t lunatic_message_get_tag(void);
+/** Returns the dead process's id for a process-died message, 0 for other kinds. */
+LUNATIC_IMPORT("lunatic::message", "get_process_id")
+uint64_t lunatic_message_get_process_id(void);
+/** Returns the total byte length of the scratch data message. */
+LUNATIC_IMPORT("lunatic::message", "data_size")
+uint64_t lunatic_message_data_size(void);
+/** Adds a module reference to the message (caller keeps it); returns its resource index. */
+LUNATIC_IMPORT("lunatic::message", "push_module")
+uint64_t lunatic_message_push_module(int64_t module_id);
+/** Moves the module at index into the caller's table; returns the new module id. */
+LUNATIC_IMPORT("lunatic::message", "take_module")
+int64_t lunatic_message_take_module(uint64_t index);
+/** Moves a TCP stream into the message; returns its resource index. */
+LUNATIC_IMPORT("lunatic::message", "push_tcp_stream")
+uint64_t lunatic_message_push_tcp_stream(uint64_t stream_id);
+/** Moves the TCP stream at index into the caller's table; returns the new stream id. */
+LUNATIC_IMPORT("lunatic::message", "take_tcp_stream")
+uint64_t lunatic_message_take_tcp_stream(uint64_t index);
+/** Moves a TLS stream into the message; returns its resource index. */
+LUNATIC_IMPORT("lunatic::message", "push_tls_stream")
+uint64_t lunatic_message_push_tls_stream(uint64_t stream_id);
+/** Moves the TLS stream at index into the caller's table; returns the new stream id. */
+LUNATIC_IMPORT("lunatic::message", "take_tls_stream")
+uint64_t lunatic_message_take_tls_stream(uint64_t index);
+/** Sends the scratch message to process_id (dropped if it does not exist); returns 0. */
+LUNATIC_IMPORT("lunatic::message", "send")
+int32_t lunatic_message_send(uint64_t process_id);
+/** Sends, then waits for a new message tagged wait_on_tag; 0 (reply in slot) or LUNATIC_TIMEOUT. */
+LUNATIC_IMPORT("lunatic::message", "send_receive_skip_search")
+int32_t lunatic_message_send_receive_skip_search(uint64_t process_id, int64_t wait_on_tag,
+                                                 int64_t timeout_ms);
+/** Takes the oldest (matching) message: 0 data, 1 link died, 2 process died, or LUNATIC_TIMEOUT. */
+LUNATIC_IMPORT("lunatic::message", "receive")
+int32_t lunatic_message_receive(const int64_t* tags, uint32_t tag_count, int64_t timeout_ms);
+/** Moves a UDP socket into the message; returns its resource index. */
+LUNATIC_IMPORT("lunatic::message", "push_udp_socket")
+uint64_t lunatic_message_push_udp_socket(uint64_t socket_id);
+/** Moves the UDP socket at index into the caller's table; returns the new socket id. */
+LUNATIC_IMPORT("lunatic::message", "take_udp_socket")
+uint64_t lunatic_message_take_udp_socket(uint64_t index);
+
+/* ---------------------------------------------------------------------------
+ * lunatic::timer (2 functions, section 18)
+ * ------------------------------------------------------------------------- */
+
+/** Sends the scratch message to process_id after delay_ms; returns a timer id. */
+LUNATIC_IMPORT("lunatic::timer", "send_after")
+uint64_t lunatic_timer_send_after(uint64_t process_id, uint64_t delay_ms);
+/** Returns 1 if the timer was in the caller's table (and is now cancelled), else 0. */
+LUNATIC_IMPORT("lunatic::timer", "cancel_timer")
+int32_t lunatic_timer_cancel_timer(uint64_t timer_id);
+
+/* ---------------------------------------------------------------------------
+ * lunatic::registry (3 functions, section 19)
+ * ------------------------------------------------------------------------- */
+
+/** Stores name -> (node_id, process_id), replacing any entry; returns nothing. */
+LUNATIC_IMPORT("lunatic::registry", "put")
+void lunatic_registry_put(const char* name, uint32_t name_len, uint64_t node_id,
+                          uint64_t process_id);
+/** Returns 0 and writes (node id, pid) if name is registered, else 1 (nothing written). */
+LUNATIC_IMPORT("lunatic::registry", "get")
+int32_t lunatic_registry_get(const char* name, uint32_t name_len, uint64_t* node_id,
+                             uint64_t* process_id);
+/** Deletes name if present; returns nothing. */
+LUNATIC_IMPORT("lunatic::registry", "remove")
+void lunatic_registry_remove(const char* name, uint32_t name_len);
+
+/* ---------------------------------------------------------------------------
+ * lunatic::error (3 functions, section 21)
+ * ------------------------------------------------------------------------- */
+
+/** Returns the byte length of the error's UTF-8 text. */
+LUNATIC_IMPORT("lunatic::error", "string_size")
+uint32_t lunatic_error_string_size(uint64_t error_id);
+/** Writes exactly string_size bytes of text (no terminator) to out; returns nothing. */
+LUNATIC_IMPORT("lunatic::error", "to_string")
+void lunatic_error_to_string(uint64_t error_id, char* out);
+/** Frees the error entry; returns nothing. */
+LUNATIC_IMPORT("lunatic::error", "drop")
+void lunatic_error_drop(uint64_t error_id);
+
+/* ---------------------------------------------------------------------------
+ * lunatic::version (3 functions, section 22)
+ * ------------------------------------------------------------------------- */
+
+/** Returns the host's major version (0). */
+LUNATIC_IMPORT("lunatic::version", "major")
+int32_t lunatic_version_major(void);
+/** Returns the host's minor version (13). */
+LUNATIC_IMPORT("lunatic::version", "minor")
+int32_t lunatic_version_minor(void);
+/** Returns the host's patch version (2). */
+LUNATIC_IMPORT("lunatic::version", "patch")
+int32_t lunatic_version_patch(void);
+
+/* ---------------------------------------------------------------------------
+ * lunatic::wasi (3 functions, section 23)
+ * ------------------------------------------------------------------------- */
+
+/** Appends key=value to the config's WASI environment; returns nothing. */
+LUNATIC_IMPORT("lunatic::wasi", "config_add_environment_variable")
+void lunatic_wasi_config_add_environment_variable(int64_t config_id, const char* key,
+                                                  uint32_t key_len, const char* value,
+                                                  uint32_t value_len);
+/** Appends one argument to the config's WASI argv; returns nothing. */
+LUNATIC_IMPORT("lunatic::wasi", "config_add_command_line_argument")
+void lunatic_wasi_config_add_command_line_argument(int64_t config_id, const char* argument,
+                                                   uint32_t argument_len);
+/** Appends a host directory to preopen (opened at spawn time); returns nothing. */
+LUNATIC_IMPORT("lunatic::wasi", "config_preopen_dir")
+void lunatic_wasi_config_preopen_dir(int64_t config_id, const char* dir, uint32_t dir_len);
+
+/* ---------------------------------------------------------------------------
+ * lunatic::trap (1 function, section 24)
+ * ------------------------------------------------------------------------- */
+
+/** Calls _lunatic_catch_trap(function, pointer); returns its result, or 0 if that trapped. */
+LUNATIC_IMPORT("lunatic::trap", "catch")
+int32_t lunatic_trap_catch(int32_t function, int32_t pointer);
+
+#undef LUNATIC_IMPORT
+
+/* ---------------------------------------------------------------------------
+ * Conveniences
+ * ------------------------------------------------------------------------- */
+
+/** Writes a 17-byte parameter record (sign-extended to 128 bits, as the Rust library does). */
+static inline void lunatic_param_record(uint8_t rec[LUNATIC_PARAM_SIZE], uint8_t type,
+                                        int64_t value) {
+    rec[0] = type;
+    for (int i = 0; i < 8; i++)
+        rec[1 + i] = (uint8_t)((uint64_t)value >> (8 * i));
+    for (int i = 9; i < LUNATIC_PARAM_SIZE; i++)
+        rec[i] = value < 0 ? 0xFF : 0x00;
+}
+
+/** Writes an i32 parameter record; returns rec + 17 so calls can be chained. */
+static inline uint8_t* lunatic_param_i32(uint8_t rec[LUNATIC_PARAM_SIZE], int32_t value) {
+    lunatic_param_record(rec, LUNATIC_PARAM_I32, value);
+    return rec + LUNATIC_PARAM_SIZE;
+}
+
+/** Writes an i64 parameter record; returns rec + 17 so calls can be chained. */
+static inline uint8_t* lunatic_param_i64(uint8_t rec[LUNATIC_PARAM_SIZE], int64_t value) {
+    lunatic_param_record(rec, LUNATIC_PARAM_I64, value);
+    return rec + LUNATIC_PARAM_SIZE;
+}
+
+/**
+ * Spawns the exported function `entry` of the caller's own module with the caller's
+ * config and `nparams` records at `params`. Returns the spawn status (0: pid at *id,
+ * 1: error id at *id).
+ */
+static inline int32_t lunatic_spawn_simple(int64_t link, const char* entry, const void* params,
+                                           uint32_t nparams, uint64_t* id) {
+    return lunatic_process_spawn(link, LUNATIC_SELF_CONFIG, LUNATIC_SELF_MODULE, entry,
+                                 (uint32_t)__builtin_strlen(entry), params,
+                                 nparams * LUNATIC_PARAM_SIZE, id);
+}
+
+/** Receives the oldest message of any kind; returns 0, 1, 2 or LUNATIC_TIMEOUT. */
+static inline int32_t lunatic_receive_any(int64_t timeout_ms) {
+    return lunatic_message_receive((const int64_t*)0, 0, timeout_ms);
+}
+
+/** Receives the oldest message tagged `tag` (non-zero); returns 0, 1 or LUNATIC_TIMEOUT. */
+static inline int32_t lunatic_receive_tag(int64_t tag, int64_t timeout_ms) {
+    return lunatic_message_receive(&tag, 1, timeout_ms);
+}
+
+/** Sends `len` bytes as a new data message tagged `tag` to `pid`; returns 0. */
+static inline int32_t lunatic_send_bytes(uint64_t pid, int64_t tag, const void* data,
+                                         uint32_t len) {
+    lunatic_message_create_data(tag, len);
+    lunatic_message_write_data(data, len);
+    return lunatic_message_send(pid);
+}
+
+/** Registry helpers taking NUL-terminated names. */
+static inline void lunatic_registry_put_str(const char* name, uint64_t node_id, uint64_t pid) {
+    lunatic_registry_put(name, (uint32_t)__builtin_strlen(name), node_id, pid);
+}
+static inline int32_t lunatic_registry_get_str(const char* name, uint64_t* node_id, uint64_t* pid) {
+    return lunatic_registry_get(name, (uint32_t)__builtin_strlen(name), node_id, pid);
+}
+static inline void lunatic_registry_remove_str(const char* name) {
+    lunatic_registry_remove(name, (uint32_t)__builtin_strlen(name));
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LUNATIC_H */

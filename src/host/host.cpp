@@ -1,0 +1,80 @@
+#include "host/host.h"
+
+#include "host/namespaces.h"
+#include "host/wasm_process.h"
+
+#include <cstdio>
+
+namespace tycho::host {
+
+Host::Host(runtime::Environment& environment, HostOptions options)
+    : environment_(environment), options_(std::move(options)),
+      memory_pool_(wasm::MemoryPool::create()) {
+    add_lunatic_process(linker_);
+    add_lunatic_message(linker_);
+    add_lunatic_timer(linker_);
+    add_lunatic_registry(linker_);
+    add_lunatic_error(linker_);
+    add_lunatic_version(linker_);
+    add_lunatic_wasi(linker_);
+    add_lunatic_trap(linker_);
+    add_wasi_preview1(linker_);
+}
+
+Host::~Host() = default;
+
+std::optional<std::string> Host::check_imports(const wasm::Module& module) const {
+    const wasm::ModuleInfo& info = module.info();
+    for (const wasm::Import& import : info.imports) {
+        const std::string name = import.module + "::" + import.name;
+        const wasm::Extern* found = linker_.find(import.module, import.name);
+        if (found == nullptr)
+            return "the module imports " + name + ", which Tycho does not provide";
+        if (found->kind != import.kind)
+            return "the module imports " + name + " as a " + wasm::to_string(import.kind) +
+                   ", but Tycho provides a " + wasm::to_string(found->kind);
+        if (import.kind == wasm::ExternKind::Func) {
+            const wasm::FuncType& wanted = info.types[import.func_type];
+            if (!(found->func->type() == wanted))
+                return "the module imports " + name + " with type " + wanted.to_string() +
+                       ", but Tycho's has type " + found->func->type().to_string();
+        }
+    }
+    return std::nullopt;
+}
+
+wasm::Result<std::shared_ptr<const wasm::Module>>
+Host::compile(std::span<const uint8_t> bytes) const {
+    auto module = wasm::Module::compile(bytes);
+    if (!module) return module.error();
+    if (auto problem = check_imports(*module.value())) return wasm::Error{*problem};
+    return module;
+}
+
+wasm::Result<runtime::ProcessId, std::string> Host::spawn(SpawnRequest request,
+                                                          WasmProcess* parent) {
+    const runtime::ProcessId id = environment_.allocate_id();
+    const int64_t link_tag = request.link_tag;
+    auto child = std::make_unique<WasmProcess>(*this, id, std::move(request));
+    if (!child->fiber_stack_ok()) return std::string("cannot allocate a stack for the process");
+    if (auto started = child->instantiate(); !started) return started.error().message;
+    if (parent != nullptr && link_tag != 0) {
+        child->add_link_entry(parent->id(), link_tag);
+        parent->add_link_entry(id, 0);
+    }
+    environment_.start(child.release()); // the process frees itself when it ends
+    return id;
+}
+
+void Host::report_failure(const FailureReport& report) const {
+    if (options_.on_failure) {
+        options_.on_failure(report);
+        return;
+    }
+    FailureReport named = report;
+    named.registered_name = environment_.registry().name_of(report.process_id);
+    const std::string text = named.format();
+    std::fwrite(text.data(), 1, text.size(), stderr);
+}
+
+} // namespace tycho::host

@@ -1,0 +1,87 @@
+// The host: the one Linker that offers every lunatic::* and wasi_snapshot_preview1 function,
+// and the spawn procedure that turns a compiled module into a running process. Shared by all
+// processes of an environment; thread-safe after construction.
+#pragma once
+
+#include "host/failure_report.h"
+#include "host/process_config.h"
+#include "runtime/environment.h"
+
+#include <tycho/wasm/engine.h>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace tycho::host {
+
+class WasmProcess;
+
+struct HostOptions {
+    // Reductions (function entries and loop back-edges) per time slice (BEAM uses 4,000).
+    int64_t slice_reductions = 4000;
+    // Each process's fiber stack holds its Wasm value stack at the bottom and its native
+    // stack above; the interpreter stops `native_headroom` bytes above the value stack so
+    // host functions and the scheduler always have room.
+    size_t value_stack_bytes = size_t(64) << 10;
+    size_t native_headroom = size_t(48) << 10;
+    // Called (on the failing process's worker) for every failed process.
+    std::function<void(const FailureReport&)> on_failure;
+    // Called (on its worker) when any process ends: its id and exit status (0 after a
+    // normal end, the code given to proc_exit, 1 after any other failure).
+    std::function<void(runtime::ProcessId, int)> on_end;
+    // Environment id reported by process::environment_id.
+    uint64_t environment_id = 1;
+};
+
+class Host {
+  public:
+    Host(runtime::Environment& environment, HostOptions options);
+    ~Host();
+    Host(const Host&) = delete;
+    Host& operator=(const Host&) = delete;
+
+    runtime::Environment& environment() const { return environment_; }
+    const HostOptions& options() const { return options_; }
+    const wasm::Linker& linker() const { return linker_; }
+    // Where processes' linear memories come from (reused, so spawning touches no new pages).
+    const std::shared_ptr<wasm::MemoryPool>& memory_pool() const { return memory_pool_; }
+
+    // Compiles `bytes` and checks that every import is one Tycho provides, with its type
+    // (lunatic-abi.md §2.1). The error names the offending import.
+    wasm::Result<std::shared_ptr<const wasm::Module>> compile(std::span<const uint8_t> bytes) const;
+    // The first import of `module` that the linker cannot satisfy, as an error message.
+    std::optional<std::string> check_imports(const wasm::Module& module) const;
+
+    struct SpawnRequest {
+        std::shared_ptr<const wasm::Module> module;
+        ProcessConfig config;
+        std::string entry;
+        std::vector<wasm::Value> params;
+        std::string module_name; // shown in failure reports
+        int stdin_fd = -1;       // host fd behind WASI fd 0 (-1: end of file at once)
+        // A link with the spawner (§7.2): the child stores (parent, tag), the parent
+        // (child, 0). Only when `parent` is given and `link_tag` is non-zero.
+        int64_t link_tag = 0;
+    };
+    // Instantiates the child on the calling thread (the spawner's fiber, or a plain thread
+    // for the root) and starts it. Returns the child's id, or an error when instantiation
+    // fails (the id is consumed either way, §4).
+    wasm::Result<runtime::ProcessId, std::string> spawn(SpawnRequest request, WasmProcess* parent);
+
+    void report_failure(const FailureReport& report) const;
+    void process_ended(runtime::ProcessId id, int status) const {
+        if (options_.on_end) options_.on_end(id, status);
+    }
+
+  private:
+    runtime::Environment& environment_;
+    HostOptions options_;
+    wasm::Linker linker_;
+    std::shared_ptr<wasm::MemoryPool> memory_pool_;
+};
+
+} // namespace tycho::host

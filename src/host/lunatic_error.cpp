@@ -1,0 +1,34 @@
+// lunatic::error (lunatic-abi.md §21): the texts behind error ids.
+#include "host/guest_memory.h"
+#include "host/namespaces.h"
+#include "host/wasm_process.h"
+
+namespace tycho::host {
+
+namespace {
+std::string* error_or_trap(wasm::Caller& caller, const char* function, int64_t id) {
+    std::string* text = WasmProcess::of(caller).errors.find(uint64_t(id));
+    if (text == nullptr)
+        caller.trap(std::string("lunatic::error::") + function + ": unknown error id " +
+                    std::to_string(id));
+    return text;
+}
+} // namespace
+
+void add_lunatic_error(wasm::Linker& linker) {
+    linker.func("lunatic::error", "string_size", [](wasm::Caller& caller, int64_t id) -> int32_t {
+        std::string* text = error_or_trap(caller, "string_size", id);
+        return text ? int32_t(text->size()) : 0;
+    });
+    linker.func("lunatic::error", "to_string", [](wasm::Caller& caller, int64_t id, uint32_t ptr) {
+        if (std::string* text = error_or_trap(caller, "to_string", id)) {
+            GuestMemory memory(caller);
+            memory.write(ptr, *text);
+        }
+    });
+    linker.func("lunatic::error", "drop", [](wasm::Caller& caller, int64_t id) {
+        if (error_or_trap(caller, "drop", id)) WasmProcess::of(caller).errors.erase(uint64_t(id));
+    });
+}
+
+} // namespace tycho::host

@@ -1,0 +1,214 @@
+// lunatic::message (lunatic-abi.md §10, §17): building, sending and receiving messages
+// through the process's scratch slot. Networking resources (TCP/TLS/UDP) cannot exist yet,
+// so their push functions always meet an unknown id and their take functions a slot that
+// cannot hold one.
+#include "host/guest_memory.h"
+#include "host/namespaces.h"
+#include "host/spawn.h"
+#include "host/wasm_process.h"
+
+namespace tycho::host {
+
+namespace {
+
+using runtime::Message;
+using wasm::Caller;
+
+constexpr int32_t kTimedOut = 9027;
+
+Message* any_message(Caller& caller, const char* function) {
+    auto& scratch = WasmProcess::of(caller).scratch;
+    if (!scratch) {
+        caller.trap(std::string("lunatic::message::") + function +
+                    ": no message in the scratch slot");
+        return nullptr;
+    }
+    return &*scratch;
+}
+
+Message* data_message(Caller& caller, const char* function) {
+    Message* message = any_message(caller, function);
+    if (message != nullptr && message->kind != runtime::MessageKind::data) {
+        caller.trap(std::string("lunatic::message::") + function +
+                    ": the message in the scratch slot is not a data message");
+        return nullptr;
+    }
+    return message;
+}
+
+void add_data(wasm::Linker& linker) {
+    linker.func(
+        "lunatic::message", "create_data", [](Caller& caller, int64_t tag, int64_t capacity) {
+            WasmProcess::of(caller).scratch = Message::data(
+                tag, size_t(std::min<uint64_t>(uint64_t(capacity), Message::kMaxCapacityHint)));
+        });
+    linker.func("lunatic::message", "write_data",
+                [](Caller& caller, uint32_t ptr, uint32_t len) -> int32_t {
+                    Message* message = data_message(caller, "write_data");
+                    if (message == nullptr) return 0;
+                    GuestMemory memory(caller);
+                    auto bytes = memory.read(ptr, len);
+                    if (!bytes) return 0;
+                    message->append(*bytes);
+                    return int32_t(len);
+                });
+    linker.func(
+        "lunatic::message", "read_data", [](Caller& caller, uint32_t ptr, uint32_t len) -> int32_t {
+            Message* message = data_message(caller, "read_data");
+            if (message == nullptr) return 0;
+            GuestMemory memory(caller);
+            auto out = memory.bytes(ptr, len);
+            if (!out) return 0;
+            auto count = message->read(*out);
+            if (!count) {
+                caller.trap("lunatic::message::read_data: read position " +
+                            std::to_string(message->read_position) + " is past the end of the " +
+                            std::to_string(message->buffer.size()) + "-byte message");
+                return 0;
+            }
+            return int32_t(*count);
+        });
+    linker.func("lunatic::message", "seek_data", [](Caller& caller, int64_t index) {
+        if (Message* message = data_message(caller, "seek_data"))
+            message->read_position = uint64_t(index);
+    });
+    linker.func("lunatic::message", "get_tag", [](Caller& caller) -> int64_t {
+        Message* message = any_message(caller, "get_tag");
+        return message ? message->tag : 0;
+    });
+    linker.func("lunatic::message", "get_process_id", [](Caller& caller) -> int64_t {
+        Message* message = any_message(caller, "get_process_id");
+        return message ? int64_t(message->process_id) : 0;
+    });
+    linker.func("lunatic::message", "data_size", [](Caller& caller) -> int64_t {
+        Message* message = data_message(caller, "data_size");
+        return message ? int64_t(message->buffer.size()) : 0;
+    });
+}
+
+const char* take_error_text(runtime::TakeError error) {
+    switch (error) {
+    case runtime::TakeError::out_of_range: return "is out of range";
+    case runtime::TakeError::already_taken: return "was already taken";
+    case runtime::TakeError::wrong_kind: return "holds another kind of resource";
+    case runtime::TakeError::none: break;
+    }
+    return "";
+}
+
+void add_resources(wasm::Linker& linker) {
+    linker.func(
+        "lunatic::message", "push_module", [](Caller& caller, int64_t module_id) -> int64_t {
+            WasmProcess& self = WasmProcess::of(caller);
+            const auto* module = self.modules.find(uint64_t(module_id));
+            if (module == nullptr) {
+                caller.trap("lunatic::message::push_module: unknown module id " +
+                            std::to_string(module_id));
+                return 0;
+            }
+            Message* message = data_message(caller, "push_module");
+            if (message == nullptr) return 0;
+            // Modules are shared: the sender keeps its id (§10.4).
+            return int64_t(message->push_resource(
+                runtime::ResourceKind::module,
+                std::const_pointer_cast<void>(std::static_pointer_cast<const void>(*module))));
+        });
+    linker.func("lunatic::message", "take_module", [](Caller& caller, int64_t index) -> int64_t {
+        Message* message = data_message(caller, "take_module");
+        if (message == nullptr) return 0;
+        auto taken = message->take_resource(uint64_t(index), runtime::ResourceKind::module);
+        if (!taken.ok()) {
+            caller.trap("lunatic::message::take_module: resource " + std::to_string(index) + " " +
+                        take_error_text(taken.error));
+            return 0;
+        }
+        auto module = std::static_pointer_cast<const wasm::Module>(taken.object);
+        return int64_t(WasmProcess::of(caller).modules.insert(std::move(module)));
+    });
+    // No networking yet: no process can hold a socket id, and no message carries a socket.
+    for (const char* kind : {"tcp_stream", "tls_stream", "udp_socket"}) {
+        const std::string kind_name = kind;
+        linker.func("lunatic::message", "push_" + kind_name,
+                    [kind_name](Caller& caller, int64_t id) -> int64_t {
+                        caller.trap("lunatic::message::push_" + kind_name + ": unknown " +
+                                    kind_name + " id " + std::to_string(id));
+                        return 0;
+                    });
+        linker.func("lunatic::message", "take_" + kind_name,
+                    [kind_name](Caller& caller, int64_t index) -> int64_t {
+                        Message* message = data_message(caller, ("take_" + kind_name).c_str());
+                        if (message == nullptr) return 0;
+                        const bool in_range = uint64_t(index) < message->resources.size();
+                        caller.trap(
+                            "lunatic::message::take_" + kind_name + ": resource " +
+                            std::to_string(index) + " " +
+                            (in_range ? "is not a " + kind_name : std::string("is out of range")));
+                        return 0;
+                    });
+    }
+}
+
+void add_transfer(wasm::Linker& linker) {
+    linker.func("lunatic::message", "send", [](Caller& caller, int64_t process_id) -> int32_t {
+        WasmProcess& self = WasmProcess::of(caller);
+        if (any_message(caller, "send") == nullptr) return 0;
+        Message message = std::move(*self.scratch);
+        self.scratch.reset();
+        self.send(uint64_t(process_id), std::move(message));
+        return 0;
+    });
+    linker.func(
+        "lunatic::message", "send_receive_skip_search",
+        [](Caller& caller, int64_t process_id, int64_t wait_on_tag, int64_t timeout) -> int32_t {
+            WasmProcess& self = WasmProcess::of(caller);
+            if (any_message(caller, "send_receive_skip_search") == nullptr) return 0;
+            const auto since = self.mailbox_mark();
+            Message message = std::move(*self.scratch);
+            self.scratch.reset();
+            self.send(uint64_t(process_id), std::move(message));
+            // A one-element filter: a 0 tag matches nothing (§10.7).
+            const int64_t tags[] = {wait_on_tag};
+            Message reply;
+            switch (self.receive(tags, timeout_deadline(timeout), reply, since)) {
+            case runtime::Process::WaitOutcome::ready: self.scratch = std::move(reply); return 0;
+            case runtime::Process::WaitOutcome::timed_out: return kTimedOut;
+            case runtime::Process::WaitOutcome::dying: caller.stop(self.dying_cause()); return 0;
+            }
+            return 0;
+        });
+    linker.func("lunatic::message", "receive",
+                [](Caller& caller, uint32_t tag_ptr, uint32_t tag_len, int64_t timeout) -> int32_t {
+                    WasmProcess& self = WasmProcess::of(caller);
+                    std::vector<int64_t> tags;
+                    if (tag_len > 0) {
+                        GuestMemory memory(caller);
+                        auto bytes = memory.read(tag_ptr, uint64_t(tag_len) * 8);
+                        if (!bytes) return 0;
+                        tags.resize(tag_len);
+                        std::memcpy(tags.data(), bytes->data(), bytes->size());
+                    }
+                    Message message;
+                    switch (self.receive(tags, timeout_deadline(timeout), message)) {
+                    case runtime::Process::WaitOutcome::ready: {
+                        const auto kind = int32_t(message.kind);
+                        self.scratch = std::move(message);
+                        return kind;
+                    }
+                    case runtime::Process::WaitOutcome::timed_out: return kTimedOut;
+                    case runtime::Process::WaitOutcome::dying:
+                        caller.stop(self.dying_cause());
+                        return 0;
+                    }
+                    return 0;
+                });
+}
+
+} // namespace
+
+void add_lunatic_message(wasm::Linker& linker) {
+    add_data(linker);
+    add_resources(linker);
+    add_transfer(linker);
+}
+
+} // namespace tycho::host

@@ -1,0 +1,48 @@
+// lunatic::wasi (lunatic-abi.md §23): appending to the WASI lists of a config.
+#include "host/guest_memory.h"
+#include "host/namespaces.h"
+#include "host/wasm_process.h"
+
+namespace tycho::host {
+
+namespace {
+ProcessConfig* config_or_trap(wasm::Caller& caller, const char* function, int64_t id) {
+    ProcessConfig* config = WasmProcess::of(caller).configs.find(uint64_t(id));
+    if (config == nullptr)
+        caller.trap(std::string("lunatic::wasi::") + function + ": unknown config id " +
+                    std::to_string(id));
+    return config;
+}
+} // namespace
+
+void add_lunatic_wasi(wasm::Linker& linker) {
+    linker.func("lunatic::wasi", "config_add_environment_variable",
+                [](wasm::Caller& caller, int64_t config_id, uint32_t key_ptr, uint32_t key_len,
+                   uint32_t value_ptr, uint32_t value_len) {
+                    ProcessConfig* config =
+                        config_or_trap(caller, "config_add_environment_variable", config_id);
+                    if (config == nullptr) return;
+                    GuestMemory memory(caller);
+                    auto key = memory.utf8(key_ptr, key_len);
+                    auto value = key ? memory.utf8(value_ptr, value_len) : std::nullopt;
+                    if (!value) return;
+                    config->env.push_back(std::string(*key) + "=" + std::string(*value));
+                });
+    linker.func("lunatic::wasi", "config_add_command_line_argument",
+                [](wasm::Caller& caller, int64_t config_id, uint32_t ptr, uint32_t len) {
+                    ProcessConfig* config =
+                        config_or_trap(caller, "config_add_command_line_argument", config_id);
+                    if (config == nullptr) return;
+                    GuestMemory memory(caller);
+                    if (auto argument = memory.utf8(ptr, len)) config->args.emplace_back(*argument);
+                });
+    linker.func("lunatic::wasi", "config_preopen_dir",
+                [](wasm::Caller& caller, int64_t config_id, uint32_t ptr, uint32_t len) {
+                    ProcessConfig* config = config_or_trap(caller, "config_preopen_dir", config_id);
+                    if (config == nullptr) return;
+                    GuestMemory memory(caller);
+                    if (auto dir = memory.utf8(ptr, len)) config->preopens.emplace_back(*dir);
+                });
+}
+
+} // namespace tycho::host

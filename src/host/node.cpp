@@ -1,0 +1,71 @@
+#include "host/node.h"
+
+namespace tycho::host {
+
+namespace {
+
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TYCHO_HOST_BIG_STACKS 1
+#endif
+#endif
+
+// Sanitizer builds use several times more native stack per frame.
+#ifdef TYCHO_HOST_BIG_STACKS
+constexpr size_t kStackScale = 8;
+#else
+constexpr size_t kStackScale = 1;
+#endif
+
+} // namespace
+
+Node::Node(NodeOptions options) : options_(std::move(options)) {
+    HostOptions host_options = options_.host;
+    host_options.native_headroom *= kStackScale;
+    // The value stack, the interpreter's native frames and the headroom share one stack.
+    const size_t stack_bytes = host_options.value_stack_bytes + host_options.native_headroom +
+                               size_t(128) * 1024 * kStackScale;
+    auto user_on_end = host_options.on_end;
+    host_options.on_end = [this, user_on_end](runtime::ProcessId id, int status) {
+        if (user_on_end) user_on_end(id, status);
+        std::lock_guard guard(root_lock_);
+        if (id == root_) {
+            root_status_ = status;
+            root_done_.notify_all();
+        }
+    };
+    scheduler_ =
+        std::make_unique<runtime::Scheduler>(runtime::Scheduler::Options{options_.workers});
+    timers_ = std::make_unique<runtime::TimerService>();
+    runtime::StackPool::Options stack_options;
+    stack_options.stack_bytes = stack_bytes;
+    stacks_ = std::make_unique<runtime::StackPool>(stack_options);
+    environment_ = std::make_unique<runtime::Environment>(host_options.environment_id, *scheduler_,
+                                                          *timers_, *stacks_);
+    host_ = std::make_unique<Host>(*environment_, std::move(host_options));
+}
+
+Node::~Node() {
+    // Stop the workers first: nothing runs while the rest is torn down.
+    scheduler_.reset();
+}
+
+wasm::Result<int, std::string> Node::run_root(std::shared_ptr<const wasm::Module> module,
+                                              ProcessConfig config, std::string entry,
+                                              std::string module_name) {
+    Host::SpawnRequest request;
+    request.module = std::move(module);
+    request.config = std::move(config);
+    request.entry = std::move(entry);
+    request.module_name = std::move(module_name);
+    request.stdin_fd = 0; // only the root reads the runtime's stdin (it blocks its worker)
+    std::unique_lock lock(root_lock_);
+    // The lock is held across the spawn so the root cannot end before root_ is set.
+    auto id = host_->spawn(std::move(request), nullptr);
+    if (!id) return id.error();
+    root_ = id.value();
+    root_done_.wait(lock, [&] { return root_status_.has_value(); });
+    return *root_status_;
+}
+
+} // namespace tycho::host

@@ -1,0 +1,51 @@
+// One Tycho node: the scheduler, timers and stack pool, one environment, and the host that
+// runs Wasm processes in it. The CLI runs a root process in a node; tests build their own.
+#pragma once
+
+#include "host/host.h"
+#include "runtime/environment.h"
+#include "runtime/scheduler.h"
+#include "runtime/stack_pool.h"
+#include "runtime/timer_service.h"
+
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+
+namespace tycho::host {
+
+struct NodeOptions {
+    unsigned workers = 0; // 0: one per core
+    HostOptions host;
+};
+
+class Node {
+  public:
+    explicit Node(NodeOptions options);
+    // Processes still running are abandoned, not notified (as when the root ends, §14.1).
+    ~Node();
+
+    Host& host() { return *host_; }
+    runtime::Environment& environment() { return *environment_; }
+
+    // Spawns the root process (all permissions, §14.1, or `config` as given), waits until
+    // it ends and returns its exit status. An instantiation failure comes back as an error.
+    wasm::Result<int, std::string> run_root(std::shared_ptr<const wasm::Module> module,
+                                            ProcessConfig config, std::string entry = "_start",
+                                            std::string module_name = "");
+
+  private:
+    NodeOptions options_;
+    std::unique_ptr<runtime::Scheduler> scheduler_;
+    std::unique_ptr<runtime::TimerService> timers_;
+    std::unique_ptr<runtime::StackPool> stacks_;
+    std::unique_ptr<runtime::Environment> environment_;
+    std::unique_ptr<Host> host_;
+
+    std::mutex root_lock_;
+    std::condition_variable root_done_;
+    runtime::ProcessId root_ = 0;
+    std::optional<int> root_status_;
+};
+
+} // namespace tycho::host

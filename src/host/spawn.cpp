@@ -1,0 +1,101 @@
+#include "host/spawn.h"
+
+#include "host/guest_memory.h"
+#include "host/wasm_process.h"
+
+namespace tycho::host {
+
+namespace {
+
+constexpr size_t kParamRecordBytes = 17;
+
+// §8.2: 17-byte records of a type id and a 128-bit little-endian value.
+std::optional<std::vector<wasm::Value>> decode_params(wasm::Caller& caller,
+                                                      std::span<const uint8_t> bytes) {
+    if (bytes.size() % kParamRecordBytes != 0) {
+        caller.trap("lunatic::process::spawn: parameter list of " + std::to_string(bytes.size()) +
+                    " bytes is not a multiple of 17");
+        return std::nullopt;
+    }
+    std::vector<wasm::Value> params;
+    params.reserve(bytes.size() / kParamRecordBytes);
+    for (size_t at = 0; at < bytes.size(); at += kParamRecordBytes) {
+        uint64_t low = 0;
+        std::memcpy(&low, bytes.data() + at + 1, sizeof(low));
+        switch (bytes[at]) {
+        case 0x7F: params.push_back(wasm::Value::i32(int32_t(uint32_t(low)))); break;
+        case 0x7E: params.push_back(wasm::Value::i64(int64_t(low))); break;
+        // A v128 record is well-formed, but this engine has no SIMD, so no entry can take
+        // it: the child then fails with a type mismatch (§2.5).
+        case 0x7B: params.push_back(wasm::Value{wasm::ValType::V128, low}); break;
+        default:
+            caller.trap("lunatic::process::spawn: parameter " +
+                        std::to_string(at / kParamRecordBytes) + " has unknown type id 0x" +
+                        [](uint8_t b) {
+                            static const char* digits = "0123456789abcdef";
+                            return std::string{digits[b >> 4], digits[b & 15]};
+                        }(bytes[at]));
+            return std::nullopt;
+        }
+    }
+    return params;
+}
+
+} // namespace
+
+std::optional<SpawnOutcome> spawn_from_guest(wasm::Caller& caller, const SpawnArgs& args) {
+    WasmProcess& self = WasmProcess::of(caller);
+    if (!self.config().can_spawn_processes) {
+        caller.trap("lunatic::process::spawn: this process's config does not allow spawning");
+        return std::nullopt;
+    }
+    if (!self.initialised()) {
+        caller.trap("lunatic::process::spawn: cannot spawn from a module's start function");
+        return std::nullopt;
+    }
+    Host::SpawnRequest request;
+    if (args.config_id == -1) {
+        request.config = self.config();
+    } else if (const ProcessConfig* config = self.configs.find(uint64_t(args.config_id))) {
+        request.config = *config;
+    } else {
+        caller.trap("lunatic::process::spawn: unknown config id " + std::to_string(args.config_id));
+        return std::nullopt;
+    }
+    if (args.module_id == -1) {
+        request.module = self.module();
+    } else if (const auto* module = self.modules.find(uint64_t(args.module_id))) {
+        request.module = *module;
+    } else {
+        caller.trap("lunatic::process::spawn: unknown module id " + std::to_string(args.module_id));
+        return std::nullopt;
+    }
+    GuestMemory memory(caller);
+    auto entry = memory.utf8(args.func_ptr, args.func_len);
+    if (!entry) return std::nullopt;
+    auto param_bytes = memory.read(args.params_ptr, args.params_len);
+    if (!param_bytes) return std::nullopt;
+    auto params = decode_params(caller, *param_bytes);
+    if (!params) return std::nullopt;
+    request.entry = std::string(*entry);
+    request.params = std::move(*params);
+    request.link_tag = args.link;
+    auto spawned = self.host().spawn(std::move(request), &self);
+    if (!spawned) return SpawnOutcome{1, self.add_error(spawned.error())};
+    return SpawnOutcome{0, spawned.value()};
+}
+
+std::chrono::steady_clock::time_point deadline_after(uint64_t millis) {
+    using Clock = std::chrono::steady_clock;
+    const auto now = Clock::now();
+    // Far-future durations saturate instead of overflowing the clock's representation.
+    constexpr uint64_t kMaxMillis = uint64_t(100) * 365 * 24 * 3600 * 1000;
+    return now + std::chrono::milliseconds(std::min(millis, kMaxMillis));
+}
+
+std::optional<std::chrono::steady_clock::time_point> timeout_deadline(int64_t timeout) {
+    if (uint64_t(timeout) == UINT64_MAX) return std::nullopt;
+    return deadline_after(uint64_t(timeout));
+}
+
+} // namespace tycho::host

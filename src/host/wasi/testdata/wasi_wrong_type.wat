@@ -1,0 +1,4 @@
+;; Imports fd_write with one parameter too few: linking against add_wasi must fail.
+(module
+  (import "wasi_snapshot_preview1" "fd_write" (func (param i32 i32 i32) (result i32)))
+  (memory (export "memory") 1))

@@ -1,0 +1,145 @@
+#include "host/wasm_process.h"
+
+#include "runtime/scheduler.h"
+
+namespace tycho::host {
+
+namespace {
+
+constexpr uint64_t kReductionsPerFuelUnit = 100'000; // lunatic-abi.md §6
+
+wasm::ExecutionContext::Options context_options(const runtime::FiberStack& stack,
+                                                const HostOptions& options) {
+    // [bottom, bottom + value stack) holds Wasm values; the native stack grows down from the
+    // top and the interpreter must stop `native_headroom` above the value stack.
+    wasm::ExecutionContext::Options o;
+    if (!stack.valid()) { // the spawn fails before anything runs in this context
+        static uint64_t unused_values[8];
+        o.value_stack = std::span(unused_values);
+        return o;
+    }
+    auto* values = reinterpret_cast<uint64_t*>(stack.bottom());
+    o.value_stack = std::span(values, options.value_stack_bytes / sizeof(uint64_t));
+    o.native_stack_limit = reinterpret_cast<uintptr_t>(stack.bottom()) + options.value_stack_bytes +
+                           options.native_headroom;
+    return o;
+}
+
+} // namespace
+
+WasmProcess::WasmProcess(Host& host, runtime::ProcessId id, Host::SpawnRequest request)
+    : Process(host.environment(), id, host.environment().stacks().acquire()), host_(host),
+      module_(std::move(request.module)), config_(std::move(request.config)),
+      entry_(std::move(request.entry)), params_(std::move(request.params)),
+      module_name_(std::move(request.module_name)),
+      context_(context_options(fiber().stack(), host.options())) {
+    context_.embedder_data = this;
+    context_.set_reduction_hook(host.options().slice_reductions,
+                                [this](wasm::ExecutionContext&) { return on_slice_end(); });
+    if (config_.max_fuel != 0)
+        fuel_limit_ = config_.max_fuel > UINT64_MAX / kReductionsPerFuelUnit
+                          ? UINT64_MAX
+                          : config_.max_fuel * kReductionsPerFuelUnit;
+    wasi.args = config_.args;
+    wasi.env = config_.env;
+    wasi.stdin_fd = request.stdin_fd;
+}
+
+WasmProcess::~WasmProcess() = default;
+
+wasm::Result<void> WasmProcess::instantiate() {
+    // The start function runs on the spawner's stack: borrow its native limit meanwhile.
+    const uintptr_t own_limit = context_.native_stack_limit();
+    uintptr_t limit = 0;
+    if (auto* spawner = dynamic_cast<WasmProcess*>(runtime::Scheduler::current())) {
+        limit = spawner->context_.native_stack_limit();
+    } else {
+        uint64_t probe_values[16];
+        wasm::ExecutionContext::Options probe_options;
+        probe_options.value_stack = std::span(probe_values);
+        limit = wasm::ExecutionContext(probe_options).native_stack_limit();
+    }
+    context_.set_native_stack_limit(limit);
+    wasm::InstantiateOptions options;
+    options.memory_pool = host_.memory_pool();
+    options.memory_page_limit =
+        uint32_t(std::min<uint64_t>(config_.max_memory / wasm::kPageSize, wasm::kMaxPages));
+    auto instance = host_.linker().instantiate(context_, module_, options);
+    context_.set_native_stack_limit(own_limit);
+    if (!instance) return instance.error();
+    instance_ = std::move(instance.value());
+    return {};
+}
+
+void WasmProcess::exit(wasm::Caller& caller, uint32_t code) {
+    exit_code_ = code;
+    caller.stop("exited with status " + std::to_string(code));
+}
+
+wasm::HookAction WasmProcess::on_slice_end() {
+    if (fuel_limit_ != 0 && context_.reductions() >= fuel_limit_) {
+        context_.set_stop_reason("out of fuel (max_fuel " + std::to_string(config_.max_fuel) +
+                                 " = " + std::to_string(fuel_limit_) + " reductions)");
+        return wasm::HookAction::Stop;
+    }
+    // The start function of a child runs on its spawner's fiber, before the child exists.
+    if (!initialised_) return wasm::HookAction::Continue;
+    runtime::Scheduler::yield();
+    if (!handle_signals()) {
+        context_.set_stop_reason(dying_cause());
+        return wasm::HookAction::Stop;
+    }
+    return wasm::HookAction::Continue;
+}
+
+runtime::DeathReason WasmProcess::fail(std::string reason, wasm::TrapCode code,
+                                       std::vector<wasm::BacktraceFrame> backtrace) {
+    FailureReport report;
+    report.process_id = id();
+    report.module_name = module_name_;
+    report.hint = hint_for(code, reason);
+    report.reason = std::move(reason);
+    report.code = code;
+    report.backtrace = std::move(backtrace);
+    host_.report_failure(report);
+    return runtime::DeathReason::failure;
+}
+
+runtime::DeathReason WasmProcess::run() {
+    const runtime::DeathReason reason = run_entry();
+    int status = 0;
+    if (exit_code_)
+        status = int(*exit_code_);
+    else if (reason != runtime::DeathReason::normal)
+        status = 1;
+    host_.process_ended(id(), status);
+    return reason;
+}
+
+runtime::DeathReason WasmProcess::run_entry() {
+    initialised_ = true;
+    if (!handle_signals()) return fail(dying_cause(), wasm::TrapCode::Interrupted);
+    const wasm::Function* entry = instance_->exported_function(entry_);
+    if (entry == nullptr)
+        return fail("the module has no exported function '" + entry_ + "' to start",
+                    wasm::TrapCode::None);
+    const wasm::FuncType& type = entry->type();
+    bool params_match = type.params.size() == params_.size();
+    for (size_t i = 0; params_match && i < params_.size(); ++i)
+        params_match = type.params[i] == params_[i].type;
+    if (!params_match || !type.results.empty())
+        return fail("entry function '" + entry_ + "' has type " + type.to_string() +
+                        ", which does not fit the " + std::to_string(params_.size()) +
+                        " spawn parameter(s) given (entries take them and return nothing)",
+                    wasm::TrapCode::None);
+    auto outcome = entry->call(context_, params_);
+    if (outcome) return runtime::DeathReason::normal;
+    if (exit_code_) {
+        if (*exit_code_ == 0) return runtime::DeathReason::normal;
+        return fail("exited with status " + std::to_string(*exit_code_), wasm::TrapCode::None);
+    }
+    wasm::Trap& trap = outcome.error();
+    return fail(std::move(trap.message), trap.code, std::move(trap.backtrace));
+}
+
+} // namespace tycho::host

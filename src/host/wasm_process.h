@@ -1,0 +1,83 @@
+// A process running a Wasm instance: the runtime's Process plus everything the host
+// functions need (lunatic-abi.md §4, §10.2): the instance and its execution context, the
+// config it was spawned with, its resource tables, the message scratch slot and its WASI
+// state. Host functions find it through their Caller.
+#pragma once
+
+#include "host/host.h"
+#include "host/resource_table.h"
+#include "host/wasi/wasi.h"
+#include "runtime/process.h"
+
+#include <tycho/wasm/engine.h>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace tycho::host {
+
+class WasmProcess final : public runtime::Process {
+  public:
+    WasmProcess(Host& host, runtime::ProcessId id, Host::SpawnRequest request);
+    ~WasmProcess() override;
+
+    // The process whose code made this host call.
+    static WasmProcess& of(wasm::Caller& caller) {
+        return *static_cast<WasmProcess*>(caller.context().embedder_data);
+    }
+
+    bool fiber_stack_ok() { return fiber().stack().valid(); }
+    // Instantiates the module in this process's context, on the calling thread.
+    wasm::Result<void> instantiate();
+
+    Host& host() const { return host_; }
+    const std::shared_ptr<const wasm::Module>& module() const { return module_; }
+    const ProcessConfig& config() const { return config_; }
+    wasm::Instance* instance() const { return instance_.get(); }
+    wasm::ExecutionContext& context() { return context_; }
+    // False while the module's start function runs (spawning is refused then, §2.4).
+    bool initialised() const { return initialised_; }
+
+    // Ends the process from a host function (WASI proc_exit): unwinds the guest.
+    void exit(wasm::Caller& caller, uint32_t code);
+    bool exit_requested() const { return exit_code_.has_value(); }
+
+    // Resources (§4).
+    ResourceTable<ProcessConfig> configs;
+    ResourceTable<std::shared_ptr<const wasm::Module>> modules;
+    struct PendingTimer {
+        runtime::TimerService::TimerId timer = 0; // 0: the target did not exist
+        std::chrono::steady_clock::time_point deadline;
+    };
+    ResourceTable<PendingTimer> timers;
+    ResourceTable<std::string> errors;
+    uint64_t add_error(std::string text) { return errors.insert(std::move(text)); }
+
+    std::optional<runtime::Message> scratch; // the message slot (§10.2)
+    WasiContext wasi;
+
+  protected:
+    runtime::DeathReason run() override;
+
+  private:
+    runtime::DeathReason run_entry();
+    wasm::HookAction on_slice_end();
+    runtime::DeathReason fail(std::string reason, wasm::TrapCode code,
+                              std::vector<wasm::BacktraceFrame> backtrace = {});
+
+    Host& host_;
+    std::shared_ptr<const wasm::Module> module_;
+    ProcessConfig config_;
+    std::string entry_;
+    std::vector<wasm::Value> params_;
+    std::string module_name_;
+    wasm::ExecutionContext context_;
+    std::shared_ptr<wasm::Instance> instance_;
+    uint64_t fuel_limit_ = 0; // in reductions; 0 = unlimited
+    std::optional<uint32_t> exit_code_;
+    bool initialised_ = false;
+};
+
+} // namespace tycho::host
