@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian packages Tycho needs (only the missing ones) on Debian 12.
+# Installs the Debian packages Tycho needs (only the missing ones) on Debian 12, plus any
+# package named on the command line (scripts/setup-bench.sh adds Erlang that way).
 set -euo pipefail
 
 packages=(
@@ -9,6 +10,7 @@ packages=(
   libgtest-dev googletest            # unit tests
   libboost-context-dev               # fiber context switches
   wabt                               # wast2json for the spec testsuite
+  "$@"
 )
 
 missing=()

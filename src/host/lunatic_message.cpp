@@ -7,6 +7,8 @@
 #include "host/spawn.h"
 #include "host/wasm_process.h"
 
+#include <array>
+
 namespace tycho::host {
 
 namespace {
@@ -130,8 +132,9 @@ void add_resources(wasm::Linker& linker) {
         const std::string kind_name = kind;
         linker.func("lunatic::message", "push_" + kind_name,
                     [kind_name](Caller& caller, int64_t id) -> int64_t {
-                        caller.trap("lunatic::message::push_" + kind_name + ": unknown " +
-                                    kind_name + " id " + std::to_string(id));
+                        std::string text = "lunatic::message::push_" + kind_name;
+                        text += ": unknown " + kind_name + " id " + std::to_string(id);
+                        caller.trap(std::move(text));
                         return 0;
                     });
         linker.func("lunatic::message", "take_" + kind_name,
@@ -148,13 +151,33 @@ void add_resources(wasm::Linker& linker) {
     }
 }
 
+// The waiting half of receive and send_receive_skip_search: on success the message goes
+// to the scratch slot and the result is `ready_code(message)`; 9027 on timeout (slot
+// unchanged); a kill or linked failure unwinds the caller.
+template <class ReadyCode>
+int32_t receive_into_scratch(Caller& caller, WasmProcess& self, std::span<const int64_t> tags,
+                             int64_t timeout, runtime::Mailbox::Mark since, ReadyCode ready_code) {
+    Message message;
+    switch (self.receive(tags, timeout_deadline(timeout), message, since)) {
+    case runtime::Process::WaitOutcome::ready: {
+        const int32_t code = ready_code(message);
+        self.scratch = std::move(message);
+        return code;
+    }
+    case runtime::Process::WaitOutcome::timed_out: return kTimedOut;
+    case runtime::Process::WaitOutcome::dying: caller.stop(self.dying_cause()); return 0;
+    }
+    return 0;
+}
+
+// Receive filters longer than this are copied to the heap; shorter ones stay on the stack.
+constexpr uint32_t kInlineTags = 16;
+
 void add_transfer(wasm::Linker& linker) {
     linker.func("lunatic::message", "send", [](Caller& caller, int64_t process_id) -> int32_t {
         WasmProcess& self = WasmProcess::of(caller);
         if (any_message(caller, "send") == nullptr) return 0;
-        Message message = std::move(*self.scratch);
-        self.scratch.reset();
-        self.send(uint64_t(process_id), std::move(message));
+        self.send(uint64_t(process_id), self.take_scratch());
         return 0;
     });
     linker.func(
@@ -163,43 +186,33 @@ void add_transfer(wasm::Linker& linker) {
             WasmProcess& self = WasmProcess::of(caller);
             if (any_message(caller, "send_receive_skip_search") == nullptr) return 0;
             const auto since = self.mailbox_mark();
-            Message message = std::move(*self.scratch);
-            self.scratch.reset();
-            self.send(uint64_t(process_id), std::move(message));
+            self.send(uint64_t(process_id), self.take_scratch());
             // A one-element filter: a 0 tag matches nothing (§10.7).
             const int64_t tags[] = {wait_on_tag};
-            Message reply;
-            switch (self.receive(tags, timeout_deadline(timeout), reply, since)) {
-            case runtime::Process::WaitOutcome::ready: self.scratch = std::move(reply); return 0;
-            case runtime::Process::WaitOutcome::timed_out: return kTimedOut;
-            case runtime::Process::WaitOutcome::dying: caller.stop(self.dying_cause()); return 0;
-            }
-            return 0;
+            return receive_into_scratch(caller, self, tags, timeout, since,
+                                        [](const Message&) { return 0; });
         });
     linker.func("lunatic::message", "receive",
                 [](Caller& caller, uint32_t tag_ptr, uint32_t tag_len, int64_t timeout) -> int32_t {
                     WasmProcess& self = WasmProcess::of(caller);
-                    std::vector<int64_t> tags;
+                    // Guest memory need not be 8-byte aligned: the tags are copied out.
+                    std::array<int64_t, kInlineTags> inline_tags;
+                    std::vector<int64_t> heap_tags;
+                    std::span<int64_t> tags;
                     if (tag_len > 0) {
                         GuestMemory memory(caller);
                         auto bytes = memory.read(tag_ptr, uint64_t(tag_len) * 8);
                         if (!bytes) return 0;
-                        tags.resize(tag_len);
+                        if (tag_len <= kInlineTags) {
+                            tags = std::span(inline_tags).first(tag_len);
+                        } else {
+                            heap_tags.resize(tag_len);
+                            tags = heap_tags;
+                        }
                         std::memcpy(tags.data(), bytes->data(), bytes->size());
                     }
-                    Message message;
-                    switch (self.receive(tags, timeout_deadline(timeout), message)) {
-                    case runtime::Process::WaitOutcome::ready: {
-                        const auto kind = int32_t(message.kind);
-                        self.scratch = std::move(message);
-                        return kind;
-                    }
-                    case runtime::Process::WaitOutcome::timed_out: return kTimedOut;
-                    case runtime::Process::WaitOutcome::dying:
-                        caller.stop(self.dying_cause());
-                        return 0;
-                    }
-                    return 0;
+                    return receive_into_scratch(caller, self, tags, timeout, {},
+                                                [](const Message& m) { return int32_t(m.kind); });
                 });
 }
 

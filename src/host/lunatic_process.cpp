@@ -12,11 +12,8 @@ namespace {
 
 using wasm::Caller;
 
-ProcessConfig* config_or_trap(Caller& caller, int64_t config_id) {
-    ProcessConfig* config = WasmProcess::of(caller).configs.find(uint64_t(config_id));
-    if (config == nullptr)
-        caller.trap("lunatic::process: unknown config id " + std::to_string(config_id));
-    return config;
+ProcessConfig* config_of(Caller& caller, int64_t config_id) {
+    return WasmProcess::of(caller).config_or_trap(caller, "lunatic::process", config_id);
 }
 
 void add_modules(wasm::Linker& linker) {
@@ -47,11 +44,11 @@ void add_modules(wasm::Linker& linker) {
 template <bool ProcessConfig::* Field>
 void add_permission(wasm::Linker& linker, const char* getter, const char* setter) {
     linker.func("lunatic::process", getter, [](Caller& caller, int64_t config_id) -> int32_t {
-        ProcessConfig* config = config_or_trap(caller, config_id);
+        ProcessConfig* config = config_of(caller, config_id);
         return config != nullptr && config->*Field ? 1 : 0;
     });
     linker.func("lunatic::process", setter, [](Caller& caller, int64_t config_id, int32_t can) {
-        if (ProcessConfig* config = config_or_trap(caller, config_id)) config->*Field = can != 0;
+        if (ProcessConfig* config = config_of(caller, config_id)) config->*Field = can != 0;
     });
 }
 
@@ -68,22 +65,22 @@ void add_configs(wasm::Linker& linker) {
     });
     linker.func("lunatic::process", "config_set_max_memory",
                 [](Caller& caller, int64_t config_id, int64_t max_memory) {
-                    if (ProcessConfig* config = config_or_trap(caller, config_id))
+                    if (ProcessConfig* config = config_of(caller, config_id))
                         config->max_memory = uint64_t(max_memory);
                 });
     linker.func("lunatic::process", "config_get_max_memory",
                 [](Caller& caller, int64_t config_id) -> int64_t {
-                    ProcessConfig* config = config_or_trap(caller, config_id);
+                    ProcessConfig* config = config_of(caller, config_id);
                     return config ? int64_t(config->max_memory) : 0;
                 });
     linker.func("lunatic::process", "config_set_max_fuel",
                 [](Caller& caller, int64_t config_id, int64_t max_fuel) {
-                    if (ProcessConfig* config = config_or_trap(caller, config_id))
+                    if (ProcessConfig* config = config_of(caller, config_id))
                         config->max_fuel = uint64_t(max_fuel);
                 });
     linker.func("lunatic::process", "config_get_max_fuel",
                 [](Caller& caller, int64_t config_id) -> int64_t {
-                    ProcessConfig* config = config_or_trap(caller, config_id);
+                    ProcessConfig* config = config_of(caller, config_id);
                     return config ? int64_t(config->max_fuel) : 0;
                 });
     add_permission<&ProcessConfig::can_compile_modules>(linker, "config_can_compile_modules",

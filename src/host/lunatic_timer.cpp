@@ -17,8 +17,7 @@ void add_lunatic_timer(wasm::Linker& linker) {
             // Timers whose deadline has passed leave the table now (§18 quirk).
             const auto now = std::chrono::steady_clock::now();
             self.timers.erase_if([&](const auto& item) { return item.second.deadline <= now; });
-            auto message = std::make_shared<runtime::Message>(std::move(*self.scratch));
-            self.scratch.reset();
+            auto message = std::make_shared<runtime::Message>(self.take_scratch());
             const auto deadline = deadline_after(uint64_t(delay));
             const auto target = uint64_t(process_id);
             runtime::Environment& environment = self.environment();

@@ -5,22 +5,12 @@
 
 namespace tycho::host {
 
-namespace {
-ProcessConfig* config_or_trap(wasm::Caller& caller, const char* function, int64_t id) {
-    ProcessConfig* config = WasmProcess::of(caller).configs.find(uint64_t(id));
-    if (config == nullptr)
-        caller.trap(std::string("lunatic::wasi::") + function + ": unknown config id " +
-                    std::to_string(id));
-    return config;
-}
-} // namespace
-
 void add_lunatic_wasi(wasm::Linker& linker) {
     linker.func("lunatic::wasi", "config_add_environment_variable",
                 [](wasm::Caller& caller, int64_t config_id, uint32_t key_ptr, uint32_t key_len,
                    uint32_t value_ptr, uint32_t value_len) {
-                    ProcessConfig* config =
-                        config_or_trap(caller, "config_add_environment_variable", config_id);
+                    ProcessConfig* config = WasmProcess::of(caller).config_or_trap(
+                        caller, "lunatic::wasi::config_add_environment_variable", config_id);
                     if (config == nullptr) return;
                     GuestMemory memory(caller);
                     auto key = memory.utf8(key_ptr, key_len);
@@ -30,15 +20,16 @@ void add_lunatic_wasi(wasm::Linker& linker) {
                 });
     linker.func("lunatic::wasi", "config_add_command_line_argument",
                 [](wasm::Caller& caller, int64_t config_id, uint32_t ptr, uint32_t len) {
-                    ProcessConfig* config =
-                        config_or_trap(caller, "config_add_command_line_argument", config_id);
+                    ProcessConfig* config = WasmProcess::of(caller).config_or_trap(
+                        caller, "lunatic::wasi::config_add_command_line_argument", config_id);
                     if (config == nullptr) return;
                     GuestMemory memory(caller);
                     if (auto argument = memory.utf8(ptr, len)) config->args.emplace_back(*argument);
                 });
     linker.func("lunatic::wasi", "config_preopen_dir",
                 [](wasm::Caller& caller, int64_t config_id, uint32_t ptr, uint32_t len) {
-                    ProcessConfig* config = config_or_trap(caller, "config_preopen_dir", config_id);
+                    ProcessConfig* config = WasmProcess::of(caller).config_or_trap(
+                        caller, "lunatic::wasi::config_preopen_dir", config_id);
                     if (config == nullptr) return;
                     GuestMemory memory(caller);
                     if (auto dir = memory.utf8(ptr, len)) config->preopens.emplace_back(*dir);

@@ -65,7 +65,7 @@ wasm::Result<int, std::string> Node::run_root(std::shared_ptr<const wasm::Module
     if (!id) return id.error();
     root_ = id.value();
     root_done_.wait(lock, [&] { return root_status_.has_value(); });
-    return *root_status_;
+    return root_status_.value_or(1); // always set once the wait returns
 }
 
 } // namespace tycho::host

@@ -3,6 +3,8 @@
 #include "host/guest_memory.h"
 #include "host/wasm_process.h"
 
+#include <cstdio>
+
 namespace tycho::host {
 
 namespace {
@@ -28,14 +30,13 @@ std::optional<std::vector<wasm::Value>> decode_params(wasm::Caller& caller,
         // A v128 record is well-formed, but this engine has no SIMD, so no entry can take
         // it: the child then fails with a type mismatch (§2.5).
         case 0x7B: params.push_back(wasm::Value{wasm::ValType::V128, low}); break;
-        default:
+        default: {
+            char type_id[8];
+            std::snprintf(type_id, sizeof type_id, "0x%02x", bytes[at]);
             caller.trap("lunatic::process::spawn: parameter " +
-                        std::to_string(at / kParamRecordBytes) + " has unknown type id 0x" +
-                        [](uint8_t b) {
-                            static const char* digits = "0123456789abcdef";
-                            return std::string{digits[b >> 4], digits[b & 15]};
-                        }(bytes[at]));
+                        std::to_string(at / kParamRecordBytes) + " has unknown type id " + type_id);
             return std::nullopt;
+        }
         }
     }
     return params;

@@ -2,7 +2,6 @@
 // WasmProcess, sched_yield yields its worker, proc_exit ends only that process (§23).
 #include "host/namespaces.h"
 #include "host/wasm_process.h"
-#include "runtime/scheduler.h"
 
 namespace tycho::host {
 
@@ -13,9 +12,7 @@ void add_wasi_preview1(wasm::Linker& linker) {
     };
     binding.yield = [](wasm::Caller& caller) {
         WasmProcess& self = WasmProcess::of(caller);
-        if (!self.initialised()) return; // a start function runs on its spawner's fiber
-        runtime::Scheduler::yield();
-        if (!self.handle_signals()) caller.stop(self.dying_cause());
+        if (!self.yield_to_others()) caller.stop(self.dying_cause());
     };
     binding.exit = [](wasm::Caller& caller, uint32_t code) {
         WasmProcess::of(caller).exit(caller, code);

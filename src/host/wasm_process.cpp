@@ -71,9 +71,22 @@ wasm::Result<void> WasmProcess::instantiate() {
     return {};
 }
 
+ProcessConfig* WasmProcess::config_or_trap(wasm::Caller& caller, const char* function, int64_t id) {
+    ProcessConfig* config = configs.find(uint64_t(id));
+    if (config == nullptr)
+        caller.trap(std::string(function) + ": unknown config id " + std::to_string(id));
+    return config;
+}
+
 void WasmProcess::exit(wasm::Caller& caller, uint32_t code) {
     exit_code_ = code;
     caller.stop("exited with status " + std::to_string(code));
+}
+
+bool WasmProcess::yield_to_others() {
+    if (!initialised_) return true;
+    runtime::Scheduler::yield();
+    return handle_signals();
 }
 
 wasm::HookAction WasmProcess::on_slice_end() {
@@ -82,10 +95,7 @@ wasm::HookAction WasmProcess::on_slice_end() {
                                  " = " + std::to_string(fuel_limit_) + " reductions)");
         return wasm::HookAction::Stop;
     }
-    // The start function of a child runs on its spawner's fiber, before the child exists.
-    if (!initialised_) return wasm::HookAction::Continue;
-    runtime::Scheduler::yield();
-    if (!handle_signals()) {
+    if (!yield_to_others()) {
         context_.set_stop_reason(dying_cause());
         return wasm::HookAction::Stop;
     }

@@ -43,9 +43,16 @@ class WasmProcess final : public runtime::Process {
     // Ends the process from a host function (WASI proc_exit): unwinds the guest.
     void exit(wasm::Caller& caller, uint32_t code);
     bool exit_requested() const { return exit_code_.has_value(); }
+    // Lets other processes run, then handles this one's signals; false when it must die
+    // (the caller unwinds with dying_cause()). A no-op before the process has started:
+    // a child's start function runs on its spawner's fiber.
+    bool yield_to_others();
 
     // Resources (§4).
     ResourceTable<ProcessConfig> configs;
+    // The config `id` of this process's table, or nullptr after trapping the call (§11.2:
+    // every accessor traps on an unknown id, -1 included). `function` names the caller.
+    ProcessConfig* config_or_trap(wasm::Caller& caller, const char* function, int64_t id);
     ResourceTable<std::shared_ptr<const wasm::Module>> modules;
     struct PendingTimer {
         runtime::TimerService::TimerId timer = 0; // 0: the target did not exist
@@ -56,6 +63,13 @@ class WasmProcess final : public runtime::Process {
     uint64_t add_error(std::string text) { return errors.insert(std::move(text)); }
 
     std::optional<runtime::Message> scratch; // the message slot (§10.2)
+    // Empties the slot and returns what it held (callers check first that it holds one).
+    runtime::Message take_scratch() {
+        runtime::Message message;
+        if (scratch) message = std::move(*scratch);
+        scratch.reset();
+        return message;
+    }
     WasiContext wasi;
 
   protected:

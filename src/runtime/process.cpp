@@ -7,10 +7,7 @@ namespace tycho::runtime {
 Process::Process(Environment& environment, ProcessId id, FiberStack stack)
     : Task(std::move(stack)), environment_(environment), id_(id) {}
 
-// A process that never started (its spawn failed) still holds its stack.
-Process::~Process() {
-    if (fiber().stack().valid()) environment_.stacks().release(fiber().take_stack());
-}
+Process::~Process() = default; // the fiber's stack goes back to its pool by itself
 
 const char* Process::dying_cause() const {
     switch (dying_) {

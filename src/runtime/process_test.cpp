@@ -76,6 +76,15 @@ FnProcess::Body receive_into(Inbox& inbox, std::optional<std::chrono::millisecon
     };
 }
 
+// A body that ends with `reason` once `go` is set (busy-waiting: it never handles signals).
+FnProcess::Body end_when(const std::atomic<bool>& go, DeathReason reason) {
+    return [&go, reason](FnProcess&) {
+        while (!go)
+            std::this_thread::sleep_for(1ms);
+        return reason;
+    };
+}
+
 void wait_for(const std::atomic<bool>& flag) {
     for (int i = 0; i < 2000 && !flag.load(); ++i)
         std::this_thread::sleep_for(5ms);
@@ -148,11 +157,7 @@ TEST_F(ProcessTest, LinkedFailureKillsByDefault) {
     std::atomic<bool> go{false};
     // parent <-link-> child; the child fails, the parent dies, the watcher sees the parent die.
     const ProcessId parent = start(env, [&](FnProcess& self) {
-        const ProcessId child = start(env, [&](FnProcess&) {
-            while (!go)
-                std::this_thread::sleep_for(1ms);
-            return DeathReason::failure;
-        });
+        const ProcessId child = start(env, end_when(go, DeathReason::failure));
         self.link(child, 42);
         Message m;
         EXPECT_EQ(self.receive({}, std::nullopt, m), Process::WaitOutcome::dying);
@@ -215,11 +220,7 @@ TEST_F(ProcessTest, UnlinkedFailureIsIgnored) {
     Inbox inbox;
     std::atomic<bool> go{false};
     start(env, receive_into(inbox, 200ms, [&](FnProcess& self) {
-              const ProcessId child = start(env, [&](FnProcess&) {
-                  while (!go)
-                      std::this_thread::sleep_for(1ms);
-                  return DeathReason::failure;
-              });
+              const ProcessId child = start(env, end_when(go, DeathReason::failure));
               self.link(child, 3);
               self.unlink(child);
               go = true;
@@ -232,11 +233,7 @@ TEST_F(ProcessTest, StopMonitoringSilencesTheMonitor) {
     Inbox inbox;
     std::atomic<bool> go{false};
     start(env, receive_into(inbox, 200ms, [&](FnProcess& self) {
-              const ProcessId child = start(env, [&](FnProcess&) {
-                  while (!go)
-                      std::this_thread::sleep_for(1ms);
-                  return DeathReason::normal;
-              });
+              const ProcessId child = start(env, end_when(go, DeathReason::normal));
               self.monitor(child);
               self.stop_monitoring(child);
               go = true;
