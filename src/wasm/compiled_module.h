@@ -7,16 +7,30 @@
 #include <tycho/wasm/engine.h>
 
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
 namespace tycho::wasm::detail {
 
+// Lets string-keyed maps be searched with a string_view, without building a string.
+struct StringHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+inline constexpr uint32_t kNoRefSlot = UINT32_MAX;
+
 struct CompiledModule {
     ModuleInfo info;
-    std::vector<uint32_t> canonical_type_ids;          // per type index
-    std::vector<CompiledFunction> functions;           // per defined function
-    std::unordered_map<std::string, uint32_t> exports; // name -> index into info.exports
+    std::vector<uint32_t> canonical_type_ids; // per type index
+    std::vector<CompiledFunction> functions;  // per defined function
+    // name -> index into info.exports
+    std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> exports;
+    // Per defined function: its place among an instance's own Function objects, or
+    // kNoRefSlot when nothing can make a funcref of it (lunatic instances then need none).
+    std::vector<uint32_t> ref_slots;
+    uint32_t num_ref_slots = 0;
 
     static Result<std::shared_ptr<const Module>> compile(std::span<const uint8_t> bytes);
 };

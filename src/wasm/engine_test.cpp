@@ -188,6 +188,37 @@ TEST_F(EngineApi, ModuleIsInstantiableManyTimesAndFromManyThreads) {
     EXPECT_EQ(ok.load(), 200);
 }
 
+TEST_F(EngineApi, RedefiningAnImportReachesLaterInstancesOnly) {
+    // Imports are resolved once per module and cached; define() must drop that cache.
+    linker.func("host", "add", [](Caller&, int32_t a, int32_t b) { return a * b; });
+    auto second = linker.instantiate(context, module);
+    ASSERT_TRUE(second) << second.error().to_string();
+    const Value args[] = {Value::i32(6), Value::i32(7)};
+    auto product = second.value()->exported_function("call_host_add")->call(context, args);
+    ASSERT_TRUE(product);
+    EXPECT_EQ((*product)[0].as_i32(), 42);
+    auto sum = call("call_host_add", {Value::i32(6), Value::i32(7)});
+    ASSERT_TRUE(sum);
+    EXPECT_EQ((*sum)[0].as_i32(), 13);
+}
+
+TEST_F(EngineApi, InstanceKeepsItsImportsAliveAfterTheLinkerIsGone) {
+    std::shared_ptr<Instance> survivor;
+    {
+        Linker own;
+        own.func("host", "add", [](Caller&, int32_t a, int32_t b) { return a - b; });
+        own.func("host", "store_hello", [](Caller&, uint32_t) {});
+        own.func("host", "fail", [](Caller&) {});
+        auto i = own.instantiate(context, module);
+        ASSERT_TRUE(i) << i.error().to_string();
+        survivor = i.value();
+    }
+    const Value args[] = {Value::i32(50), Value::i32(8)};
+    auto r = survivor->exported_function("call_host_add")->call(context, args);
+    ASSERT_TRUE(r);
+    EXPECT_EQ((*r)[0].as_i32(), 42);
+}
+
 TEST(EngineLink, MissingImportIsNamed) {
     auto m = Module::compile(read_testdata("engine_api.wasm"));
     ASSERT_TRUE(m);

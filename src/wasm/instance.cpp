@@ -2,6 +2,7 @@
 // globals and function objects, apply element and data segments, run the start function.
 #include "code.h"
 #include "compiled_module.h"
+#include "import_binding.h"
 
 #include <cstring>
 
@@ -35,6 +36,8 @@ Memory* no_memory() {
 
 namespace detail {
 
+uint64_t evaluate(const Instance& in, const ConstExpr& e);
+
 class InstanceBuilder {
   public:
     InstanceBuilder(const std::shared_ptr<const Module>& module, ExecutionContext& ex,
@@ -43,82 +46,38 @@ class InstanceBuilder {
           options_(options) {}
 
     Result<std::shared_ptr<Instance>> build(const Linker& linker) {
-        inst_ = std::shared_ptr<Instance>(new Instance());
+        auto binding = linker.bind(module_);
+        if (!binding) return binding.error();
+        struct Allocatable : Instance {}; // lets make_shared reach the private constructor
+        inst_ = std::make_shared<Allocatable>();
         inst_->module_ = module_;
-        if (auto r = resolve_imports(linker); !r) return r.error();
+        inst_->imports_ = std::move(binding.value());
+        take_imports();
         if (auto r = define_entities(); !r) return r.error();
         // The instance's functions may end up in tables it imported, even when start-up
         // fails half-way (segments already applied stay applied): the linker, which
         // outlives the tables it hands out, keeps such an instance alive.
-        if (imports_table_) linker.retain(inst_);
+        if (inst_->imports_->imports_table) linker.retain(inst_);
         if (auto r = initialize(); !r) return r.error();
         return std::move(inst_);
     }
 
   private:
-    static Error link_error(const Import& imp, const std::string& why) {
-        return Error{why + ": " + imp.module + "::" + imp.name};
-    }
-
-    Result<void> resolve_imports(const Linker& linker) {
+    // Memories and tables are reached through the instance's own arrays; functions and
+    // globals straight from the binding.
+    void take_imports() {
         Instance& in = *inst_;
-        for (const Import& imp : m_.imports) {
-            const Extern* ext = linker.find(imp.module, imp.name);
-            if (!ext) return link_error(imp, "unknown import");
-            if (ext->kind != imp.kind) return link_error(imp, "incompatible import type");
-            switch (imp.kind) {
-            case ExternKind::Func:
-                if (ext->func->type() != m_.types[imp.func_type])
-                    return link_error(imp, "incompatible import type (function signature " +
-                                               ext->func->type().to_string() + " instead of " +
-                                               m_.types[imp.func_type].to_string() + ")");
-                in.function_ptrs_.push_back(ext->func);
-                if (ext->owner) in.keep_alive_.push_back(ext->owner);
-                break;
-            case ExternKind::Table: {
-                const TableType actual = ext->table->current_type();
-                if (actual.element != imp.table.element ||
-                    !limits_match(actual.limits, imp.table.limits))
-                    return link_error(imp, "incompatible import type (table)");
-                in.table_refs_.push_back(ext->table);
-                imports_table_ = true;
-                break;
-            }
-            case ExternKind::Memory:
-                if (!limits_match(ext->memory->current_type().limits, imp.memory.limits))
-                    return link_error(imp, "incompatible import type (memory limits)");
-                in.memories_.push_back(ext->memory);
-                break;
-            case ExternKind::Global:
-                if (!(ext->global->type() == imp.global))
-                    return link_error(imp, "incompatible import type (global)");
-                in.global_refs_.push_back(ext->global);
-                break;
-            }
+        in.imported_functions_ = in.imports_->functions.data();
+        in.memories_.reserve(m_.memories.size());
+        in.table_refs_.reserve(m_.tables.size());
+        for (const Extern& ext : in.imports_->externs) {
+            if (ext.kind == ExternKind::Memory) in.memories_.push_back(ext.memory);
+            if (ext.kind == ExternKind::Table) in.table_refs_.push_back(ext.table);
         }
-        return {};
-    }
-
-    Result<RefBits> eval_ref(const ConstExpr& e) const {
-        auto v = eval(e);
-        if (!v) return v.error();
-        return RefBits(v.value());
     }
 
     // Evaluates a validated constant expression (a single instruction in Wasm 2.0).
-    Result<uint64_t> eval(const ConstExpr& e) const {
-        const ConstInstr& c = e.instrs.back();
-        switch (c.kind) {
-        case ConstInstr::Kind::I32Const:
-        case ConstInstr::Kind::F32Const: return uint64_t(uint32_t(c.value));
-        case ConstInstr::Kind::I64Const:
-        case ConstInstr::Kind::F64Const: return c.value;
-        case ConstInstr::Kind::RefNull: return uint64_t(0);
-        case ConstInstr::Kind::RefFunc: return uint64_t(RefBits(inst_->function_ptrs_[c.value]));
-        case ConstInstr::Kind::GlobalGet: return *inst_->global_cells_[c.value];
-        }
-        return uint64_t(0);
-    }
+    uint64_t eval(const ConstExpr& e) const { return evaluate(*inst_, e); }
 
     // One of the instance's own memories, within the embedder's page limit.
     Result<std::shared_ptr<Memory>> create_memory(const MemoryType& type) const {
@@ -131,21 +90,24 @@ class InstanceBuilder {
         return mem;
     }
 
+    template <class T> static std::unique_ptr<T[]> array(size_t n) {
+        return n == 0 ? nullptr : std::make_unique<T[]>(n);
+    }
+
     Result<void> define_entities() {
         Instance& in = *inst_;
         // Functions first: global initializers and element segments may refer to them.
-        const uint32_t imported = m_.num_imported_funcs;
-        in.own_functions_.reserve(m_.num_defined_funcs());
+        in.own_functions_ = array<Function>(compiled_.num_ref_slots);
         for (uint32_t i = 0; i < m_.num_defined_funcs(); ++i) {
-            auto f = std::make_unique<Function>();
-            const uint32_t index = imported + i;
-            f->type_ = &m_.func_type(index);
-            f->type_id_ = compiled_.canonical_type_ids[m_.func_types[index]];
-            f->code_ = &compiled_.functions[i];
-            f->instance_ = &in;
-            f->func_index_ = index;
-            in.function_ptrs_.push_back(f.get());
-            in.own_functions_.push_back(std::move(f));
+            const uint32_t slot = compiled_.ref_slots[i];
+            if (slot == kNoRefSlot) continue;
+            Function& f = in.own_functions_[slot];
+            const uint32_t index = m_.num_imported_funcs + i;
+            f.type_ = &m_.func_type(index);
+            f.type_id_ = compiled_.canonical_type_ids[m_.func_types[index]];
+            f.code_ = &compiled_.functions[i];
+            f.instance_ = &in;
+            f.func_index_ = index;
         }
         for (size_t i = m_.num_imported_memories; i < m_.memories.size(); ++i) {
             auto mem = create_memory(m_.memories[i]);
@@ -157,74 +119,75 @@ class InstanceBuilder {
             if (!table) return table.error();
             in.table_refs_.push_back(std::move(table.value()));
         }
-        for (auto& g : in.global_refs_)
-            in.global_cells_.push_back(g->cell());
+        in.global_cells_ = array<uint64_t*>(m_.globals.size());
+        in.globals_ = in.global_cells_.get();
+        size_t cell = 0;
+        for (const Extern& ext : in.imports_->externs)
+            if (ext.kind == ExternKind::Global) in.global_cells_[cell++] = ext.global->cell();
+        in.own_globals_ = array<Global>(m_.globals.size() - m_.num_imported_globals);
         for (size_t i = m_.num_imported_globals; i < m_.globals.size(); ++i) {
-            auto init = eval(m_.global_inits[i - m_.num_imported_globals]);
-            if (!init) return init.error();
-            auto g =
-                std::make_shared<Global>(m_.globals[i], Value{m_.globals[i].type, init.value()});
-            in.global_cells_.push_back(g->cell());
-            in.global_refs_.push_back(std::move(g));
+            const uint64_t init = eval(m_.global_inits[i - m_.num_imported_globals]);
+            Global& g = in.own_globals_[i - m_.num_imported_globals];
+            g = Global(m_.globals[i], Value{m_.globals[i].type, init});
+            in.global_cells_[cell++] = g.cell();
         }
-        for (auto& t : in.table_refs_)
-            in.table_ptrs_.push_back(t.get());
+        in.table_ptrs_ = array<Table*>(in.table_refs_.size());
+        for (size_t i = 0; i < in.table_refs_.size(); ++i)
+            in.table_ptrs_[i] = in.table_refs_[i].get();
+        in.tables_ = in.table_ptrs_.get();
         in.memory0_ = in.memories_.empty() ? no_memory() : in.memories_[0].get();
-        in.globals_ = in.global_cells_.data();
-        in.tables_ = in.table_ptrs_.data();
-        in.functions_ = in.function_ptrs_.data();
-        in.dropped_data_.assign(m_.data.size(), false);
-        in.element_segments_.resize(m_.elements.size());
-        for (size_t s = 0; s < m_.elements.size(); ++s) {
-            auto& refs = in.element_segments_[s];
-            refs.reserve(m_.elements[s].items.size());
-            for (const ConstExpr& item : m_.elements[s].items) {
-                auto r = eval_ref(item);
-                if (!r) return r.error();
-                refs.push_back(r.value());
-            }
-        }
+        in.dropped_ = array<bool>(m_.data.size() + m_.elements.size());
         return {};
     }
 
     Result<void> initialize() {
         Instance& in = *inst_;
+        const size_t num_data = m_.data.size();
         for (size_t s = 0; s < m_.elements.size(); ++s) {
             const ElementSegment& seg = m_.elements[s];
             if (seg.mode == SegmentMode::Passive) continue;
             if (seg.mode == SegmentMode::Active) {
-                const uint64_t offset = uint32_t(eval(seg.offset).value());
+                const uint64_t offset = uint32_t(eval(seg.offset));
                 Table& t = *in.tables_[seg.table];
-                const auto& refs = in.element_segments_[s];
-                if (offset > t.size() || refs.size() > t.size() - offset)
+                const size_t count = seg.items.size();
+                if (offset > t.size() || count > t.size() - offset)
                     return Error{std::string(trap_message(TrapCode::OutOfBoundsTableAccess))};
-                std::copy(refs.begin(), refs.end(), t.data() + offset);
+                for (size_t k = 0; k < count; ++k)
+                    t.set(uint32_t(offset + k), RefBits(eval(seg.items[k])));
             }
-            in.element_segments_[s].clear(); // active and declarative segments are dropped
+            in.dropped_[num_data + s] = true; // active and declarative segments are dropped
         }
-        for (size_t s = 0; s < m_.data.size(); ++s) {
+        for (size_t s = 0; s < num_data; ++s) {
             const DataSegment& seg = m_.data[s];
             if (seg.mode != SegmentMode::Active) continue;
-            const uint64_t offset = uint32_t(eval(seg.offset).value());
+            const uint64_t offset = uint32_t(eval(seg.offset));
             Memory& mem = *in.memories_[seg.memory];
             if (offset > mem.size() || seg.size > mem.size() - offset)
                 return Error{std::string(trap_message(TrapCode::OutOfBoundsMemoryAccess))};
             if (seg.size)
                 std::memcpy(mem.data() + offset, m_.bytes.data() + seg.bytes_offset, seg.size);
-            in.dropped_data_[s] = true;
+            in.dropped_[s] = true;
         }
-        if (m_.start) {
-            const Function* start = in.functions_[*m_.start];
-            uint64_t no_slots[1] = {0};
-            const TrapCode t = start->call_raw(ex_, no_slots);
-            if (t != TrapCode::None) {
-                std::string msg = (t == TrapCode::HostTrap || t == TrapCode::Interrupted)
-                                      ? ex_.trap_.message
-                                      : std::string(trap_message(t));
-                return Error{msg};
-            }
-        }
+        if (m_.start) return run_start(*m_.start);
         return {};
+    }
+
+    Result<void> run_start(uint32_t index) {
+        const Function* start = inst_->function(index);
+        Function own_start; // the start function need not be referenceable
+        if (start == nullptr) {
+            own_start.type_ = &m_.func_type(index);
+            own_start.code_ = &compiled_.functions[index - m_.num_imported_funcs];
+            own_start.instance_ = inst_.get();
+            own_start.func_index_ = index;
+            start = &own_start;
+        }
+        uint64_t no_slots[1] = {0};
+        const TrapCode t = start->call_raw(ex_, no_slots);
+        if (t == TrapCode::None) return {};
+        return Error{(t == TrapCode::HostTrap || t == TrapCode::Interrupted)
+                         ? ex_.trap_.message
+                         : std::string(trap_message(t))};
     }
 
     std::shared_ptr<const Module> module_;
@@ -233,35 +196,132 @@ class InstanceBuilder {
     ExecutionContext& ex_;
     const InstantiateOptions& options_;
     std::shared_ptr<Instance> inst_;
-    bool imports_table_ = false;
 };
+
+Error link_error(const Import& imp, const std::string& why) {
+    return Error{why + ": " + imp.module + "::" + imp.name};
+}
+
+// Resolves every import of `module` by name, checking kinds and types.
+Result<std::shared_ptr<const ImportBinding>> resolve_imports(const Linker& linker,
+                                                             const Module& module) {
+    const ModuleInfo& m = module.info();
+    auto binding = std::make_shared<ImportBinding>();
+    binding->module = &module;
+    binding->externs.reserve(m.imports.size());
+    binding->functions.reserve(m.num_imported_funcs);
+    for (const Import& imp : m.imports) {
+        const Extern* ext = linker.find(imp.module, imp.name);
+        if (!ext) return link_error(imp, "unknown import");
+        if (ext->kind != imp.kind) return link_error(imp, "incompatible import type");
+        switch (imp.kind) {
+        case ExternKind::Func:
+            if (ext->func->type() != m.types[imp.func_type])
+                return link_error(imp, "incompatible import type (function signature " +
+                                           ext->func->type().to_string() + " instead of " +
+                                           m.types[imp.func_type].to_string() + ")");
+            binding->functions.push_back(ext->func);
+            break;
+        case ExternKind::Table: {
+            const TableType actual = ext->table->current_type();
+            if (actual.element != imp.table.element ||
+                !limits_match(actual.limits, imp.table.limits))
+                return link_error(imp, "incompatible import type (table)");
+            binding->imports_table = true;
+            break;
+        }
+        case ExternKind::Memory:
+            if (!limits_match(ext->memory->current_type().limits, imp.memory.limits))
+                return link_error(imp, "incompatible import type (memory limits)");
+            break;
+        case ExternKind::Global:
+            if (!(ext->global->type() == imp.global))
+                return link_error(imp, "incompatible import type (global)");
+            break;
+        }
+        binding->externs.push_back(*ext);
+    }
+    return std::shared_ptr<const ImportBinding>(std::move(binding));
+}
+
+uint64_t evaluate(const Instance& in, const ConstExpr& e) {
+    const ConstInstr& c = e.instrs.back();
+    switch (c.kind) {
+    case ConstInstr::Kind::I32Const:
+    case ConstInstr::Kind::F32Const: return uint64_t(uint32_t(c.value));
+    case ConstInstr::Kind::I64Const:
+    case ConstInstr::Kind::F64Const: return c.value;
+    case ConstInstr::Kind::RefNull: return uint64_t(0);
+    case ConstInstr::Kind::RefFunc: return uint64_t(RefBits(in.function(uint32_t(c.value))));
+    case ConstInstr::Kind::GlobalGet: return *in.globals_[c.value];
+    }
+    return uint64_t(0);
+}
 
 } // namespace detail
 
 Instance::~Instance() = default;
 
+const Function* Instance::function(uint32_t index) const {
+    const ModuleInfo& m = module_->info();
+    if (index < m.num_imported_funcs) return imported_functions_[index];
+    const uint32_t slot = module_->compiled().ref_slots[index - m.num_imported_funcs];
+    return slot == detail::kNoRefSlot ? nullptr : &own_functions_[slot];
+}
+
+bool Instance::element_dropped(uint32_t segment) const {
+    return dropped_[module_->info().data.size() + segment];
+}
+
+RefBits Instance::element_item(uint32_t segment, uint32_t item) const {
+    return RefBits(detail::evaluate(*this, module_->info().elements[segment].items[item]));
+}
+
 std::optional<Extern> Instance::get_export(std::string_view name) const {
     const auto& exports = module_->compiled().exports;
-    auto it = exports.find(std::string(name));
+    auto it = exports.find(name);
     if (it == exports.end()) return std::nullopt;
     const Export& e = module_->info().exports[it->second];
+    const ModuleInfo& m = module_->info();
     Extern out;
     out.kind = e.kind;
     switch (e.kind) {
     case ExternKind::Func:
-        out.func = functions_[e.index];
+        out.func = function(e.index);
         out.owner = shared_from_this();
         break;
     case ExternKind::Table: out.table = table_refs_[e.index]; break;
     case ExternKind::Memory: out.memory = memories_[e.index]; break;
-    case ExternKind::Global: out.global = global_refs_[e.index]; break;
+    case ExternKind::Global:
+        if (e.index < m.num_imported_globals) {
+            uint32_t seen = 0;
+            for (const Extern& ext : imports_->externs)
+                if (ext.kind == ExternKind::Global && seen++ == e.index) out.global = ext.global;
+        } else {
+            // Shares ownership with the instance, which holds the global.
+            Global* own = &own_globals_[e.index - m.num_imported_globals];
+            out.global =
+                std::shared_ptr<Global>(std::const_pointer_cast<Instance>(shared_from_this()), own);
+        }
+        break;
     }
     return out;
 }
 
 const Function* Instance::exported_function(std::string_view name) const {
-    auto e = get_export(name);
-    return e && e->kind == ExternKind::Func ? e->func : nullptr;
+    const auto& exports = module_->compiled().exports;
+    auto it = exports.find(name);
+    if (it == exports.end()) return nullptr;
+    const Export& e = module_->info().exports[it->second];
+    return e.kind == ExternKind::Func ? function(e.index) : nullptr;
+}
+
+Memory* Instance::exported_memory(std::string_view name) const {
+    const auto& exports = module_->compiled().exports;
+    auto it = exports.find(name);
+    if (it == exports.end()) return nullptr;
+    const Export& e = module_->info().exports[it->second];
+    return e.kind == ExternKind::Memory ? memories_[e.index].get() : nullptr;
 }
 
 Memory* Caller::memory() const {
@@ -270,6 +330,8 @@ Memory* Caller::memory() const {
 
 void Linker::define(std::string_view module, std::string_view name, Extern value) {
     definitions_[key_of(module, name)] = std::move(value);
+    std::unique_lock guard(bindings_lock_);
+    bindings_.clear(); // a definition may change what a module's imports resolve to
 }
 
 void Linker::define_instance(std::string_view module, const std::shared_ptr<Instance>& instance) {
@@ -285,6 +347,28 @@ void Linker::retain(std::shared_ptr<Instance> instance) const {
 const Extern* Linker::find(std::string_view module, std::string_view name) const {
     auto it = definitions_.find(key_of(module, name));
     return it == definitions_.end() ? nullptr : &it->second;
+}
+
+Result<std::shared_ptr<const detail::ImportBinding>>
+Linker::bind(const std::shared_ptr<const Module>& module) const {
+    const auto same_module = [&](const CachedBinding& cached) {
+        return !cached.module.owner_before(module) && !module.owner_before(cached.module);
+    };
+    {
+        std::shared_lock guard(bindings_lock_);
+        auto it = bindings_.find(module.get());
+        if (it != bindings_.end() && same_module(it->second)) return it->second.binding;
+    }
+    auto binding = detail::resolve_imports(*this, *module);
+    if (!binding) return binding;
+    std::unique_lock guard(bindings_lock_);
+    // Forget modules that are gone before the table would double.
+    if (bindings_.size() >= 2 * bindings_kept_ + 16) {
+        std::erase_if(bindings_, [](const auto& entry) { return entry.second.module.expired(); });
+        bindings_kept_ = bindings_.size();
+    }
+    bindings_[module.get()] = CachedBinding{module, binding.value()};
+    return binding;
 }
 
 Result<std::shared_ptr<Instance>>

@@ -381,7 +381,8 @@ TYCHO_HANDLER_CC TrapCode h_call(HANDLER_PARAMS) {
 
 TYCHO_HANDLER_CC TrapCode h_call_func(HANDLER_PARAMS) {
     const auto& i = insn<InsnCallFunc>(ip);
-    const TrapCode t = call_function(inst->functions_[i.func_index], fp + i.frame, inst, ex);
+    const TrapCode t =
+        call_function(inst->imported_functions_[i.func_index], fp + i.frame, inst, ex);
     if (__builtin_expect(t != TrapCode::None, 0)) return t;
     reload_memory(inst, mem, msize);
     NEXT(InsnCallFunc);
@@ -465,7 +466,7 @@ TrapCode op_memory_init(const InsnGeneric& i, uint64_t* fp, Instance* inst) {
                    n = rd<uint32_t>(fp, i.s2);
     const ModuleInfo& m = inst->module().info();
     const DataSegment& seg = m.data[i.idx0];
-    const uint64_t seg_size = inst->dropped_data_[i.idx0] ? 0 : seg.size;
+    const uint64_t seg_size = inst->data_dropped(i.idx0) ? 0 : seg.size;
     Memory& mem = memory0(inst);
     if (!in_bounds(s, n, seg_size) || !in_bounds(d, n, mem.size()))
         return TrapCode::OutOfBoundsMemoryAccess;
@@ -474,7 +475,7 @@ TrapCode op_memory_init(const InsnGeneric& i, uint64_t* fp, Instance* inst) {
 }
 
 TrapCode op_data_drop(const InsnGeneric& i, uint64_t*, Instance* inst) {
-    inst->dropped_data_[i.idx0] = true;
+    inst->dropped_[i.idx0] = true;
     return TrapCode::None;
 }
 
@@ -516,18 +517,18 @@ TrapCode op_table_set(const InsnGeneric& i, uint64_t* fp, Instance* inst) {
 TrapCode op_table_init(const InsnGeneric& i, uint64_t* fp, Instance* inst) {
     const uint64_t d = rd<uint32_t>(fp, i.s0), s = rd<uint32_t>(fp, i.s1),
                    n = rd<uint32_t>(fp, i.s2);
-    const std::vector<RefBits>& seg = inst->element_segments_[i.idx0];
+    const uint64_t seg_size =
+        inst->element_dropped(i.idx0) ? 0 : inst->module().info().elements[i.idx0].items.size();
     Table& t = *inst->tables_[i.idx1];
-    if (!in_bounds(s, n, seg.size()) || !in_bounds(d, n, t.size()))
+    if (!in_bounds(s, n, seg_size) || !in_bounds(d, n, t.size()))
         return TrapCode::OutOfBoundsTableAccess;
     for (uint64_t k = 0; k < n; ++k)
-        t.set(uint32_t(d + k), seg[s + k]);
+        t.set(uint32_t(d + k), inst->element_item(i.idx0, uint32_t(s + k)));
     return TrapCode::None;
 }
 
 TrapCode op_elem_drop(const InsnGeneric& i, uint64_t*, Instance* inst) {
-    inst->element_segments_[i.idx0].clear();
-    inst->element_segments_[i.idx0].shrink_to_fit();
+    inst->dropped_[inst->module().info().data.size() + i.idx0] = true;
     return TrapCode::None;
 }
 
@@ -570,7 +571,7 @@ TrapCode op_ref_is_null(const InsnGeneric& i, uint64_t* fp, Instance*) {
 }
 
 TrapCode op_ref_func(const InsnGeneric& i, uint64_t* fp, Instance* inst) {
-    wr<uint64_t>(fp, i.dst, uint64_t(RefBits(inst->functions_[i.idx0])));
+    wr<uint64_t>(fp, i.dst, uint64_t(RefBits(inst->function(i.idx0))));
     return TrapCode::None;
 }
 

@@ -50,6 +50,9 @@ Result<std::shared_ptr<const Module>> CompiledModule::compile(std::span<const ui
     }
     for (uint32_t i = 0; i < m.exports.size(); ++i)
         compiled->exports.emplace(m.exports[i].name, i);
+    compiled->ref_slots.assign(m.num_defined_funcs(), kNoRefSlot);
+    for (uint32_t i = 0; i < m.num_defined_funcs(); ++i)
+        if (declared[m.num_imported_funcs + i]) compiled->ref_slots[i] = compiled->num_ref_slots++;
     return std::shared_ptr<const Module>(new Module(std::move(compiled)));
 }
 

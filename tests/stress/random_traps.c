@@ -3,6 +3,9 @@
  * while 500 other processes trap at pseudo-random moments (out-of-bounds, unreachable,
  * division by zero, stack exhaustion). The collector must receive every message in
  * per-sender order, and the root's monitors must see all 1,001 processes end.
+ *
+ * Monitoring a process that has already ended produces nothing (lunatic-abi.md §7.3), so
+ * senders and trappers wait for a go message that the root sends once it monitors them.
  */
 #include "check.h"
 
@@ -10,7 +13,13 @@
 #define PER_SENDER 200
 #define TRAPPERS 500
 
+#define TAG_GO 8
+
 static uint32_t next_expected[SENDERS];
+
+static void wait_for_go(void) {
+    CHECK_EQ(lunatic_receive_tag(TAG_GO, 60000), LUNATIC_DATA_MESSAGE);
+}
 
 __attribute__((export_name("collector"))) void collector(int64_t root) {
     for (int i = 0; i < SENDERS * PER_SENDER; ++i) {
@@ -26,6 +35,7 @@ __attribute__((export_name("collector"))) void collector(int64_t root) {
 }
 
 __attribute__((export_name("sender"))) void sender(int64_t collector_pid, int32_t index) {
+    wait_for_go();
     for (uint32_t i = 0; i < PER_SENDER; ++i) {
         uint32_t msg[2] = {(uint32_t)index, i};
         lunatic_send_bytes((uint64_t)collector_pid, 0, msg, 8);
@@ -37,6 +47,7 @@ static volatile int sink;
 static int recurse(int n) { return n <= 0 ? sink : recurse(n + 1) + 1; }
 
 __attribute__((export_name("trapper"))) void trapper(int32_t seed) {
+    wait_for_go();
     uint32_t x = (uint32_t)seed * 2654435761u + 1;
     /* Some work first, so traps happen at different moments. */
     for (uint32_t i = 0; i < (x % 5000); ++i) sink += (int)i;
@@ -67,6 +78,7 @@ int main(void) {
             CHECK_EQ(lunatic_spawn_simple(0, "trapper", params, 1, &pid), 0);
         }
         lunatic_process_monitor(pid);
+        lunatic_send_bytes(pid, TAG_GO, NULL, 0);
     }
     int ended = 0, total_seen = 0;
     while (ended < SENDERS + TRAPPERS + 1) {

@@ -13,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <span>
 #include <string>
 #include <string_view>
@@ -29,6 +30,7 @@ class ExecutionContext;
 namespace detail {
 struct CompiledModule;
 struct CompiledFunction;
+struct ImportBinding;
 class Interpreter;
 class InstanceBuilder;
 } // namespace detail
@@ -241,6 +243,7 @@ class Table {
 
 class Global {
   public:
+    Global() = default;
     Global(GlobalType type, Value init) : type_(type), bits_(init.bits) {}
     const GlobalType& type() const { return type_; }
     Value get() const { return Value{type_.type, bits_}; }
@@ -493,28 +496,42 @@ class Instance : public std::enable_shared_from_this<Instance> {
     const Module& module() const { return *module_; }
     // The export named `name`, or nullopt.
     std::optional<Extern> get_export(std::string_view name) const;
-    // The exported function named `name`, or nullptr.
+    // The exported function named `name`, or nullptr. Cheaper than get_export: no
+    // reference counts change.
     const Function* exported_function(std::string_view name) const;
+    // The exported memory named `name`, or nullptr (no reference counts change).
+    Memory* exported_memory(std::string_view name) const;
     Memory* memory(uint32_t index = 0) const {
         return index < memories_.size() ? memories_[index].get() : nullptr;
     }
+    // Function `index` of the module's index space as a funcref: an import, or one of the
+    // instance's own functions that the module can reference (through an element segment,
+    // an export or ref.func). nullptr for an own function nothing can reference.
+    const Function* function(uint32_t index) const;
 
     // Internals used by the interpreter (hot fields first).
     Memory* memory0_ = nullptr;    // memory 0, or an empty memory: never null once instantiated
     uint64_t** globals_ = nullptr; // cells of every global in the index space
     Table** tables_ = nullptr;     // every table in the index space
-    const Function** functions_ = nullptr; // every function in the index space
+    const Function* const* imported_functions_ = nullptr; // the imported functions, in order
+    // The instance's own Function objects: only those the module can reference (see
+    // function()); direct calls use the compiled code and need none.
+    std::unique_ptr<Function[]> own_functions_;
+    std::unique_ptr<Global[]> own_globals_;
+    std::unique_ptr<uint64_t*[]> global_cells_;
+    std::unique_ptr<Table*[]> table_ptrs_;
+    // One flag per data segment, then one per element segment: set once dropped.
+    std::unique_ptr<bool[]> dropped_;
     std::vector<std::shared_ptr<Memory>> memories_;
     std::vector<std::shared_ptr<Table>> table_refs_;
-    std::vector<std::shared_ptr<Global>> global_refs_;
-    std::vector<uint64_t*> global_cells_;
-    std::vector<Table*> table_ptrs_;
-    std::vector<const Function*> function_ptrs_;
-    std::vector<std::unique_ptr<Function>> own_functions_;
-    std::vector<std::vector<RefBits>> element_segments_; // evaluated; emptied by elem.drop
-    std::vector<bool> dropped_data_;
-    std::vector<std::shared_ptr<const void>> keep_alive_;
+    std::shared_ptr<const detail::ImportBinding> imports_; // also keeps them alive
     std::shared_ptr<const Module> module_;
+
+    bool data_dropped(uint32_t segment) const { return dropped_[segment]; }
+    bool element_dropped(uint32_t segment) const;
+    // Item `item` of element segment `segment`, evaluated (constant expressions of
+    // elements can only read immutable globals, so evaluating late gives the same value).
+    RefBits element_item(uint32_t segment, uint32_t item) const;
 
   private:
     friend class detail::InstanceBuilder;
@@ -557,10 +574,23 @@ class Linker {
     // since their functions may sit in that table (even after a failed start-up).
     void retain(std::shared_ptr<Instance> instance) const;
 
+    // The imports of `module` resolved against this linker's definitions. Resolved once per
+    // module and cached (define() empties the cache), so instantiating a module many times
+    // looks nothing up by name. Thread-safe with other const members.
+    Result<std::shared_ptr<const detail::ImportBinding>>
+    bind(const std::shared_ptr<const Module>& module) const;
+
   private:
+    struct CachedBinding {
+        std::weak_ptr<const Module> module; // identifies the module even if its address is reused
+        std::shared_ptr<const detail::ImportBinding> binding;
+    };
     std::unordered_map<std::string, Extern> definitions_; // key: module + '\0' + name
     mutable std::mutex retained_lock_;
     mutable std::vector<std::shared_ptr<Instance>> retained_;
+    mutable std::shared_mutex bindings_lock_;
+    mutable std::unordered_map<const Module*, CachedBinding> bindings_;
+    mutable size_t bindings_kept_ = 0; // entries after the last sweep of dead modules
 };
 
 } // namespace tycho::wasm
