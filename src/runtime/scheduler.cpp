@@ -1,8 +1,27 @@
 #include "runtime/scheduler.h"
 
+#include <chrono>
+#include <utility>
+
 namespace tycho::runtime {
 
 namespace {
+// How long an idle worker keeps polling the queues before it parks. Work that arrives
+// within it (a reply, a freshly spawned process) then costs neither side a futex call;
+// after it the worker sleeps, so an idle runtime burns no CPU.
+constexpr auto kSpinBeforePark = std::chrono::microseconds(50);
+
+// See Worker::next_streak.
+constexpr unsigned kMaxNextStreak = 32;
+
+void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    asm volatile("yield");
+#endif
+}
+
 thread_local Scheduler* tl_scheduler = nullptr;
 thread_local unsigned tl_worker = 0;
 thread_local Task* tl_current = nullptr;
@@ -61,7 +80,7 @@ void Scheduler::wake(Task* task) {
     for (;;) {
         if (s == State::Waiting) {
             if (task->state_.compare_exchange_weak(s, State::Runnable)) {
-                enqueue(task);
+                if (!run_next_here(task)) enqueue(task);
                 return;
             }
         } else if (s == State::Running) {
@@ -84,16 +103,34 @@ void Scheduler::enqueue(Task* task) {
     queued_.fetch_add(1);
     // A parked worker registered itself in sleepers_ before checking queued_, under
     // idle_lock_; notifying under the same lock cannot slip between its check and its wait.
-    if (sleepers_.load() > 0) {
+    // A polling worker will find the task itself (it re-checks queued_ before parking).
+    if (sleepers_.load() > 0 && spinners_.load() == 0) {
         std::lock_guard guard(idle_lock_);
         idle_.notify_one();
     }
+}
+
+bool Scheduler::run_next_here(Task* task) {
+    if (tl_scheduler != this || tl_current == nullptr) return false;
+    Worker& w = *workers_[tl_worker];
+    Task* displaced = nullptr;
+    {
+        std::lock_guard guard(w.lock);
+        displaced = std::exchange(w.next, task);
+    }
+    if (displaced) enqueue(displaced);
+    return true;
 }
 
 Task* Scheduler::next_task(unsigned index) {
     Worker& w = *workers_[index];
     {
         std::lock_guard guard(w.lock);
+        if (w.next && (w.next_streak < kMaxNextStreak || w.queue.empty())) {
+            ++w.next_streak;
+            return std::exchange(w.next, nullptr);
+        }
+        w.next_streak = 0;
         if (!w.queue.empty()) {
             Task* task = w.queue.front();
             w.queue.pop_front();
@@ -119,11 +156,30 @@ Task* Scheduler::steal(unsigned thief) {
     return nullptr;
 }
 
+Task* Scheduler::spin_for_task(unsigned index) {
+    spinners_.fetch_add(1);
+    Task* task = nullptr;
+    const auto until = std::chrono::steady_clock::now() + kSpinBeforePark;
+    for (unsigned round = 0; !task && !stopping_.load(); ++round) {
+        if (queued_.load(std::memory_order_relaxed) > 0) task = next_task(index);
+        if (round % 64 == 63 && std::chrono::steady_clock::now() >= until) break;
+        cpu_relax();
+    }
+    spinners_.fetch_sub(1);
+    // Enqueuers skipped waking sleepers while this worker polled: pass the rest on.
+    if (task && queued_.load() > 0 && sleepers_.load() > 0) {
+        std::lock_guard guard(idle_lock_);
+        idle_.notify_one();
+    }
+    return task;
+}
+
 void Scheduler::run_worker(unsigned index) {
     tl_scheduler = this;
     tl_worker = index;
     while (!stopping_.load()) {
         Task* task = next_task(index);
+        if (!task) task = spin_for_task(index);
         if (!task) {
             std::unique_lock lock(idle_lock_);
             sleepers_.fetch_add(1);

@@ -82,13 +82,24 @@ class Scheduler {
     struct Worker {
         std::mutex lock;
         std::deque<Task*> queue;
+        // The task most recently woken by a task on this worker: it runs next, here, and
+        // is not stolen, so that two processes exchanging messages stay on one core (the
+        // slot holds one task; a newer wake-up moves the older one to the queue). Not
+        // counted in queued_: other workers cannot take it.
+        Task* next = nullptr;
+        // Tasks taken from `next` in a row; after kMaxNextStreak the queue goes first, so a
+        // pair of processes messaging each other cannot starve the others queued here.
+        unsigned next_streak = 0;
         std::thread thread;
     };
 
     void run_worker(unsigned index);
     Task* next_task(unsigned index);
     Task* steal(unsigned thief);
+    Task* spin_for_task(unsigned index);
     void enqueue(Task* task);
+    // The next slot of the calling worker (see Worker::next); false off the workers.
+    bool run_next_here(Task* task);
     void after_run(Task* task);
 
     std::vector<std::unique_ptr<Worker>> workers_;
@@ -98,6 +109,7 @@ class Scheduler {
     std::mutex idle_lock_;
     std::condition_variable idle_;
     std::atomic<unsigned> sleepers_{0};
+    std::atomic<unsigned> spinners_{0}; // idle workers polling before they park
 };
 
 } // namespace tycho::runtime

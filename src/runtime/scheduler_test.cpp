@@ -66,6 +66,39 @@ TEST(Scheduler, WaitAndWakePingPongAcrossWorkers) {
     EXPECT_EQ(turn.load(), 2 * kRounds);
 }
 
+TEST(Scheduler, AWakingPairDoesNotStarveQueuedTasks) {
+    // Woken tasks run next on their waker's worker; on one worker, a pair that wakes each
+    // other forever would then keep everything else off it without the streak limit.
+    StackPool pool;
+    Scheduler scheduler(Scheduler::Options{1});
+    Done done;
+    std::atomic<bool> bystander_ran{false};
+    std::atomic<int> turn{0};
+    FnTask* ping_ptr = nullptr;
+    FnTask* pong_ptr = nullptr;
+    auto player = [&](int parity, FnTask** other) {
+        return [&, parity, other] {
+            while (!bystander_ran.load()) {
+                while (turn.load() % 2 != parity && !bystander_ran.load())
+                    Scheduler::wait();
+                turn.fetch_add(1);
+                scheduler.wake(*other);
+            }
+            scheduler.wake(*other); // let the partner see the flag too
+        };
+    };
+    FnTask ping(pool, done, player(0, &pong_ptr));
+    FnTask pong(pool, done, player(1, &ping_ptr));
+    FnTask bystander(pool, done, [&] { bystander_ran = true; });
+    ping_ptr = &ping;
+    pong_ptr = &pong;
+    scheduler.spawn(&ping);
+    scheduler.spawn(&pong);
+    scheduler.spawn(&bystander);
+    ASSERT_TRUE(done.wait_for(3, 10s));
+    EXPECT_TRUE(bystander_ran.load());
+}
+
 TEST(Scheduler, WakeBeforeWaitIsNotLost) {
     StackPool pool;
     Scheduler scheduler(Scheduler::Options{2});
