@@ -4,10 +4,7 @@ namespace tycho::host {
 
 GuestMemory::GuestMemory(wasm::Caller& caller, OnFault on_fault)
     : caller_(caller), on_fault_(on_fault) {
-    if (wasm::Instance* instance = caller.instance()) {
-        if (auto ext = instance->get_export("memory"); ext && ext->kind == wasm::ExternKind::Memory)
-            memory_ = ext->memory.get();
-    }
+    if (wasm::Instance* instance = caller.instance()) memory_ = instance->exported_memory("memory");
 }
 
 std::optional<std::span<uint8_t>> GuestMemory::bytes(uint32_t ptr, uint64_t len) {
