@@ -58,7 +58,7 @@ class Host {
 
     struct SpawnRequest {
         std::shared_ptr<const wasm::Module> module;
-        ProcessConfig config;
+        std::shared_ptr<const ProcessConfig> config; // required
         std::string entry;
         std::vector<wasm::Value> params;
         std::string module_name; // shown in failure reports

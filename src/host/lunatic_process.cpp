@@ -12,7 +12,7 @@ namespace {
 
 using wasm::Caller;
 
-ProcessConfig* config_of(Caller& caller, int64_t config_id) {
+ConfigEntry* config_of(Caller& caller, int64_t config_id) {
     return WasmProcess::of(caller).config_or_trap(caller, "lunatic::process", config_id);
 }
 
@@ -44,11 +44,11 @@ void add_modules(wasm::Linker& linker) {
 template <bool ProcessConfig::* Field>
 void add_permission(wasm::Linker& linker, const char* getter, const char* setter) {
     linker.func("lunatic::process", getter, [](Caller& caller, int64_t config_id) -> int32_t {
-        ProcessConfig* config = config_of(caller, config_id);
-        return config != nullptr && config->*Field ? 1 : 0;
+        ConfigEntry* config = config_of(caller, config_id);
+        return config != nullptr && config->get().*Field ? 1 : 0;
     });
     linker.func("lunatic::process", setter, [](Caller& caller, int64_t config_id, int32_t can) {
-        if (ProcessConfig* config = config_of(caller, config_id)) config->*Field = can != 0;
+        if (ConfigEntry* config = config_of(caller, config_id)) config->edit().*Field = can != 0;
     });
 }
 
@@ -56,7 +56,7 @@ void add_configs(wasm::Linker& linker) {
     linker.func("lunatic::process", "create_config", [](Caller& caller) -> int64_t {
         WasmProcess& self = WasmProcess::of(caller);
         if (!self.config().can_create_configs) return -1;
-        return int64_t(self.configs.insert(ProcessConfig{}));
+        return int64_t(self.configs.insert(ConfigEntry{}));
     });
     linker.func("lunatic::process", "drop_config", [](Caller& caller, int64_t config_id) {
         if (!WasmProcess::of(caller).configs.erase(uint64_t(config_id)))
@@ -65,23 +65,23 @@ void add_configs(wasm::Linker& linker) {
     });
     linker.func("lunatic::process", "config_set_max_memory",
                 [](Caller& caller, int64_t config_id, int64_t max_memory) {
-                    if (ProcessConfig* config = config_of(caller, config_id))
-                        config->max_memory = uint64_t(max_memory);
+                    if (ConfigEntry* config = config_of(caller, config_id))
+                        config->edit().max_memory = uint64_t(max_memory);
                 });
     linker.func("lunatic::process", "config_get_max_memory",
                 [](Caller& caller, int64_t config_id) -> int64_t {
-                    ProcessConfig* config = config_of(caller, config_id);
-                    return config ? int64_t(config->max_memory) : 0;
+                    ConfigEntry* config = config_of(caller, config_id);
+                    return config ? int64_t(config->get().max_memory) : 0;
                 });
     linker.func("lunatic::process", "config_set_max_fuel",
                 [](Caller& caller, int64_t config_id, int64_t max_fuel) {
-                    if (ProcessConfig* config = config_of(caller, config_id))
-                        config->max_fuel = uint64_t(max_fuel);
+                    if (ConfigEntry* config = config_of(caller, config_id))
+                        config->edit().max_fuel = uint64_t(max_fuel);
                 });
     linker.func("lunatic::process", "config_get_max_fuel",
                 [](Caller& caller, int64_t config_id) -> int64_t {
-                    ProcessConfig* config = config_of(caller, config_id);
-                    return config ? int64_t(config->max_fuel) : 0;
+                    ConfigEntry* config = config_of(caller, config_id);
+                    return config ? int64_t(config->get().max_fuel) : 0;
                 });
     add_permission<&ProcessConfig::can_compile_modules>(linker, "config_can_compile_modules",
                                                         "config_set_can_compile_modules");

@@ -9,30 +9,32 @@ void add_lunatic_wasi(wasm::Linker& linker) {
     linker.func("lunatic::wasi", "config_add_environment_variable",
                 [](wasm::Caller& caller, int64_t config_id, uint32_t key_ptr, uint32_t key_len,
                    uint32_t value_ptr, uint32_t value_len) {
-                    ProcessConfig* config = WasmProcess::of(caller).config_or_trap(
+                    ConfigEntry* config = WasmProcess::of(caller).config_or_trap(
                         caller, "lunatic::wasi::config_add_environment_variable", config_id);
                     if (config == nullptr) return;
                     GuestMemory memory(caller);
                     auto key = memory.utf8(key_ptr, key_len);
                     auto value = key ? memory.utf8(value_ptr, value_len) : std::nullopt;
                     if (!value) return;
-                    config->env.push_back(std::string(*key) + "=" + std::string(*value));
+                    config->edit().env.push_back(std::string(*key) + "=" + std::string(*value));
                 });
     linker.func("lunatic::wasi", "config_add_command_line_argument",
                 [](wasm::Caller& caller, int64_t config_id, uint32_t ptr, uint32_t len) {
-                    ProcessConfig* config = WasmProcess::of(caller).config_or_trap(
+                    ConfigEntry* config = WasmProcess::of(caller).config_or_trap(
                         caller, "lunatic::wasi::config_add_command_line_argument", config_id);
                     if (config == nullptr) return;
                     GuestMemory memory(caller);
-                    if (auto argument = memory.utf8(ptr, len)) config->args.emplace_back(*argument);
+                    if (auto argument = memory.utf8(ptr, len))
+                        config->edit().args.emplace_back(*argument);
                 });
     linker.func("lunatic::wasi", "config_preopen_dir",
                 [](wasm::Caller& caller, int64_t config_id, uint32_t ptr, uint32_t len) {
-                    ProcessConfig* config = WasmProcess::of(caller).config_or_trap(
+                    ConfigEntry* config = WasmProcess::of(caller).config_or_trap(
                         caller, "lunatic::wasi::config_preopen_dir", config_id);
                     if (config == nullptr) return;
                     GuestMemory memory(caller);
-                    if (auto dir = memory.utf8(ptr, len)) config->preopens.emplace_back(*dir);
+                    if (auto dir = memory.utf8(ptr, len))
+                        config->edit().preopens.emplace_back(*dir);
                 });
 }
 

@@ -55,7 +55,7 @@ wasm::Result<int, std::string> Node::run_root(std::shared_ptr<const wasm::Module
                                               std::string module_name) {
     Host::SpawnRequest request;
     request.module = std::move(module);
-    request.config = std::move(config);
+    request.config = std::make_shared<const ProcessConfig>(std::move(config));
     request.entry = std::move(entry);
     request.module_name = std::move(module_name);
     request.stdin_fd = 0; // only the root reads the runtime's stdin (it blocks its worker)

@@ -56,9 +56,9 @@ std::optional<SpawnOutcome> spawn_from_guest(wasm::Caller& caller, const SpawnAr
     }
     Host::SpawnRequest request;
     if (args.config_id == -1) {
-        request.config = self.config();
-    } else if (const ProcessConfig* config = self.configs.find(uint64_t(args.config_id))) {
-        request.config = *config;
+        request.config = self.config_snapshot();
+    } else if (ConfigEntry* config = self.configs.find(uint64_t(args.config_id))) {
+        request.config = config->snapshot();
     } else {
         caller.trap("lunatic::process::spawn: unknown config id " + std::to_string(args.config_id));
         return std::nullopt;

@@ -36,12 +36,13 @@ WasmProcess::WasmProcess(Host& host, runtime::ProcessId id, Host::SpawnRequest r
     context_.embedder_data = this;
     context_.set_reduction_hook(host.options().slice_reductions,
                                 [this](wasm::ExecutionContext&) { return on_slice_end(); });
-    if (config_.max_fuel != 0)
-        fuel_limit_ = config_.max_fuel > UINT64_MAX / kReductionsPerFuelUnit
+    if (config_->max_fuel != 0)
+        fuel_limit_ = config_->max_fuel > UINT64_MAX / kReductionsPerFuelUnit
                           ? UINT64_MAX
-                          : config_.max_fuel * kReductionsPerFuelUnit;
-    wasi.args = config_.args;
-    wasi.env = config_.env;
+                          : config_->max_fuel * kReductionsPerFuelUnit;
+    // The snapshot never changes and lives as long as the process.
+    wasi.args = config_->args;
+    wasi.env = config_->env;
     wasi.stdin_fd = request.stdin_fd;
 }
 
@@ -63,7 +64,7 @@ wasm::Result<void> WasmProcess::instantiate() {
     wasm::InstantiateOptions options;
     options.memory_pool = host_.memory_pool();
     options.memory_page_limit =
-        uint32_t(std::min<uint64_t>(config_.max_memory / wasm::kPageSize, wasm::kMaxPages));
+        uint32_t(std::min<uint64_t>(config_->max_memory / wasm::kPageSize, wasm::kMaxPages));
     auto instance = host_.linker().instantiate(context_, module_, options);
     context_.set_native_stack_limit(own_limit);
     if (!instance) return instance.error();
@@ -71,8 +72,8 @@ wasm::Result<void> WasmProcess::instantiate() {
     return {};
 }
 
-ProcessConfig* WasmProcess::config_or_trap(wasm::Caller& caller, const char* function, int64_t id) {
-    ProcessConfig* config = configs.find(uint64_t(id));
+ConfigEntry* WasmProcess::config_or_trap(wasm::Caller& caller, const char* function, int64_t id) {
+    ConfigEntry* config = configs.find(uint64_t(id));
     if (config == nullptr)
         caller.trap(std::string(function) + ": unknown config id " + std::to_string(id));
     return config;
@@ -91,7 +92,7 @@ bool WasmProcess::yield_to_others() {
 
 wasm::HookAction WasmProcess::on_slice_end() {
     if (fuel_limit_ != 0 && context_.reductions() >= fuel_limit_) {
-        context_.set_stop_reason("out of fuel (max_fuel " + std::to_string(config_.max_fuel) +
+        context_.set_stop_reason("out of fuel (max_fuel " + std::to_string(config_->max_fuel) +
                                  " = " + std::to_string(fuel_limit_) + " reductions)");
         return wasm::HookAction::Stop;
     }

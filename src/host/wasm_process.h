@@ -34,7 +34,9 @@ class WasmProcess final : public runtime::Process {
 
     Host& host() const { return host_; }
     const std::shared_ptr<const wasm::Module>& module() const { return module_; }
-    const ProcessConfig& config() const { return config_; }
+    const ProcessConfig& config() const { return *config_; }
+    // The same config, for children spawned with config -1 (§11.2).
+    const std::shared_ptr<const ProcessConfig>& config_snapshot() const { return config_; }
     wasm::Instance* instance() const { return instance_.get(); }
     wasm::ExecutionContext& context() { return context_; }
     // False while the module's start function runs (spawning is refused then, §2.4).
@@ -49,10 +51,10 @@ class WasmProcess final : public runtime::Process {
     bool yield_to_others();
 
     // Resources (§4).
-    ResourceTable<ProcessConfig> configs;
+    ResourceTable<ConfigEntry> configs;
     // The config `id` of this process's table, or nullptr after trapping the call (§11.2:
     // every accessor traps on an unknown id, -1 included). `function` names the caller.
-    ProcessConfig* config_or_trap(wasm::Caller& caller, const char* function, int64_t id);
+    ConfigEntry* config_or_trap(wasm::Caller& caller, const char* function, int64_t id);
     ResourceTable<std::shared_ptr<const wasm::Module>> modules;
     struct PendingTimer {
         runtime::TimerService::TimerId timer = 0; // 0: the target did not exist
@@ -83,7 +85,7 @@ class WasmProcess final : public runtime::Process {
 
     Host& host_;
     std::shared_ptr<const wasm::Module> module_;
-    ProcessConfig config_;
+    std::shared_ptr<const ProcessConfig> config_; // never null
     std::string entry_;
     std::vector<wasm::Value> params_;
     std::string module_name_;

@@ -25,6 +25,9 @@
  *    taken when spawned (later edits do not leak in, later spawns see them); a child with
  *    config -1 sees the root's argv, environ and preopens. (Preopened directories of
  *    created configs are tested in preopens.c.)
+ *  - Snapshots: two children spawned from one unchanged config, and a third spawned after
+ *    a permission and an argument were changed, each see exactly the config as it was at
+ *    their spawn, although the config is edited again and dropped before they look.
  */
 #include <wasi/api.h>
 
@@ -242,6 +245,15 @@ ENTRY(e_wasi_report)(int64_t parent) {
     lunatic_message_send((uint64_t)parent);
 }
 
+/* Waits for T_GO, then reports {create_config result, argc}. */
+ENTRY(e_late_report)(int64_t parent) {
+    CHECK_EQ(lunatic_receive_tag(T_GO, WAIT_MS), LUNATIC_DATA_MESSAGE);
+    __wasi_size_t count = 0, size = 0;
+    CHECK_EQ(__wasi_args_sizes_get(&count, &size), 0);
+    int64_t c = lunatic_process_create_config();
+    SEND((uint64_t)parent, T_REPORT, (uint64_t)c, (uint64_t)count);
+}
+
 /* Builds the expected context body into a message to self and returns it in a buffer. */
 static unsigned char* own_context(uint64_t* len) {
     lunatic_message_create_data(0, 0);
@@ -320,6 +332,31 @@ static void wasi_context(void) {
     CHECK(memcmp(got, want, len) == 0);
     free(got);
     free(want);
+}
+
+static void expect_late_report(uint64_t child, uint64_t config_result, uint64_t argc) {
+    SEND(child, T_GO, 0);
+    EXPECT_MSG(T_REPORT);
+    CHECK_EQ(READ_U64(), config_result);
+    CHECK_EQ(READ_U64(), argc);
+}
+
+static void snapshots(void) {
+    int64_t c = lunatic_process_create_config();
+    CHECK(c >= 0);
+    lunatic_process_config_set_can_create_configs(c, 1);
+    lunatic_wasi_config_add_command_line_argument(c, "a", 1);
+    uint64_t first = SPAWN(HELPER_LINK, c, "e_late_report", (int64_t)self_pid());
+    uint64_t second = SPAWN(HELPER_LINK, c, "e_late_report", (int64_t)self_pid());
+    lunatic_process_config_set_can_create_configs(c, 0);
+    lunatic_wasi_config_add_command_line_argument(c, "b", 1);
+    uint64_t third = SPAWN(HELPER_LINK, c, "e_late_report", (int64_t)self_pid());
+    lunatic_wasi_config_add_command_line_argument(c, "c", 1);
+    lunatic_process_config_set_can_create_configs(c, 1);
+    lunatic_process_drop_config(c);
+    expect_late_report(first, 0, 1);
+    expect_late_report(second, 0, 1);
+    expect_late_report(third, (uint64_t)-1, 2);
 }
 
 /* ---- root --------------------------------------------------------------------------- */
@@ -447,6 +484,7 @@ int main(void) {
     permissions();
     limits();
     wasi_context();
+    snapshots();
 
     EXPECT_TRAP("t_use_dropped");
     EXPECT_TRAP("t_drop_twice");

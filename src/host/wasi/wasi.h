@@ -13,15 +13,18 @@
 
 #include <array>
 #include <cstdint>
+#include <span>
 #include <string>
-#include <vector>
 
 namespace tycho::host {
 
 // One process's WASI state.
 struct WasiContext {
-    std::vector<std::string> args; // argv, in order (the CLI puts the program name first)
-    std::vector<std::string> env;  // "KEY=VALUE" strings, in order
+    // argv, in order (the CLI puts the program name first), and the "KEY=VALUE" strings of
+    // environ, in order. Views: whoever sets them keeps the strings alive and unchanged for
+    // as long as the context is used (a process points them into its config snapshot).
+    std::span<const std::string> args;
+    std::span<const std::string> env;
     // Where fd 1 and fd 2 go (host file descriptors); tests may redirect them.
     int stdout_fd = 1;
     int stderr_fd = 2;

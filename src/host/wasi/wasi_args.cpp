@@ -8,7 +8,7 @@ namespace tycho::host::wasi {
 namespace {
 
 // Bytes of the NUL-terminated strings together.
-uint64_t buffer_size(const std::vector<std::string>& strings) {
+uint64_t buffer_size(std::span<const std::string> strings) {
     uint64_t size = 0;
     for (const std::string& s : strings)
         size += uint64_t(s.size()) + 1;
@@ -17,7 +17,7 @@ uint64_t buffer_size(const std::vector<std::string>& strings) {
 
 } // namespace
 
-Errno strings_sizes_get(GuestMemory& memory, const std::vector<std::string>& strings,
+Errno strings_sizes_get(GuestMemory& memory, std::span<const std::string> strings,
                         uint32_t count_out, uint32_t size_out) {
     const uint64_t size = buffer_size(strings);
     if (strings.size() > UINT32_MAX || size > UINT32_MAX) return Errno::Overflow;
@@ -32,7 +32,7 @@ Errno strings_sizes_get(GuestMemory& memory, const std::vector<std::string>& str
     return Errno::Success;
 }
 
-Errno strings_get(GuestMemory& memory, const std::vector<std::string>& strings, uint32_t ptrs,
+Errno strings_get(GuestMemory& memory, std::span<const std::string> strings, uint32_t ptrs,
                   uint32_t buf) {
     auto pointers = memory.bytes(ptrs, uint64_t(strings.size()) * 4);
     auto text = memory.bytes(buf, buffer_size(strings));

@@ -8,16 +8,16 @@
 #include "host/wasi/wasi_abi.h"
 
 #include <cstdint>
+#include <span>
 #include <string>
-#include <vector>
 
 namespace tycho::host::wasi {
 
 // args_* and environ_*: `strings` laid out as an array of pointers at `ptrs` and the
 // NUL-terminated strings one after another at `buf`.
-Errno strings_get(GuestMemory& memory, const std::vector<std::string>& strings, uint32_t ptrs,
+Errno strings_get(GuestMemory& memory, std::span<const std::string> strings, uint32_t ptrs,
                   uint32_t buf);
-Errno strings_sizes_get(GuestMemory& memory, const std::vector<std::string>& strings,
+Errno strings_sizes_get(GuestMemory& memory, std::span<const std::string> strings,
                         uint32_t count_out, uint32_t size_out);
 
 Errno clock_res_get(GuestMemory& memory, uint32_t id, uint32_t resolution_out);

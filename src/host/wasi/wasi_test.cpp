@@ -262,7 +262,8 @@ TEST_F(Wasi, ImportWithTheWrongTypeDoesNotLink) {
 // args and environ
 
 TEST_F(Wasi, ArgsAreLaidOutAsPointersThenNulTerminatedStrings) {
-    context.args = {"prog", "", "h\xc3\xa9llo w\xc3\xb6rld"};
+    const std::vector<std::string> args = {"prog", "", "h\xc3\xa9llo w\xc3\xb6rld"};
+    context.args = args;
     fill(0xAA);
     EXPECT_EQ(call("args_sizes_get", {i32(16), i32(20)}), kSuccess);
     EXPECT_EQ(u32(16), 3u);
@@ -281,7 +282,8 @@ TEST_F(Wasi, ArgsAreLaidOutAsPointersThenNulTerminatedStrings) {
 }
 
 TEST_F(Wasi, EnvironUsesTheSameLayout) {
-    context.env = {"A=1", "GREETING=hi"};
+    const std::vector<std::string> env = {"A=1", "GREETING=hi"};
+    context.env = env;
     fill(0xAA);
     EXPECT_EQ(call("environ_sizes_get", {i32(0), i32(4)}), kSuccess);
     EXPECT_EQ(u32(0), 2u);
@@ -303,7 +305,8 @@ TEST_F(Wasi, EmptyEnvironWritesNothing) {
 }
 
 TEST_F(Wasi, ArgsOutsideMemoryAreEfaultAndWriteNothing) {
-    context.args = {"prog", "argument"};
+    const std::vector<std::string> args = {"prog", "argument"};
+    context.args = args;
     fill(0xAA);
     EXPECT_EQ(call("args_sizes_get", {i32(kPage - 2), i32(0)}), kFault);
     EXPECT_EQ(call("args_sizes_get", {i32(0), i32(0xFFFFFFFF)}), kFault);
@@ -651,8 +654,10 @@ TEST_F(Wasi, WasiLibcProgramRunsToItsExitStatus) {
     if (!std::filesystem::exists(testdata_path("wasi_hello.wasm")))
         GTEST_SKIP() << "wasi-libc is not installed";
     Pipe out, err;
-    context.args = {"hello", "a b"};
-    context.env = {"HOME=/nowhere", "GREETING=hi"};
+    const std::vector<std::string> args = {"hello", "a b"};
+    const std::vector<std::string> env = {"HOME=/nowhere", "GREETING=hi"};
+    context.args = args;
+    context.env = env;
     context.stdout_fd = out.write_end;
     context.stderr_fd = err.write_end;
     auto program = instantiate("wasi_hello.wasm");
