@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <span>
 #include <utility>
@@ -26,6 +27,11 @@ struct MailboxMark {
 class Mailbox {
   public:
     using Mark = MailboxMark;
+
+    Mailbox() = default;
+    ~Mailbox();
+    Mailbox(const Mailbox&) = delete;
+    Mailbox& operator=(const Mailbox&) = delete;
 
     // ---- Any thread ---------------------------------------------------------------------
     // See SignalQueue for the wake-up handshake these two take part in.
@@ -57,8 +63,8 @@ class Mailbox {
     bool cancel_wait() { return signals_.cancel_wait(); }
     bool has_signals() const { return signals_.has_signals(); }
 
-    size_t size() const { return messages_.size(); }
-    bool empty() const { return messages_.empty(); }
+    size_t size() const { return overflow_ ? overflow_->size() : count_; }
+    bool empty() const { return size() == 0; }
 
     // The process ended: discards the mailbox and the queue, and drops all later signals.
     void close();
@@ -68,10 +74,31 @@ class Mailbox {
         uint64_t arrival;
         Message message;
     };
+    // The messages live in a ring of capacity_ slots (a power of two, or 0 and no storage
+    // before the first message): count_ of them in arrival order, the oldest at
+    // slots_[head_]. Only those slots hold constructed entries. An empty mailbox keeps up
+    // to kKeptCapacity slots; a bigger ring shrinks as it empties and is freed once empty.
+    //
+    // A message that finds the ring full at kMaxRing moves all of them to overflow_, where
+    // they stay until it is empty again: a deque grows in small blocks that the allocator
+    // recycles, where a ring would take a fresh (and page-faulting) mapping at every doubling.
+    // Exactly one of the two holds messages at any time.
+    static constexpr size_t kMinCapacity = 4;
+    static constexpr size_t kKeptCapacity = 8;
+    static constexpr size_t kMaxRing = 1024; // 88 KiB, below glibc's default mmap threshold
+    Entry& at(size_t index) { return slots_[(head_ + index) & (capacity_ - 1)]; }
+    void resize(size_t capacity); // moves the messages to a ring of `capacity` >= count_
+    void remove(size_t index);    // closes the gap left by a taken message
+    void clear();                 // destroys every message and frees the storage
+    void spill(Message message);  // moves the full ring to overflow_ and appends `message`
 
     SignalQueue signals_;
     std::vector<Signal> batch_; // drain()'s buffer, kept for its capacity
-    std::deque<Entry> messages_;
+    Entry* slots_ = nullptr;
+    size_t capacity_ = 0;
+    size_t head_ = 0;
+    size_t count_ = 0;
+    std::unique_ptr<std::deque<Entry>> overflow_; // non-empty whenever it exists
     uint64_t next_arrival_ = 0;
 };
 

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <optional>
 #include <semaphore>
 #include <thread>
@@ -209,6 +210,130 @@ TEST(Mailbox, CloseDiscardsEverything) {
     EXPECT_FALSE(mb.has_signals());
     EXPECT_FALSE(mb.push(Message::data(4)));
     EXPECT_EQ(mb.drain(no_control), 0u);
+}
+
+// ---- The ring the messages live in ------------------------------------------------------
+// These use deliver() to place messages directly; the ring starts with four slots and
+// doubles, so the positions below are chosen to make it wrap around and grow.
+
+void deliver_tags(Mailbox& mb, std::initializer_list<int64_t> tags) {
+    for (int64_t tag : tags)
+        mb.deliver(Message::data(tag));
+}
+
+TEST(MailboxRing, WrapsAroundAndGrowsWhileWrappedInArrivalOrder) {
+    Mailbox mb;
+    deliver_tags(mb, {1, 2, 3});
+    EXPECT_EQ(taken(mb.take_first({})).tag, 1);
+    EXPECT_EQ(taken(mb.take_first({})).tag, 2);
+    deliver_tags(mb, {4, 5, 6}); // 3 4 | 5 6 wrap to the front slots
+    deliver_tags(mb, {7, 8});    // full: grows with the oldest not in slot 0
+    EXPECT_EQ(mb.size(), 6u);
+    EXPECT_EQ(take_all_tags(mb), (Tags{3, 4, 5, 6, 7, 8}));
+    deliver_tags(mb, {9});
+    EXPECT_EQ(take_all_tags(mb), (Tags{9}));
+}
+
+TEST(MailboxRing, TakingFromTheMiddleOfAWrappedRingClosesTheGapEitherWay) {
+    Mailbox mb;
+    deliver_tags(mb, {1, 2, 3, 4});
+    EXPECT_EQ(taken(mb.take_first({})).tag, 1);
+    EXPECT_EQ(taken(mb.take_first({})).tag, 2);
+    deliver_tags(mb, {5, 6}); // slots: 5 6 3 4, oldest at slot 2
+    const Tags four{4};
+    EXPECT_EQ(taken(mb.take_first(four)).tag, 4); // near the front: the front moves up
+    const Tags six{6};
+    EXPECT_EQ(taken(mb.take_first(six)).tag, 6); // the newest: nothing moves
+    deliver_tags(mb, {7, 8, 9});                 // 3 5 7 8 9: grows again
+    const Tags eight{8};
+    EXPECT_EQ(taken(mb.take_first(eight)).tag, 8); // near the back: the back moves down
+    const Tags five{5};
+    EXPECT_EQ(taken(mb.take_first(five)).tag, 5);
+    EXPECT_EQ(take_all_tags(mb), (Tags{3, 7, 9}));
+}
+
+TEST(MailboxRing, MarksFindTheirPlaceAfterWrapsAndRemovals) {
+    Mailbox mb;
+    deliver_tags(mb, {1, 2, 3});
+    EXPECT_EQ(taken(mb.take_first({})).tag, 1);
+    const Tags two{2};
+    EXPECT_EQ(taken(mb.take_first(two)).tag, 2);
+    deliver_tags(mb, {4, 5});
+    const Mailbox::Mark mark = mb.mark();
+    deliver_tags(mb, {3, 6, 3}); // the ring (3 4 5 3 6 3) has wrapped and grown
+    const Tags three{3};
+    EXPECT_EQ(mb.take_first(three, mark)->tag, 3);
+    EXPECT_EQ(take_all_tags(mb), (Tags{3, 4, 5, 6, 3})); // the first 3 predates the mark
+    // A mark after everything, and one in a ring whose older messages are all gone.
+    deliver_tags(mb, {3});
+    EXPECT_EQ(mb.take_first(three, mb.mark()), std::nullopt);
+    EXPECT_EQ(taken(mb.take_first(three, mark)).tag, 3);
+}
+
+// 3000 messages: more than the ring holds (1024), so they move to the overflow deque and the
+// mailbox returns to a ring once that is empty.
+TEST(MailboxRing, ABurstOutgrowsTheRingAndTheMailboxStaysUsable) {
+    constexpr int64_t kBurst = 3000;
+    Mailbox mb;
+    mb.deliver(Message::data(1)); // stays in front while the burst goes through
+    const Mailbox::Mark before_burst = mb.mark();
+    for (int64_t i = 0; i < kBurst; ++i)
+        mb.deliver(Message::data(2 + i % 3));
+    const Mailbox::Mark late = mb.mark();
+    deliver_tags(mb, {9, 1});
+    EXPECT_EQ(mb.size(), size_t(kBurst + 3));
+    const Tags one{1};
+    EXPECT_EQ(taken(mb.take_first(one, late)).tag, 1); // the late 1, not the first
+    const Tags nine{9};
+    EXPECT_EQ(mb.take_first(nine, mb.mark()), std::nullopt);
+    EXPECT_EQ(taken(mb.take_first(nine, before_burst)).tag, 9);
+    const Tags not_one{2, 3, 4};
+    for (int64_t i = 0; i < kBurst; ++i)
+        ASSERT_EQ(taken(mb.take_first(not_one, before_burst)).tag, 2 + i % 3);
+    EXPECT_EQ(mb.size(), 1u);
+    deliver_tags(mb, {5, 6});
+    EXPECT_EQ(take_all_tags(mb), (Tags{1, 5, 6}));
+    EXPECT_TRUE(mb.empty());
+    deliver_tags(mb, {7});
+    EXPECT_EQ(take_all_tags(mb), (Tags{7}));
+    // A burst taken from the back down, then one that is closed while spilled.
+    for (int64_t i = 0; i < kBurst; ++i)
+        mb.deliver(Message::data(i + 1));
+    for (int64_t i = kBurst; i > 0; --i) {
+        const Tags last{i};
+        ASSERT_EQ(taken(mb.take_first(last)).tag, i);
+    }
+    EXPECT_TRUE(mb.empty());
+    for (int64_t i = 0; i < kBurst; ++i)
+        mb.deliver(Message::data(1));
+    mb.close();
+    EXPECT_TRUE(mb.empty());
+}
+
+TEST(MailboxRing, KeepsNoResourceOfATakenMessage) {
+    // A taken message's slot and the slots messages were moved out of hold nothing.
+    auto object = std::make_shared<int>(7);
+    Mailbox mb;
+    deliver_tags(mb, {1, 2});
+    Message with_resource = Message::data(3);
+    with_resource.push_resource(ResourceKind::module, object);
+    mb.deliver(std::move(with_resource));
+    deliver_tags(mb, {4, 5});
+    const Tags two{2};
+    EXPECT_EQ(taken(mb.take_first(two)).tag, 2); // slides 1 over a slot
+    const Tags four{4};
+    EXPECT_EQ(taken(mb.take_first(four)).tag, 4); // slides 5 down
+    EXPECT_EQ(object.use_count(), 2);
+    const Tags three{3};
+    EXPECT_EQ(taken(mb.take_first(three)).tag, 3);
+    EXPECT_EQ(object.use_count(), 1);
+    mb.deliver(Message::data(6));
+    Message again = Message::data(7);
+    again.push_resource(ResourceKind::module, object);
+    mb.deliver(std::move(again));
+    mb.close();
+    EXPECT_EQ(object.use_count(), 1);
+    EXPECT_TRUE(mb.empty());
 }
 
 // Not a timed assertion: prints what moving messages into the mailbox and taking them costs.
