@@ -9,12 +9,53 @@ Environment::Environment(uint64_t id, Scheduler& scheduler, TimerService& timers
 
 Environment::~Environment() = default;
 
+Process* Environment::Shard::find(ProcessId id) const {
+    if (buckets.empty()) return nullptr;
+    for (Process* p = buckets[bucket_of(id, buckets.size())]; p != nullptr; p = p->next_in_shard_)
+        if (p->id() == id) return p;
+    return nullptr;
+}
+
+void Environment::Shard::insert(Process* process) {
+    if (count >= buckets.size()) { // load factor at most 1
+        std::vector<Process*> grown(buckets.empty() ? 8 : buckets.size() * 2, nullptr);
+        for (Process* head : buckets) {
+            while (head != nullptr) {
+                Process* next = head->next_in_shard_;
+                Process*& slot = grown[bucket_of(head->id(), grown.size())];
+                head->next_in_shard_ = slot;
+                slot = head;
+                head = next;
+            }
+        }
+        buckets.swap(grown);
+    }
+    Process*& slot = buckets[bucket_of(process->id(), buckets.size())];
+    process->next_in_shard_ = slot;
+    slot = process;
+    ++count;
+}
+
+void Environment::Shard::erase(ProcessId id) {
+    if (buckets.empty()) return;
+    for (Process** link = &buckets[bucket_of(id, buckets.size())]; *link != nullptr;
+         link = &(*link)->next_in_shard_) {
+        if ((*link)->id() == id) {
+            Process* found = *link;
+            *link = found->next_in_shard_;
+            found->next_in_shard_ = nullptr;
+            --count;
+            return;
+        }
+    }
+}
+
 void Environment::start(Process* process) {
     live_.fetch_add(1, std::memory_order_acq_rel);
     {
         Shard& shard = shard_of(process->id());
         std::lock_guard guard(shard.lock);
-        shard.processes.emplace(process->id(), process);
+        shard.insert(process);
     }
     scheduler_.spawn(process);
 }
@@ -22,9 +63,8 @@ void Environment::start(Process* process) {
 bool Environment::deliver(ProcessId to, Signal signal) {
     Shard& shard = shard_of(to);
     std::lock_guard guard(shard.lock);
-    auto it = shard.processes.find(to);
-    if (it == shard.processes.end()) return false;
-    Process* target = it->second;
+    Process* target = shard.find(to);
+    if (target == nullptr) return false;
     if (target->mailbox_.push(std::move(signal))) scheduler_.wake(target);
     return true;
 }
@@ -32,20 +72,20 @@ bool Environment::deliver(ProcessId to, Signal signal) {
 void Environment::notify(ProcessId to) {
     Shard& shard = shard_of(to);
     std::lock_guard guard(shard.lock);
-    auto it = shard.processes.find(to);
-    if (it != shard.processes.end() && it->second->mailbox_.notify()) scheduler_.wake(it->second);
+    Process* target = shard.find(to);
+    if (target != nullptr && target->mailbox_.notify()) scheduler_.wake(target);
 }
 
 bool Environment::exists(ProcessId id) const {
     const Shard& shard = shard_of(id);
     std::lock_guard guard(shard.lock);
-    return shard.processes.contains(id);
+    return shard.find(id) != nullptr;
 }
 
 void Environment::remove(ProcessId id) {
     Shard& shard = shard_of(id);
     std::lock_guard guard(shard.lock);
-    shard.processes.erase(id);
+    shard.erase(id);
 }
 
 void Environment::finished_one() {

@@ -16,7 +16,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
-#include <unordered_map>
+#include <vector>
 
 namespace tycho::runtime {
 
@@ -61,9 +61,20 @@ class Environment {
     // Called once a process's task has finished for good.
     void finished_one();
 
+    // One shard's live processes: a hash table chained through Process::next_in_shard_, so
+    // adding a process allocates nothing (beyond the occasional doubling of `buckets`). The
+    // ids in a shard step by kShards, so id / kShards spreads them evenly over the buckets.
     struct Shard {
         mutable std::mutex lock;
-        std::unordered_map<ProcessId, Process*> processes;
+        std::vector<Process*> buckets; // a power of two in size, or empty; guarded by lock
+        size_t count = 0;              // guarded by lock
+
+        static size_t bucket_of(ProcessId id, size_t buckets) {
+            return size_t(id / kShards) & (buckets - 1);
+        }
+        Process* find(ProcessId id) const;
+        void insert(Process* process);
+        void erase(ProcessId id);
     };
     static constexpr size_t kShards = 64;
     Shard& shard_of(ProcessId id) { return shards_[id % kShards]; }

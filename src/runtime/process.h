@@ -87,6 +87,7 @@ class Process : public Task {
     std::unordered_set<ProcessId> monitors_;       // processes monitoring this one
     bool die_when_link_dies_ = true;
     Dying dying_ = Dying::no;
+    Process* next_in_shard_ = nullptr; // the environment's table; guarded by the shard's lock
 };
 
 } // namespace tycho::runtime

@@ -4,6 +4,8 @@
 
 #include <atomic>
 #include <functional>
+#include <thread>
+#include <vector>
 
 using namespace tycho::runtime;
 using namespace std::chrono_literals;
@@ -253,6 +255,36 @@ TEST_F(ProcessTest, SleepIsNotEndedByMessages) {
         return DeathReason::normal;
     });
     wait_for(done);
+}
+
+// Enough processes that every shard of the environment's table grows several times; then
+// half of them end, and each live one must still be found and each ended one not.
+TEST_F(ProcessTest, TheEnvironmentFindsEveryLiveProcessThroughGrowthAndRemoval) {
+    constexpr int kCount = 3000;
+    std::atomic<int> ended{0};
+    std::vector<ProcessId> ids;
+    for (int i = 0; i < kCount; ++i) {
+        ids.push_back(start(env, [&](FnProcess& self) {
+            Message m;
+            EXPECT_EQ(self.receive({}, std::nullopt, m), Process::WaitOutcome::ready);
+            ++ended;
+            return DeathReason::normal;
+        }));
+    }
+    for (ProcessId id : ids)
+        EXPECT_TRUE(env.exists(id)) << id;
+    EXPECT_FALSE(env.exists(ids.back() + 1));
+    for (size_t i = 0; i < ids.size(); i += 2)
+        EXPECT_TRUE(env.deliver(ids[i], data(1)));
+    for (int i = 0; i < 2000 && ended.load() < kCount / 2; ++i)
+        std::this_thread::sleep_for(5ms);
+    ASSERT_EQ(ended.load(), kCount / 2);
+    for (int i = 0; i < 2000 && env.size() > size_t(kCount / 2); ++i)
+        std::this_thread::sleep_for(5ms);
+    for (size_t i = 0; i < ids.size(); ++i)
+        EXPECT_EQ(env.exists(ids[i]), i % 2 == 1) << ids[i];
+    for (size_t i = 0; i < ids.size(); ++i)
+        EXPECT_EQ(env.deliver(ids[i], data(2)), i % 2 == 1) << ids[i];
 }
 
 TEST_F(ProcessTest, ManyProcessesExchangeMessagesWithoutLoss) {
