@@ -55,9 +55,10 @@ wasm::Result<runtime::ProcessId, std::string> Host::spawn(SpawnRequest request,
                                                           WasmProcess* parent) {
     const runtime::ProcessId id = environment_.allocate_id();
     const int64_t link_tag = request.link_tag;
+    const std::string_view entry = request.entry;
     auto child = std::make_unique<WasmProcess>(*this, id, std::move(request));
     if (!child->fiber_stack_ok()) return std::string("cannot allocate a stack for the process");
-    if (auto started = child->instantiate(); !started) return started.error().message;
+    if (auto started = child->instantiate(entry); !started) return started.error().message;
     if (parent != nullptr && link_tag != 0) {
         child->add_link_entry(parent->id(), link_tag);
         parent->add_link_entry(id, 0);

@@ -9,16 +9,44 @@
 
 #include <tycho/wasm/engine.h>
 
+#include <array>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace tycho::host {
 
 class WasmProcess;
+
+// The arguments for a process's entry function (lunatic-abi.md §8.2). Up to kInline of them
+// are kept in place, so the usual spawn with one or two allocates nothing for them.
+class EntryParams {
+  public:
+    void push_back(wasm::Value value) {
+        if (size_ < kInline) {
+            inline_[size_] = value;
+        } else {
+            if (size_ == kInline) heap_.assign(inline_.begin(), inline_.end());
+            heap_.push_back(value);
+        }
+        ++size_;
+    }
+    size_t size() const { return size_; }
+    std::span<const wasm::Value> view() const {
+        return size_ <= kInline ? std::span<const wasm::Value>(inline_.data(), size_)
+                                : std::span<const wasm::Value>(heap_);
+    }
+
+  private:
+    static constexpr size_t kInline = 2;
+    std::array<wasm::Value, kInline> inline_{};
+    size_t size_ = 0;
+    std::vector<wasm::Value> heap_; // all of them, once there are more than kInline
+};
 
 struct HostOptions {
     // Reductions (function entries and loop back-edges) per time slice (BEAM uses 4,000).
@@ -59,8 +87,8 @@ class Host {
     struct SpawnRequest {
         std::shared_ptr<const wasm::Module> module;
         std::shared_ptr<const ProcessConfig> config; // required
-        std::string entry;
-        std::vector<wasm::Value> params;
+        std::string_view entry;                      // looked up while spawn() runs; not kept
+        EntryParams params;
         std::string module_name; // shown in failure reports
         int stdin_fd = -1;       // host fd behind WASI fd 0 (-1: end of file at once)
         // A link with the spawner (§7.2): the child stores (parent, tag), the parent

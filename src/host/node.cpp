@@ -56,7 +56,7 @@ wasm::Result<int, std::string> Node::run_root(std::shared_ptr<const wasm::Module
     Host::SpawnRequest request;
     request.module = std::move(module);
     request.config = std::make_shared<const ProcessConfig>(std::move(config));
-    request.entry = std::move(entry);
+    request.entry = entry;
     request.module_name = std::move(module_name);
     request.stdin_fd = 0; // only the root reads the runtime's stdin (it blocks its worker)
     std::unique_lock lock(root_lock_);

@@ -12,15 +12,13 @@ namespace {
 constexpr size_t kParamRecordBytes = 17;
 
 // §8.2: 17-byte records of a type id and a 128-bit little-endian value.
-std::optional<std::vector<wasm::Value>> decode_params(wasm::Caller& caller,
-                                                      std::span<const uint8_t> bytes) {
+std::optional<EntryParams> decode_params(wasm::Caller& caller, std::span<const uint8_t> bytes) {
     if (bytes.size() % kParamRecordBytes != 0) {
         caller.trap("lunatic::process::spawn: parameter list of " + std::to_string(bytes.size()) +
                     " bytes is not a multiple of 17");
         return std::nullopt;
     }
-    std::vector<wasm::Value> params;
-    params.reserve(bytes.size() / kParamRecordBytes);
+    EntryParams params;
     for (size_t at = 0; at < bytes.size(); at += kParamRecordBytes) {
         uint64_t low = 0;
         std::memcpy(&low, bytes.data() + at + 1, sizeof(low));
@@ -78,7 +76,7 @@ std::optional<SpawnOutcome> spawn_from_guest(wasm::Caller& caller, const SpawnAr
     if (!param_bytes) return std::nullopt;
     auto params = decode_params(caller, *param_bytes);
     if (!params) return std::nullopt;
-    request.entry = std::string(*entry);
+    request.entry = *entry; // guest memory, unchanged until spawn() returns
     request.params = std::move(*params);
     request.link_tag = args.link;
     auto spawned = self.host().spawn(std::move(request), &self);

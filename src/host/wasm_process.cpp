@@ -30,8 +30,7 @@ wasm::ExecutionContext::Options context_options(const runtime::FiberStack& stack
 WasmProcess::WasmProcess(Host& host, runtime::ProcessId id, Host::SpawnRequest request)
     : Process(host.environment(), id, host.environment().stacks().acquire()), host_(host),
       module_(std::move(request.module)), config_(std::move(request.config)),
-      entry_(std::move(request.entry)), params_(std::move(request.params)),
-      module_name_(std::move(request.module_name)),
+      params_(std::move(request.params)), module_name_(std::move(request.module_name)),
       context_(context_options(fiber().stack(), host.options())) {
     context_.embedder_data = this;
     context_.set_reduction_hook(host.options().slice_reductions,
@@ -48,7 +47,7 @@ WasmProcess::WasmProcess(Host& host, runtime::ProcessId id, Host::SpawnRequest r
 
 WasmProcess::~WasmProcess() = default;
 
-wasm::Result<void> WasmProcess::instantiate() {
+wasm::Result<void> WasmProcess::instantiate(std::string_view entry) {
     // The start function runs on the spawner's stack: borrow its native limit meanwhile.
     const uintptr_t own_limit = context_.native_stack_limit();
     uintptr_t limit = 0;
@@ -69,7 +68,28 @@ wasm::Result<void> WasmProcess::instantiate() {
     context_.set_native_stack_limit(own_limit);
     if (!instance) return instance.error();
     instance_ = std::move(instance.value());
+    find_entry(entry);
     return {};
+}
+
+void WasmProcess::find_entry(std::string_view name) {
+    const wasm::Function* entry = instance_->exported_function(name);
+    if (entry == nullptr) {
+        start_failure_ = "the module has no exported function '" + std::string(name) + "' to start";
+        return;
+    }
+    const wasm::FuncType& type = entry->type();
+    const std::span<const wasm::Value> params = params_.view();
+    bool params_match = type.params.size() == params.size();
+    for (size_t i = 0; params_match && i < params.size(); ++i)
+        params_match = type.params[i] == params[i].type;
+    if (!params_match || !type.results.empty()) {
+        start_failure_ = "entry function '" + std::string(name) + "' has type " + type.to_string() +
+                         ", which does not fit the " + std::to_string(params.size()) +
+                         " spawn parameter(s) given (entries take them and return nothing)";
+        return;
+    }
+    entry_ = entry;
 }
 
 ConfigEntry* WasmProcess::config_or_trap(wasm::Caller& caller, const char* function, int64_t id) {
@@ -130,20 +150,8 @@ runtime::DeathReason WasmProcess::run() {
 runtime::DeathReason WasmProcess::run_entry() {
     initialised_ = true;
     if (!handle_signals()) return fail(dying_cause(), wasm::TrapCode::Interrupted);
-    const wasm::Function* entry = instance_->exported_function(entry_);
-    if (entry == nullptr)
-        return fail("the module has no exported function '" + entry_ + "' to start",
-                    wasm::TrapCode::None);
-    const wasm::FuncType& type = entry->type();
-    bool params_match = type.params.size() == params_.size();
-    for (size_t i = 0; params_match && i < params_.size(); ++i)
-        params_match = type.params[i] == params_[i].type;
-    if (!params_match || !type.results.empty())
-        return fail("entry function '" + entry_ + "' has type " + type.to_string() +
-                        ", which does not fit the " + std::to_string(params_.size()) +
-                        " spawn parameter(s) given (entries take them and return nothing)",
-                    wasm::TrapCode::None);
-    auto outcome = entry->call(context_, params_);
+    if (entry_ == nullptr) return fail(std::move(start_failure_), wasm::TrapCode::None);
+    auto outcome = entry_->call(context_, params_.view());
     if (outcome) return runtime::DeathReason::normal;
     if (exit_code_) {
         if (*exit_code_ == 0) return runtime::DeathReason::normal;

@@ -29,8 +29,10 @@ class WasmProcess final : public runtime::Process {
     }
 
     bool fiber_stack_ok() { return fiber().stack().valid(); }
-    // Instantiates the module in this process's context, on the calling thread.
-    wasm::Result<void> instantiate();
+    // Instantiates the module in this process's context, on the calling thread, and looks
+    // up `entry`, the function the process will run (a missing or unfitting one makes the
+    // process fail when it starts, §2.5).
+    wasm::Result<void> instantiate(std::string_view entry);
 
     Host& host() const { return host_; }
     const std::shared_ptr<const wasm::Module>& module() const { return module_; }
@@ -79,6 +81,7 @@ class WasmProcess final : public runtime::Process {
 
   private:
     runtime::DeathReason run_entry();
+    void find_entry(std::string_view name); // sets entry_ or start_failure_
     wasm::HookAction on_slice_end();
     runtime::DeathReason fail(std::string reason, wasm::TrapCode code,
                               std::vector<wasm::BacktraceFrame> backtrace = {});
@@ -86,8 +89,9 @@ class WasmProcess final : public runtime::Process {
     Host& host_;
     std::shared_ptr<const wasm::Module> module_;
     std::shared_ptr<const ProcessConfig> config_; // never null
-    std::string entry_;
-    std::vector<wasm::Value> params_;
+    const wasm::Function* entry_ = nullptr;       // null: start_failure_ says why
+    std::string start_failure_;
+    EntryParams params_;
     std::string module_name_;
     wasm::ExecutionContext context_;
     std::shared_ptr<wasm::Instance> instance_;
