@@ -51,7 +51,7 @@ Node::~Node() {
 }
 
 wasm::Result<int, std::string> Node::run_root(std::shared_ptr<const wasm::Module> module,
-                                              ProcessConfig config, std::string entry,
+                                              ProcessConfig config, std::string_view entry,
                                               std::string module_name) {
     Host::SpawnRequest request;
     request.module = std::move(module);

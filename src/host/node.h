@@ -11,6 +11,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <optional>
+#include <string_view>
 
 namespace tycho::host {
 
@@ -31,7 +32,7 @@ class Node {
     // Spawns the root process (all permissions, §14.1, or `config` as given), waits until
     // it ends and returns its exit status. An instantiation failure comes back as an error.
     wasm::Result<int, std::string> run_root(std::shared_ptr<const wasm::Module> module,
-                                            ProcessConfig config, std::string entry = "_start",
+                                            ProcessConfig config, std::string_view entry = "_start",
                                             std::string module_name = "");
 
   private:
