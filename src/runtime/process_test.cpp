@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <functional>
+#include <memory>
 #include <thread>
 #include <vector>
 
@@ -261,13 +262,14 @@ TEST_F(ProcessTest, SleepIsNotEndedByMessages) {
 // half of them end, and each live one must still be found and each ended one not.
 TEST_F(ProcessTest, TheEnvironmentFindsEveryLiveProcessThroughGrowthAndRemoval) {
     constexpr int kCount = 3000;
-    std::atomic<int> ended{0};
+    // Shared with the bodies, which may outlive the test's frame if a check fails early.
+    auto ended = std::make_shared<std::atomic<int>>(0);
     std::vector<ProcessId> ids;
     for (int i = 0; i < kCount; ++i) {
-        ids.push_back(start(env, [&](FnProcess& self) {
+        ids.push_back(start(env, [ended](FnProcess& self) {
             Message m;
             EXPECT_EQ(self.receive({}, std::nullopt, m), Process::WaitOutcome::ready);
-            ++ended;
+            ++*ended;
             return DeathReason::normal;
         }));
     }
@@ -276,9 +278,9 @@ TEST_F(ProcessTest, TheEnvironmentFindsEveryLiveProcessThroughGrowthAndRemoval) 
     EXPECT_FALSE(env.exists(ids.back() + 1));
     for (size_t i = 0; i < ids.size(); i += 2)
         EXPECT_TRUE(env.deliver(ids[i], data(1)));
-    for (int i = 0; i < 2000 && ended.load() < kCount / 2; ++i)
+    for (int i = 0; i < 2000 && ended->load() < kCount / 2; ++i)
         std::this_thread::sleep_for(5ms);
-    ASSERT_EQ(ended.load(), kCount / 2);
+    ASSERT_EQ(ended->load(), kCount / 2);
     for (int i = 0; i < 2000 && env.size() > size_t(kCount / 2); ++i)
         std::this_thread::sleep_for(5ms);
     for (size_t i = 0; i < ids.size(); ++i)
