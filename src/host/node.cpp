@@ -1,5 +1,7 @@
 #include "host/node.h"
 
+#include "host/wasm_process.h"
+
 namespace tycho::host {
 
 namespace {
@@ -23,8 +25,8 @@ Node::Node(NodeOptions options) : options_(std::move(options)) {
     HostOptions host_options = options_.host;
     host_options.native_headroom *= kStackScale;
     // The value stack, the interpreter's native frames and the headroom share one stack.
-    const size_t stack_bytes = host_options.value_stack_bytes + host_options.native_headroom +
-                               size_t(128) * 1024 * kStackScale;
+    const size_t stack_bytes = host_options.value_stack_bytes + WasmProcess::kValueLift +
+                               host_options.native_headroom + size_t(128) * 1024 * kStackScale;
     auto user_on_end = host_options.on_end;
     host_options.on_end = [this, user_on_end](runtime::ProcessId id, int status) {
         if (user_on_end) user_on_end(id, status);

@@ -8,28 +8,37 @@ namespace {
 
 constexpr uint64_t kReductionsPerFuelUnit = 100'000; // lunatic-abi.md §6
 
+// Stack layout: [guard | native stack, growing down from T | Wasm values, growing up
+// from T | kValueLift unused]. T sits kValueLift below a page boundary, so a process
+// parked in receive (about 2.5 KB of native frames, a few hundred bytes of values)
+// usually keeps both in the one page around T.
+runtime::FiberStack with_value_stack(runtime::FiberStack stack, const HostOptions& options) {
+    if (stack.valid()) stack.reserve_top(options.value_stack_bytes + WasmProcess::kValueLift);
+    return stack;
+}
+
 wasm::ExecutionContext::Options context_options(const runtime::FiberStack& stack,
                                                 const HostOptions& options) {
-    // [bottom, bottom + value stack) holds Wasm values; the native stack grows down from the
-    // top and the interpreter must stop `native_headroom` above the value stack.
     wasm::ExecutionContext::Options o;
     if (!stack.valid()) { // the spawn fails before anything runs in this context
         static uint64_t unused_values[8];
         o.value_stack = std::span(unused_values);
         return o;
     }
-    auto* values = reinterpret_cast<uint64_t*>(stack.bottom());
+    // The values start where the native stack starts (see with_value_stack); the
+    // interpreter must stop `native_headroom` above the bottom of the native stack.
+    auto* values = reinterpret_cast<uint64_t*>(stack.top());
     o.value_stack = std::span(values, options.value_stack_bytes / sizeof(uint64_t));
-    o.native_stack_limit = reinterpret_cast<uintptr_t>(stack.bottom()) + options.value_stack_bytes +
-                           options.native_headroom;
+    o.native_stack_limit = reinterpret_cast<uintptr_t>(stack.bottom()) + options.native_headroom;
     return o;
 }
 
 } // namespace
 
 WasmProcess::WasmProcess(Host& host, runtime::ProcessId id, Host::SpawnRequest request)
-    : Process(host.environment(), id, host.environment().stacks().acquire()), host_(host),
-      module_(std::move(request.module)), config_(std::move(request.config)),
+    : Process(host.environment(), id,
+              with_value_stack(host.environment().stacks().acquire(), host.options())),
+      host_(host), module_(std::move(request.module)), config_(std::move(request.config)),
       params_(std::move(request.params)), module_name_(std::move(request.module_name)),
       context_(context_options(fiber().stack(), host.options())) {
     context_.embedder_data = this;

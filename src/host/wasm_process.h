@@ -21,6 +21,11 @@ namespace tycho::host {
 class WasmProcess final : public runtime::Process {
   public:
     WasmProcess(Host& host, runtime::ProcessId id, Host::SpawnRequest request);
+
+    // A process's fiber stack holds, from the top: kValueLift unused bytes, the Wasm value
+    // stack (HostOptions::value_stack_bytes, growing up), then the native stack growing
+    // down. The stack must be that much bigger than the native part.
+    static constexpr size_t kValueLift = 1024;
     ~WasmProcess() override;
 
     // The process whose code made this host call.

@@ -30,6 +30,7 @@ FiberStack& FiberStack::operator=(FiberStack&& other) noexcept {
         cell_ = std::exchange(other.cell_, nullptr);
         cell_bytes_ = std::exchange(other.cell_bytes_, 0);
         guard_ = std::exchange(other.guard_, 0);
+        reserved_ = std::exchange(other.reserved_, 0);
     }
     return *this;
 }
@@ -39,6 +40,7 @@ FiberStack::~FiberStack() {
 }
 
 void FiberStack::reset() {
+    reserved_ = 0;
     if (cell_) pool_->give_back(std::exchange(cell_, nullptr));
 }
 

@@ -33,8 +33,16 @@ class FiberStack {
     bool valid() const { return cell_ != nullptr; }
     // Lowest usable address (just above the guard page).
     uint8_t* bottom() const { return cell_ + guard_; }
-    uint8_t* top() const { return cell_ + cell_bytes_; }
-    size_t size() const { return cell_bytes_ - guard_; }
+    // Where the stack starts (it grows down from here), below any reserved area.
+    uint8_t* top() const { return cell_ + cell_bytes_ - reserved_; }
+    size_t size() const { return cell_bytes_ - guard_ - reserved_; }
+    // Sets aside [top() - bytes, top()) for the owner's own data, so that the stack starts
+    // below it; returns the area's start (the new top()). At most size() bytes; only before
+    // a fiber is made on the stack.
+    uint8_t* reserve_top(size_t bytes) {
+        reserved_ += bytes < size() ? bytes : size();
+        return top();
+    }
 
   private:
     friend class StackPool;
@@ -46,6 +54,7 @@ class FiberStack {
     uint8_t* cell_ = nullptr;
     size_t cell_bytes_ = 0;
     size_t guard_ = 0;
+    size_t reserved_ = 0;
 };
 
 // Hands out stacks of one size and takes them back. Thread-safe. Slabs are unmapped only

@@ -67,6 +67,22 @@ TEST(StackPool, StackIsWritableFromBottomToTop) {
     expect_usable(stack);
 }
 
+TEST(StackPool, ReservedTopIsSetAsideAndForgottenOnReuse) {
+    StackPool pool(StackPool::Options{kStackBytes, 16});
+    FiberStack stack = pool.acquire();
+    uint8_t* const cell_top = stack.top();
+    uint8_t* const area = stack.reserve_top(1000);
+    EXPECT_EQ(area, cell_top - 1000);
+    EXPECT_EQ(stack.top(), area);
+    EXPECT_EQ(stack.size(), kStackBytes - 1000);
+    EXPECT_EQ(stack.reserve_top(2 * kStackBytes), stack.bottom()); // clamped: nothing left
+    EXPECT_EQ(stack.size(), 0u);
+    pool.release(std::move(stack));
+    FiberStack again = pool.acquire();
+    EXPECT_EQ(again.top(), cell_top);
+    EXPECT_EQ(again.size(), kStackBytes);
+}
+
 TEST(StackPoolDeathTest, WriteIntoGuardPageKillsWithSigsegv) {
     StackPool pool;
     FiberStack stack = pool.acquire();
