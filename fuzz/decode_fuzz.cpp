@@ -68,7 +68,7 @@ void run(const uint8_t* data, size_t size) {
         (void)instance.error().to_string();
         return;
     }
-    for (const auto& memory : instance.value()->memories_)
+    for (const auto& memory : instance.value()->memories())
         memory->set_page_limit(std::max(memory->pages(), tycho::fuzz::kMaxFuzzPages));
     check_export_types(*compiled, *instance.value());
 

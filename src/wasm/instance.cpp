@@ -5,6 +5,8 @@
 #include "import_binding.h"
 
 #include <cstring>
+#include <memory>
+#include <type_traits>
 
 namespace tycho::wasm {
 
@@ -52,6 +54,7 @@ class InstanceBuilder {
         inst_ = std::make_shared<Allocatable>();
         inst_->module_ = module_;
         inst_->imports_ = std::move(binding.value());
+        allocate_storage();
         take_imports();
         if (auto r = define_entities(); !r) return r.error();
         // The instance's functions may end up in tables it imported, even when start-up
@@ -63,16 +66,57 @@ class InstanceBuilder {
     }
 
   private:
+    // Reserves `count` objects of type T at the end of a layout of `size` bytes; returns
+    // their offset.
+    template <class T> static size_t place(size_t& size, size_t count) {
+        const size_t at = (size + alignof(T) - 1) / alignof(T) * alignof(T);
+        size = at + count * sizeof(T);
+        return at;
+    }
+
+    // Lays out every per-instance array in one allocation and constructs them empty.
+    void allocate_storage() {
+        Instance& in = *inst_;
+        const size_t own_globals = m_.globals.size() - m_.num_imported_globals;
+        const size_t flags = m_.data.size() + m_.elements.size();
+        size_t size = 0;
+        const size_t functions = place<Function>(size, compiled_.num_ref_slots);
+        const size_t globals = place<Global>(size, own_globals);
+        const size_t memories = place<std::shared_ptr<Memory>>(size, m_.memories.size());
+        const size_t tables = place<std::shared_ptr<Table>>(size, m_.tables.size());
+        const size_t cells = place<uint64_t*>(size, m_.globals.size());
+        const size_t table_ptrs = place<Table*>(size, m_.tables.size());
+        const size_t dropped = place<bool>(size, flags);
+        static_assert(__STDCPP_DEFAULT_NEW_ALIGNMENT__ >= alignof(Function));
+        in.storage_ = std::make_unique<std::byte[]>(size); // zeroed
+        std::byte* base = in.storage_.get();
+        const auto at = [base](size_t offset) { return base + offset; };
+        in.own_functions_ = reinterpret_cast<Function*>(at(functions));
+        std::uninitialized_value_construct_n(in.own_functions_, compiled_.num_ref_slots);
+        in.num_own_functions_ = compiled_.num_ref_slots;
+        in.own_globals_ = reinterpret_cast<Global*>(at(globals));
+        std::uninitialized_value_construct_n(in.own_globals_, own_globals);
+        in.memories_ = reinterpret_cast<std::shared_ptr<Memory>*>(at(memories));
+        std::uninitialized_value_construct_n(in.memories_, m_.memories.size());
+        in.num_memories_ = uint32_t(m_.memories.size());
+        in.table_refs_ = reinterpret_cast<std::shared_ptr<Table>*>(at(tables));
+        std::uninitialized_value_construct_n(in.table_refs_, m_.tables.size());
+        in.num_tables_ = uint32_t(m_.tables.size());
+        in.globals_ = reinterpret_cast<uint64_t**>(at(cells));
+        in.tables_ = reinterpret_cast<Table**>(at(table_ptrs));
+        in.dropped_ = reinterpret_cast<bool*>(at(dropped));
+    }
+
     // Memories and tables are reached through the instance's own arrays; functions and
     // globals straight from the binding.
     void take_imports() {
         Instance& in = *inst_;
         in.imported_functions_ = in.imports_->functions.data();
-        in.memories_.reserve(m_.memories.size());
-        in.table_refs_.reserve(m_.tables.size());
+        size_t memory = 0, table = 0, global = 0;
         for (const Extern& ext : in.imports_->externs) {
-            if (ext.kind == ExternKind::Memory) in.memories_.push_back(ext.memory);
-            if (ext.kind == ExternKind::Table) in.table_refs_.push_back(ext.table);
+            if (ext.kind == ExternKind::Memory) in.memories_[memory++] = ext.memory;
+            if (ext.kind == ExternKind::Table) in.table_refs_[table++] = ext.table;
+            if (ext.kind == ExternKind::Global) in.globals_[global++] = ext.global->cell();
         }
     }
 
@@ -90,14 +134,9 @@ class InstanceBuilder {
         return mem;
     }
 
-    template <class T> static std::unique_ptr<T[]> array(size_t n) {
-        return n == 0 ? nullptr : std::make_unique<T[]>(n);
-    }
-
     Result<void> define_entities() {
         Instance& in = *inst_;
         // Functions first: global initializers and element segments may refer to them.
-        in.own_functions_ = array<Function>(compiled_.num_ref_slots);
         for (uint32_t i = 0; i < m_.num_defined_funcs(); ++i) {
             const uint32_t slot = compiled_.ref_slots[i];
             if (slot == kNoRefSlot) continue;
@@ -112,31 +151,22 @@ class InstanceBuilder {
         for (size_t i = m_.num_imported_memories; i < m_.memories.size(); ++i) {
             auto mem = create_memory(m_.memories[i]);
             if (!mem) return mem.error();
-            in.memories_.push_back(std::move(mem.value()));
+            in.memories_[i] = std::move(mem.value());
         }
         for (size_t i = m_.num_imported_tables; i < m_.tables.size(); ++i) {
             auto table = Table::create(m_.tables[i]);
             if (!table) return table.error();
-            in.table_refs_.push_back(std::move(table.value()));
+            in.table_refs_[i] = std::move(table.value());
         }
-        in.global_cells_ = array<uint64_t*>(m_.globals.size());
-        in.globals_ = in.global_cells_.get();
-        size_t cell = 0;
-        for (const Extern& ext : in.imports_->externs)
-            if (ext.kind == ExternKind::Global) in.global_cells_[cell++] = ext.global->cell();
-        in.own_globals_ = array<Global>(m_.globals.size() - m_.num_imported_globals);
         for (size_t i = m_.num_imported_globals; i < m_.globals.size(); ++i) {
             const uint64_t init = eval(m_.global_inits[i - m_.num_imported_globals]);
             Global& g = in.own_globals_[i - m_.num_imported_globals];
             g = Global(m_.globals[i], Value{m_.globals[i].type, init});
-            in.global_cells_[cell++] = g.cell();
+            in.globals_[i] = g.cell();
         }
-        in.table_ptrs_ = array<Table*>(in.table_refs_.size());
-        for (size_t i = 0; i < in.table_refs_.size(); ++i)
-            in.table_ptrs_[i] = in.table_refs_[i].get();
-        in.tables_ = in.table_ptrs_.get();
-        in.memory0_ = in.memories_.empty() ? no_memory() : in.memories_[0].get();
-        in.dropped_ = array<bool>(m_.data.size() + m_.elements.size());
+        for (size_t i = 0; i < m_.tables.size(); ++i)
+            in.tables_[i] = in.table_refs_[i].get();
+        in.memory0_ = m_.memories.empty() ? no_memory() : in.memories_[0].get();
         return {};
     }
 
@@ -260,7 +290,12 @@ uint64_t evaluate(const Instance& in, const ConstExpr& e) {
 
 } // namespace detail
 
-Instance::~Instance() = default;
+Instance::~Instance() {
+    static_assert(std::is_trivially_destructible_v<Global>);
+    std::destroy_n(own_functions_, num_own_functions_);
+    std::destroy_n(memories_, num_memories_);
+    std::destroy_n(table_refs_, num_tables_);
+}
 
 const Function* Instance::function(uint32_t index) const {
     const ModuleInfo& m = module_->info();

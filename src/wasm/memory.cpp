@@ -136,12 +136,17 @@ void MemoryPool::give_back(uint8_t* cell, size_t used) {
 
 // ---- Memory --------------------------------------------------------------------------------
 
+std::shared_ptr<Memory> Memory::make_memory() {
+    struct Allocatable : Memory {}; // lets make_shared reach the private constructor
+    return std::make_shared<Allocatable>();
+}
+
 Result<std::shared_ptr<Memory>> Memory::create(const MemoryType& type,
                                                const std::shared_ptr<MemoryPool>& pool) {
     const size_t initial = size_t(type.limits.min) * kPageSize;
     if (!pool || type.limits.min > kMaxPages || initial > pool->reservation_bytes())
         return create(type);
-    std::shared_ptr<Memory> m(new Memory());
+    auto m = make_memory();
     uint8_t* cell = pool->take_cell();
     if (!cell) return Error{"cannot allocate a memory from the pool"};
     m->base_ = cell;
@@ -154,7 +159,7 @@ Result<std::shared_ptr<Memory>> Memory::create(const MemoryType& type,
 
 Result<std::shared_ptr<Memory>> Memory::create(const MemoryType& type) {
     if (type.limits.min > kMaxPages) return Error{"memory size must be at most 65536 pages"};
-    std::shared_ptr<Memory> m(new Memory());
+    auto m = make_memory();
     m->max_pages_ = type.limits.max;
     if (type.limits.min > 0 && m->grow(type.limits.min) < 0)
         return Error{"cannot allocate " + std::to_string(type.limits.min) + " pages of memory"};
@@ -204,7 +209,8 @@ int64_t Memory::grow(uint32_t delta) {
 Result<std::shared_ptr<Table>> Table::create(const TableType& type, RefBits init) {
     if (type.limits.min > kMaxTableSize)
         return Error{"table of " + std::to_string(type.limits.min) + " elements is too large"};
-    std::shared_ptr<Table> t(new Table());
+    struct Allocatable : Table {}; // lets make_shared reach the private constructor
+    std::shared_ptr<Table> t = std::make_shared<Allocatable>();
     t->element_ = type.element;
     t->max_ = type.limits.max;
     t->elements_.assign(type.limits.min, init);

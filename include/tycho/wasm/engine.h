@@ -211,6 +211,7 @@ class Memory {
 
   private:
     Memory() = default;
+    static std::shared_ptr<Memory> make_memory(); // one allocation for object and count
     bool leave_cell(size_t new_size);
 
     uint8_t* base_ = nullptr;
@@ -502,8 +503,9 @@ class Instance : public std::enable_shared_from_this<Instance> {
     // The exported memory named `name`, or nullptr (no reference counts change).
     Memory* exported_memory(std::string_view name) const;
     Memory* memory(uint32_t index = 0) const {
-        return index < memories_.size() ? memories_[index].get() : nullptr;
+        return index < num_memories_ ? memories_[index].get() : nullptr;
     }
+    std::span<const std::shared_ptr<Memory>> memories() const { return {memories_, num_memories_}; }
     // Function `index` of the module's index space as a funcref: an import, or one of the
     // instance's own functions that the module can reference (through an element segment,
     // an export or ref.func). nullptr for an own function nothing can reference.
@@ -514,16 +516,19 @@ class Instance : public std::enable_shared_from_this<Instance> {
     uint64_t** globals_ = nullptr; // cells of every global in the index space
     Table** tables_ = nullptr;     // every table in the index space
     const Function* const* imported_functions_ = nullptr; // the imported functions, in order
-    // The instance's own Function objects: only those the module can reference (see
-    // function()); direct calls use the compiled code and need none.
-    std::unique_ptr<Function[]> own_functions_;
-    std::unique_ptr<Global[]> own_globals_;
-    std::unique_ptr<uint64_t*[]> global_cells_;
-    std::unique_ptr<Table*[]> table_ptrs_;
-    // One flag per data segment, then one per element segment: set once dropped.
-    std::unique_ptr<bool[]> dropped_;
-    std::vector<std::shared_ptr<Memory>> memories_;
-    std::vector<std::shared_ptr<Table>> table_refs_;
+    // The arrays below live in one allocation, storage_ (InstanceBuilder lays it out).
+    // own_functions_ holds only the functions the module can reference (see function());
+    // direct calls use the compiled code and need none. dropped_ has one flag per data
+    // segment, then one per element segment.
+    Function* own_functions_ = nullptr;
+    Global* own_globals_ = nullptr;
+    std::shared_ptr<Memory>* memories_ = nullptr;
+    std::shared_ptr<Table>* table_refs_ = nullptr;
+    bool* dropped_ = nullptr;
+    uint32_t num_own_functions_ = 0;
+    uint32_t num_memories_ = 0;
+    uint32_t num_tables_ = 0;
+    std::unique_ptr<std::byte[]> storage_;
     std::shared_ptr<const detail::ImportBinding> imports_; // also keeps them alive
     std::shared_ptr<const Module> module_;
 
