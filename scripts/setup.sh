@@ -9,6 +9,7 @@ packages=(
   libclang-rt-19-dev-wasm32 wasi-libc # wasm32 runtime support and libc for C guests
   libgtest-dev googletest            # unit tests
   libboost-context-dev               # fiber context switches
+  libmimalloc-dev                    # the tycho executable's allocator
   wabt                               # wast2json for the spec testsuite
   "$@"
 )
