@@ -30,14 +30,20 @@ uint8_t* remap(uint8_t* base, size_t old_bytes, size_t new_bytes) {
     return p == MAP_FAILED ? nullptr : static_cast<uint8_t*>(p);
 }
 
+// Stops at the first non-zero cache line: a page a process wrote to is usually found
+// dirty within its first lines, and only pages that were merely read are scanned whole.
 bool all_zero(const uint8_t* p, size_t n) {
-    uint64_t bits = 0;
-    for (size_t i = 0; i < n; i += sizeof bits) {
-        uint64_t word;
-        std::memcpy(&word, p + i, sizeof word);
-        bits |= word;
+    constexpr size_t kLine = 64;
+    for (size_t i = 0; i < n; i += kLine) {
+        uint64_t bits = 0;
+        for (size_t k = 0; k < kLine; k += sizeof bits) {
+            uint64_t word;
+            std::memcpy(&word, p + i + k, sizeof word);
+            bits |= word;
+        }
+        if (bits != 0) return false;
     }
-    return bits == 0;
+    return true;
 }
 
 // Makes [p, p+n) read as zeros while keeping its resident pages: only those can hold
