@@ -2,7 +2,10 @@
 # Runs Tycho's process benchmarks (bench/process/process_bench.c under `tycho run`) and
 # their Erlang/OTP baseline (bench/erlang/run.sh), then prints one table: Tycho's median,
 # Erlang's median, their ratio and Tycho's target for each metric, followed by the raw
-# result lines and the exact commands used.
+# result lines and the exact commands used. spawn_exit and idle_process run twice: with
+# the benchmark module's own (wasi-libc) children, and with the embedded small guest
+# (*_small_* metrics, same Erlang baseline); max_idle runs the small guest
+# (bench/process/README.md, "Two guests").
 #
 #   bench/processes.sh                         # every benchmark
 #   bench/processes.sh ring_hop fan_in_ns      # a selection: benchmark or metric names
@@ -39,8 +42,8 @@ export REPEAT="$repeat"
 # Benchmarks in run order, with their metrics.
 benches=(spawn_exit idle_process max_idle ring_hop ping_pong fan_in fairness)
 declare -A metrics_of=(
-    [spawn_exit]="spawn_exit_us"
-    [idle_process]="idle_process_bytes idle_process_bytes_erlang"
+    [spawn_exit]="spawn_exit_us spawn_exit_small_us"
+    [idle_process]="idle_process_bytes idle_process_small_bytes idle_process_bytes_erlang"
     [max_idle]="max_idle_processes max_idle_rss_bytes max_idle_spawn_ms"
     [ring_hop]="ring_hop_ns"
     [ping_pong]="ping_pong_ns"
@@ -136,21 +139,22 @@ filter_stderr() {
          { skip = 0; print; fflush() }' >&2
 }
 
-# tycho_run BENCH: one `tycho run` of the guest. Its result lines are appended to
+# tycho_run BENCH [KEY=VALUE...]: one `tycho run` of the guest, with extra guest parameters. Its result lines are appended to
 # $tmp/run.out; each "@measure LABEL [VALUES]" marker becomes "LABEL RSS [VALUES]" in
 # $tmp/marks, read while the guest pauses; "@note METRIC TEXT" sets note[METRIC].
 # Returns the exit status (124: hung, 125: killed above the RSS cap); $tmp/progress
 # holds the last "@progress" count.
 tycho_run() {
-    local args extra=()
-    mapfile -t args < <(sizes_set "$1")
-    case "$1" in
+    local args extra=() bench=$1
+    shift
+    mapfile -t args < <(sizes_set "$bench")
+    case "$bench" in
     idle_process) extra=("MEASURE_MS=$measure_ms") ;;
     max_idle) extra=("MEASURE_MS=$measure_ms" "MAX_IDLE_MAX_MS=$((max_idle_seconds * 1000))") ;;
     fairness) extra=("REPEAT=$repeat" "WORKERS=$workers") ;;
     *) extra=("REPEAT=$repeat") ;;
     esac
-    local cmd=("$tycho" run --workers "$workers" "$wasm" "$1" "${args[@]}" "${extra[@]}")
+    local cmd=("$tycho" run --workers "$workers" "$wasm" "$bench" "${args[@]}" "${extra[@]}" "$@")
     record "${cmd[@]}"
     : >"$tmp/run.out"
     : >"$tmp/marks"
@@ -232,34 +236,51 @@ fail_note() { # fail_note BENCH STATUS: says why its metrics have no Tycho figur
     echo "  tycho $1 failed: $why" >&2
 }
 
+# idle_rounds METRIC [KEY=VALUE...]: idle_process once per fresh run (a warm-up run
+# first), as the Erlang side does; appends METRIC's result line.
+idle_rounds() {
+    local metric=$1 values=() i base idle k status v
+    shift
+    for ((i = 0; i <= repeat; i++)); do
+        status=0
+        tycho_run idle_process "$@" || status=$?
+        if ((status != 0)); then fail_note idle_process "$status"; return 1; fi
+        base="$(awk '$1 == "baseline" { print $2 }' "$tmp/marks")"
+        idle="$(awk '$1 == "idle" { print $2 }' "$tmp/marks")"
+        k="$(awk '$1 == "idle" { print $3 }' "$tmp/marks")"
+        if [[ -z "$base" || -z "$idle" ]]; then fail_note idle_process 1; return 1; fi
+        v="$(awk -v a="$base" -v b="$idle" -v k="$k" 'BEGIN { printf "%.3f", (b - a) / k }')"
+        if ((i == 0)); then
+            echo "  warm-up: $metric $v bytes" >&2
+        else
+            echo "  run $i/$repeat: $metric $v bytes" >&2
+            values+=("$v")
+        fi
+    done
+    summarize "$metric" bytes "${values[@]}" >>"$tmp/tycho.out"
+}
+
 run_tycho() {
     local bench=$1 status=0
     case "$bench" in
+    spawn_exit)
+        # Children of the benchmark module itself (wasi-libc), then of the small guest.
+        tycho_run spawn_exit || status=$?
+        cat "$tmp/run.out" >>"$tmp/tycho.out"
+        if ((status != 0)); then fail_note "$bench" "$status"; fi
+        status=0
+        tycho_run spawn_exit SMALL_GUEST=1 || status=$?
+        sed 's/^spawn_exit_us /spawn_exit_small_us /' "$tmp/run.out" >>"$tmp/tycho.out"
+        if ((status != 0)); then note[spawn_exit_small_us]="exit status $status"; fi
+        ;;
     idle_process)
-        # One round per fresh run (a warm-up run first), as the Erlang side does.
-        local values=() i base idle k
-        for ((i = 0; i <= repeat; i++)); do
-            status=0
-            tycho_run idle_process || status=$?
-            if ((status != 0)); then fail_note "$bench" "$status"; return; fi
-            base="$(awk '$1 == "baseline" { print $2 }' "$tmp/marks")"
-            idle="$(awk '$1 == "idle" { print $2 }' "$tmp/marks")"
-            k="$(awk '$1 == "idle" { print $3 }' "$tmp/marks")"
-            if [[ -z "$base" || -z "$idle" ]]; then fail_note "$bench" 1; return; fi
-            local v
-            v="$(awk -v a="$base" -v b="$idle" -v k="$k" 'BEGIN { printf "%.3f", (b - a) / k }')"
-            if ((i == 0)); then
-                echo "  warm-up: idle_process_bytes $v bytes" >&2
-            else
-                echo "  run $i/$repeat: idle_process_bytes $v bytes" >&2
-                values+=("$v")
-            fi
-        done
-        summarize idle_process_bytes bytes "${values[@]}" >>"$tmp/tycho.out"
+        idle_rounds idle_process_bytes || return 0
+        idle_rounds idle_process_small_bytes SMALL_GUEST=1 || return 0
         note[idle_process_bytes_erlang]="Erlang only"
         ;;
     max_idle)
-        tycho_run max_idle || status=$?
+        # The small guest: this measures the runtime, not wasi-libc's pages (README).
+        tycho_run max_idle SMALL_GUEST=1 || status=$?
         if ((status == 125)); then
             local count
             count="$(cat "$tmp/progress")"
@@ -318,8 +339,8 @@ field() { # field FILE METRIC N: the Nth word of METRIC's result line
 }
 target_of() {
     case "$1" in
-    spawn_exit_us) echo "<= 2" ;;
-    idle_process_bytes) echo "<= 16384" ;;
+    spawn_exit_us | spawn_exit_small_us) echo "<= 2" ;;
+    idle_process_bytes | idle_process_small_bytes) echo "<= 16384" ;;
     max_idle_processes) echo ">= 1000000" ;;
     ring_hop_ns) echo "<= 300" ;;
     *) echo "-" ;;
@@ -332,7 +353,7 @@ printf '%-26s %-9s %14s %14s %12s %-6s %-11s %-4s %s\n' metric unit Tycho Erlang
 for bench in "${selected[@]}"; do
     for m in ${metrics_of[$bench]}; do
         tv="$(field "$tmp/tycho.out" "$m" 2)"
-        ev="$(field "$tmp/erlang.out" "$m" 2)"
+        ev="$(field "$tmp/erlang.out" "${m/_small/}" 2)" # the small guest's baseline too
         unit="$(field "$tmp/tycho.out" "$m" 3)"
         [[ -n "$unit" ]] || unit="$(field "$tmp/erlang.out" "$m" 3)"
         better=lower

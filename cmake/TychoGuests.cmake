@@ -4,10 +4,11 @@
 set(TYCHO_SDK_C_INCLUDE ${CMAKE_SOURCE_DIR}/sdk/c/include)
 set(TYCHO_GUEST_TEST_SCRIPT ${CMAKE_SOURCE_DIR}/tests/run_guest.sh)
 
-# tycho_c_guest(<name> <source> [INCLUDES dir...] [FLAGS flag...])
+# tycho_c_guest(<name> <source> [INCLUDES dir...] [FLAGS flag...] [DEPENDS file...])
 # Compiles <source> to ${CMAKE_CURRENT_BINARY_DIR}/<name>.wasm and sets <name>_WASM.
+# DEPENDS names generated files the source includes.
 function(tycho_c_guest name source)
-  cmake_parse_arguments(GUEST "" "" "INCLUDES;FLAGS" ${ARGN})
+  cmake_parse_arguments(GUEST "" "" "INCLUDES;FLAGS;DEPENDS" ${ARGN})
   set(output ${CMAKE_CURRENT_BINARY_DIR}/${name}.wasm)
   set(includes -I${TYCHO_SDK_C_INCLUDE})
   foreach(dir IN LISTS GUEST_INCLUDES)
@@ -22,7 +23,7 @@ function(tycho_c_guest name source)
     OUTPUT ${output}
     COMMAND ${TYCHO_WASM_CC} --target=wasm32-wasi -O2 -Wall -Werror=implicit-function-declaration
             ${includes} ${GUEST_FLAGS} ${source} -o ${output}
-    DEPENDS ${source} ${headers}
+    DEPENDS ${source} ${headers} ${GUEST_DEPENDS}
     COMMENT "Compiling guest ${name}.wasm")
   add_custom_target(guest_${name} ALL DEPENDS ${output})
   set(${name}_WASM ${output} PARENT_SCOPE)

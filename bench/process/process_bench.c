@@ -32,6 +32,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "small_guest_wasm.h" /* kSmallGuestWasm: small_guest.c, built without libc */
+
 #define EXPORT(name) __attribute__((export_name(name)))
 
 /* Message tags. */
@@ -73,6 +75,8 @@ static Param kParams[] = {
     {"WORKERS", 1},               /* tycho's worker threads (pass --workers' value) */
     {"MEASURE_MS", 1500},         /* pause after a @measure marker */
     {"TIMEOUT_MS", 60000},        /* the root gives up waiting for a message after this */
+    {"SMALL_GUEST", 0},           /* 1: spawn_exit, idle_process and max_idle children run
+                                     small_guest.c instead of this module */
 };
 
 static int64_t param(const char* name) {
@@ -149,12 +153,18 @@ static uint64_t expect(int64_t tag, const char* what, uint64_t index, uint64_t c
     return value;
 }
 
-/* Spawns entry(params...) of this module; returns 0 and the pid at *pid, or 1 and the
- * error text in `error`. */
-static int spawn(const char* entry, const uint8_t* params, uint32_t nparams, uint64_t* pid,
-                 char* error, size_t error_size) {
+/* The module children of spawn_exit, idle_process and max_idle come from: this one, or
+ * the embedded small guest (SMALL_GUEST=1, compiled once by use_small_guest()). */
+static int64_t g_child_module = LUNATIC_SELF_MODULE;
+
+/* Spawns entry(params...) of `module`; returns 0 and the pid at *pid, or 1 and the error
+ * text in `error`. */
+static int spawn_from(int64_t module, const char* entry, const uint8_t* params,
+                      uint32_t nparams, uint64_t* pid, char* error, size_t error_size) {
     uint64_t id = 0;
-    int32_t status = lunatic_spawn_simple(0, entry, params, nparams, &id);
+    int32_t status =
+        lunatic_process_spawn(0, LUNATIC_SELF_CONFIG, module, entry, (uint32_t)strlen(entry),
+                              params, nparams * LUNATIC_PARAM_SIZE, &id);
     if (status == 0) {
         *pid = id;
         return 0;
@@ -177,12 +187,24 @@ static int spawn(const char* entry, const uint8_t* params, uint32_t nparams, uin
     return 1;
 }
 
-static uint64_t spawn_or_die(const char* entry, const uint8_t* params, uint32_t nparams) {
+static uint64_t spawn_or_die_from(int64_t module, const char* entry, const uint8_t* params,
+                                  uint32_t nparams) {
     uint64_t pid = 0;
     char error[256];
-    if (spawn(entry, params, nparams, &pid, error, sizeof error) != 0)
+    if (spawn_from(module, entry, params, nparams, &pid, error, sizeof error) != 0)
         die("spawning %s failed: %s", entry, error);
     return pid;
+}
+
+static uint64_t spawn_or_die(const char* entry, const uint8_t* params, uint32_t nparams) {
+    return spawn_or_die_from(LUNATIC_SELF_MODULE, entry, params, nparams);
+}
+
+static void use_small_guest(void) {
+    uint64_t id = 0;
+    if (lunatic_process_compile_module(kSmallGuestWasm, sizeof kSmallGuestWasm, &id) != 0)
+        die("compiling the embedded small guest failed");
+    g_child_module = (int64_t)id;
 }
 
 /* Ends n processes and waits until each has: those blocked in receive are sent a stop
@@ -251,7 +273,7 @@ static void spawn_exit_round(double* out) {
     uint8_t p[LUNATIC_PARAM_SIZE];
     lunatic_param_i64(p, (int64_t)g_self);
     const uint64_t t0 = now_ns();
-    for (uint64_t i = 0; i < m; ++i) spawn_or_die("exit_child", p, 1);
+    for (uint64_t i = 0; i < m; ++i) spawn_or_die_from(g_child_module, "exit_child", p, 1);
     for (uint64_t i = 0; i < m; ++i) expect(TAG_DONE, "exit message", i, m);
     out[0] = (double)(now_ns() - t0) / (double)m / 1000.0;
 }
@@ -274,7 +296,7 @@ static int idle_process_sample(void) {
     uint8_t p[LUNATIC_PARAM_SIZE];
     lunatic_param_i64(p, (int64_t)g_self);
     measure_marker("baseline", "");
-    for (uint64_t i = 0; i < k; ++i) spawn_or_die("idle_child", p, 1);
+    for (uint64_t i = 0; i < k; ++i) spawn_or_die_from(g_child_module, "idle_child", p, 1);
     for (uint64_t i = 0; i < k; ++i) expect(TAG_READY, "ready message", i, k);
     char values[32];
     snprintf(values, sizeof values, "%llu", (unsigned long long)k);
@@ -296,7 +318,7 @@ static int max_idle(void) {
     uint64_t spawned = 0, alive = 0, pid = 0;
     const uint64_t t0 = now_ns();
     for (; spawned < target; ++spawned) {
-        if (spawn("idle_child", p, 1, &pid, error, sizeof error) != 0) {
+        if (spawn_from(g_child_module, "idle_child", p, 1, &pid, error, sizeof error) != 0) {
             fprintf(stderr, "  spawn failed after %llu processes: %s\n",
                     (unsigned long long)spawned, error);
             printf("@note max_idle_processes spawn %llu failed: %s\n",
@@ -616,5 +638,6 @@ int main(int argc, char** argv) {
                     argv[i]);
             return 2;
         }
+    if (param("SMALL_GUEST")) use_small_guest();
     return bench->round ? run_repeated(bench) : bench->single();
 }
