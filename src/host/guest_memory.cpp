@@ -1,10 +1,16 @@
 #include "host/guest_memory.h"
 
+#include "host/wasm_process.h"
+
 namespace tycho::host {
 
 GuestMemory::GuestMemory(wasm::Caller& caller, OnFault on_fault)
     : caller_(caller), on_fault_(on_fault) {
-    if (wasm::Instance* instance = caller.instance()) memory_ = instance->exported_memory("memory");
+    // Inside a process the lookup is made once; `tycho run --invoke` calls have no process.
+    if (caller.context().embedder_data != nullptr)
+        memory_ = WasmProcess::of(caller).exported_memory(caller);
+    else if (wasm::Instance* instance = caller.instance())
+        memory_ = instance->exported_memory("memory");
 }
 
 std::optional<std::span<uint8_t>> GuestMemory::bytes(uint32_t ptr, uint64_t len) {

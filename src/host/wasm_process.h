@@ -46,6 +46,15 @@ class WasmProcess final : public runtime::Process {
     const std::shared_ptr<const ProcessConfig>& config_snapshot() const { return config_; }
     wasm::Instance* instance() const { return instance_.get(); }
     wasm::ExecutionContext& context() { return context_; }
+    // The memory the instance exports as "memory" (the one host functions read and write),
+    // or nullptr; looked up at the first call (it may come from the start function).
+    wasm::Memory* exported_memory(wasm::Caller& caller) {
+        if (!memory_looked_up_ && caller.instance() != nullptr) {
+            memory_ = caller.instance()->exported_memory("memory");
+            memory_looked_up_ = true;
+        }
+        return memory_;
+    }
     // False while the module's start function runs (spawning is refused then, §2.4).
     bool initialised() const { return initialised_; }
 
@@ -103,6 +112,8 @@ class WasmProcess final : public runtime::Process {
     uint64_t fuel_limit_ = 0; // in reductions; 0 = unlimited
     std::optional<uint32_t> exit_code_;
     bool initialised_ = false;
+    wasm::Memory* memory_ = nullptr;
+    bool memory_looked_up_ = false;
 };
 
 } // namespace tycho::host

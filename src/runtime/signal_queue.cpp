@@ -12,12 +12,13 @@ bool SignalQueue::push(Signal signal) {
     if (closed_) return false;
     items_.push_back(std::move(signal));
     pending_.store(true, std::memory_order_release);
-    return std::exchange(waiting_, false);
+    return waiting_.exchange(false);
 }
 
+// Needs no lock: the only transition to true is prepare_wait's, made under the mutex after
+// seeing the queue empty; whoever exchanges it back to false first owns the wake-up.
 bool SignalQueue::notify() {
-    std::lock_guard lock(mutex_);
-    return std::exchange(waiting_, false);
+    return waiting_.exchange(false);
 }
 
 void SignalQueue::take_all(std::vector<Signal>& out) {
@@ -30,13 +31,12 @@ void SignalQueue::take_all(std::vector<Signal>& out) {
 bool SignalQueue::prepare_wait() {
     std::lock_guard lock(mutex_);
     if (!items_.empty()) return false;
-    waiting_ = true;
+    waiting_.store(true);
     return true;
 }
 
 bool SignalQueue::cancel_wait() {
-    std::lock_guard lock(mutex_);
-    return std::exchange(waiting_, false);
+    return waiting_.exchange(false);
 }
 
 void SignalQueue::close() {
@@ -44,7 +44,7 @@ void SignalQueue::close() {
     {
         std::lock_guard lock(mutex_);
         closed_ = true;
-        waiting_ = false;
+        waiting_.store(false);
         items_.swap(dropped);
         pending_.store(false, std::memory_order_relaxed);
     }

@@ -118,8 +118,10 @@ class SignalQueue {
 
   private:
     std::mutex mutex_;
-    std::vector<Signal> items_;        // guarded by mutex_
-    bool waiting_ = false;             // guarded by mutex_
+    std::vector<Signal> items_; // guarded by mutex_
+    // Set only by prepare_wait (under mutex_, having seen items_ empty); cleared by
+    // exchange, so exactly one push/notify/cancel_wait/close claims each wait.
+    std::atomic<bool> waiting_{false};
     bool closed_ = false;              // guarded by mutex_
     std::atomic<bool> pending_{false}; // !items_.empty(), readable without the mutex
 };
