@@ -112,25 +112,20 @@ void Scheduler::enqueue(Task* task) {
 
 bool Scheduler::run_next_here(Task* task) {
     if (tl_scheduler != this || tl_current == nullptr) return false;
-    Worker& w = *workers_[tl_worker];
-    Task* displaced = nullptr;
-    {
-        std::lock_guard guard(w.lock);
-        displaced = std::exchange(w.next, task);
-    }
-    if (displaced) enqueue(displaced);
+    // Only this worker's thread touches its next slot: no lock.
+    if (Task* displaced = std::exchange(workers_[tl_worker]->next, task)) enqueue(displaced);
     return true;
 }
 
 Task* Scheduler::next_task(unsigned index) {
     Worker& w = *workers_[index];
+    if (w.next && (w.next_streak < kMaxNextStreak || queued_.load() == 0)) {
+        ++w.next_streak;
+        return std::exchange(w.next, nullptr);
+    }
+    w.next_streak = 0;
     {
         std::lock_guard guard(w.lock);
-        if (w.next && (w.next_streak < kMaxNextStreak || w.queue.empty())) {
-            ++w.next_streak;
-            return std::exchange(w.next, nullptr);
-        }
-        w.next_streak = 0;
         if (!w.queue.empty()) {
             Task* task = w.queue.front();
             w.queue.pop_front();
@@ -138,7 +133,8 @@ Task* Scheduler::next_task(unsigned index) {
             return task;
         }
     }
-    return steal(index);
+    if (Task* stolen = steal(index)) return stolen;
+    return std::exchange(w.next, nullptr); // nothing else after all
 }
 
 Task* Scheduler::steal(unsigned thief) {

@@ -85,7 +85,8 @@ class Scheduler {
         // The task most recently woken by a task on this worker: it runs next, here, and
         // is not stolen, so that two processes exchanging messages stay on one core (the
         // slot holds one task; a newer wake-up moves the older one to the queue). Not
-        // counted in queued_: other workers cannot take it.
+        // counted in queued_: other workers cannot take it. Only the worker's own thread
+        // reads or writes it, so it needs no lock.
         Task* next = nullptr;
         // Tasks taken from `next` in a row; after kMaxNextStreak the queue goes first, so a
         // pair of processes messaging each other cannot starve the others queued here.
