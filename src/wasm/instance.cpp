@@ -70,7 +70,8 @@ class InstanceBuilder {
     // their offset.
     template <class T> static size_t place(size_t& size, size_t count) {
         const size_t at = (size + alignof(T) - 1) / alignof(T) * alignof(T);
-        size = at + count * sizeof(T);
+        // T is the element type, pointer types (Table*, uint64_t*) included.
+        size = at + count * sizeof(T); // NOLINT(bugprone-sizeof-expression)
         return at;
     }
 
