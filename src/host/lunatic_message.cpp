@@ -157,13 +157,9 @@ void add_resources(wasm::Linker& linker) {
 template <class ReadyCode>
 int32_t receive_into_scratch(Caller& caller, WasmProcess& self, std::span<const int64_t> tags,
                              int64_t timeout, runtime::Mailbox::Mark since, ReadyCode ready_code) {
-    Message message;
-    switch (self.receive(tags, timeout_deadline(timeout), message, since)) {
-    case runtime::Process::WaitOutcome::ready: {
-        const int32_t code = ready_code(message);
-        self.scratch = std::move(message);
-        return code;
-    }
+    // The message goes straight into the slot, which only a ready outcome changes.
+    switch (self.receive(tags, timeout_deadline(timeout), self.scratch, since)) {
+    case runtime::Process::WaitOutcome::ready: return ready_code(*self.scratch);
     case runtime::Process::WaitOutcome::timed_out: return kTimedOut;
     case runtime::Process::WaitOutcome::dying: caller.stop(self.dying_cause()); return 0;
     }
@@ -177,7 +173,7 @@ void add_transfer(wasm::Linker& linker) {
     linker.func("lunatic::message", "send", [](Caller& caller, int64_t process_id) -> int32_t {
         WasmProcess& self = WasmProcess::of(caller);
         if (any_message(caller, "send") == nullptr) return 0;
-        self.send(uint64_t(process_id), self.take_scratch());
+        self.send_scratch(uint64_t(process_id));
         return 0;
     });
     linker.func(
@@ -186,7 +182,7 @@ void add_transfer(wasm::Linker& linker) {
             WasmProcess& self = WasmProcess::of(caller);
             if (any_message(caller, "send_receive_skip_search") == nullptr) return 0;
             const auto since = self.mailbox_mark();
-            self.send(uint64_t(process_id), self.take_scratch());
+            self.send_scratch(uint64_t(process_id));
             // A one-element filter: a 0 tag matches nothing (§10.7).
             const int64_t tags[] = {wait_on_tag};
             return receive_into_scratch(caller, self, tags, timeout, since,

@@ -82,6 +82,11 @@ class WasmProcess final : public runtime::Process {
 
     std::optional<runtime::Message> scratch; // the message slot (§10.2)
     // Empties the slot and returns what it held (callers check first that it holds one).
+    // Sends what the slot holds and empties it (callers check first that it holds one).
+    void send_scratch(runtime::ProcessId to) {
+        send(to, std::move(*scratch));
+        scratch.reset();
+    }
     runtime::Message take_scratch() {
         runtime::Message message;
         if (scratch) message = std::move(*scratch);

@@ -60,7 +60,7 @@ void Environment::start(Process* process) {
     scheduler_.spawn(process);
 }
 
-bool Environment::deliver(ProcessId to, Signal signal) {
+bool Environment::deliver(ProcessId to, Signal&& signal) {
     Shard& shard = shard_of(to);
     std::lock_guard guard(shard.lock);
     Process* target = shard.find(to);

@@ -45,7 +45,7 @@ class Environment {
 
     // Pushes `signal` to process `to`; false (and the signal dropped) when there is no such
     // live process. Wakes the target if it waits for signals. Any thread.
-    bool deliver(ProcessId to, Signal signal);
+    bool deliver(ProcessId to, Signal&& signal);
     // Ends a pending wait of `to` without a signal (timeouts). Any thread.
     void notify(ProcessId to);
     bool exists(ProcessId id) const;

@@ -36,7 +36,7 @@ Mailbox::~Mailbox() {
     clear();
 }
 
-void Mailbox::deliver(Message message) {
+void Mailbox::deliver(Message&& message) {
     if (overflow_) {
         overflow_->push_back(Entry{next_arrival_++, std::move(message)});
         return;
@@ -49,7 +49,7 @@ void Mailbox::deliver(Message message) {
     ++count_;
 }
 
-void Mailbox::spill(Message message) {
+void Mailbox::spill(Message&& message) {
     overflow_ = std::make_unique<std::deque<Entry>>();
     for (size_t i = 0; i < count_; ++i)
         overflow_->push_back(std::move(at(i)));
@@ -71,7 +71,7 @@ std::optional<Message> Mailbox::take_first(std::span<const int64_t> tags, Mark s
     const size_t index =
         first_match(count_, [&](size_t i) -> Entry& { return at(i); }, tags, since.arrival);
     if (index == count_) return std::nullopt;
-    Message taken = std::move(at(index).message);
+    std::optional<Message> taken(std::in_place, std::move(at(index).message));
     remove(index);
     return taken;
 }

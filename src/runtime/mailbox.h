@@ -35,7 +35,7 @@ class Mailbox {
 
     // ---- Any thread ---------------------------------------------------------------------
     // See SignalQueue for the wake-up handshake these two take part in.
-    bool push(Signal signal) { return signals_.push(std::move(signal)); }
+    bool push(Signal&& signal) { return signals_.push(std::move(signal)); }
     bool notify() { return signals_.notify(); }
 
     // ---- The consumer only -----------------------------------------------------------------
@@ -46,7 +46,7 @@ class Mailbox {
     template <class OnControl> size_t drain(OnControl&& on_control);
 
     // Appends a message directly to the mailbox, bypassing the signal queue.
-    void deliver(Message message);
+    void deliver(Message&& message);
 
     Mark mark() const { return Mark{next_arrival_}; }
 
@@ -87,10 +87,10 @@ class Mailbox {
     static constexpr size_t kKeptCapacity = 8;
     static constexpr size_t kMaxRing = 1024; // 88 KiB, below glibc's default mmap threshold
     Entry& at(size_t index) { return slots_[(head_ + index) & (capacity_ - 1)]; }
-    void resize(size_t capacity); // moves the messages to a ring of `capacity` >= count_
-    void remove(size_t index);    // closes the gap left by a taken message
-    void clear();                 // destroys every message and frees the storage
-    void spill(Message message);  // moves the full ring to overflow_ and appends `message`
+    void resize(size_t capacity);  // moves the messages to a ring of `capacity` >= count_
+    void remove(size_t index);     // closes the gap left by a taken message
+    void clear();                  // destroys every message and frees the storage
+    void spill(Message&& message); // moves the full ring to overflow_ and appends `message`
 
     SignalQueue signals_;
     std::vector<Signal> batch_; // drain()'s buffer, kept for its capacity

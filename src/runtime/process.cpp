@@ -109,14 +109,14 @@ void Process::wait_for_signal(std::optional<Clock::time_point> deadline) {
 }
 
 Process::WaitOutcome Process::receive(std::span<const int64_t> tags,
-                                      std::optional<Clock::time_point> deadline, Message& out,
-                                      Mailbox::Mark since) {
+                                      std::optional<Clock::time_point> deadline,
+                                      std::optional<Message>& out, Mailbox::Mark since) {
     for (;;) {
         if (!handle_signals()) return WaitOutcome::dying;
         // Messages before this mark have been rejected by the same filter already.
         const Mailbox::Mark scanned = mailbox_.mark();
         if (auto message = mailbox_.take_first(tags, since)) {
-            out = std::move(*message);
+            out = std::move(message);
             return WaitOutcome::ready;
         }
         if (since.arrival < scanned.arrival) since = scanned;
@@ -133,7 +133,7 @@ bool Process::sleep_until(Clock::time_point deadline) {
     }
 }
 
-void Process::send(ProcessId to, Message message) {
+void Process::send(ProcessId to, Message&& message) {
     environment_.deliver(to, std::move(message));
 }
 

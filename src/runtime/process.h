@@ -46,14 +46,15 @@ class Process : public Task {
     enum class WaitOutcome { ready, timed_out, dying };
     // The oldest message passing `tags` (empty = any) that arrived at or after `since`,
     // waiting until `deadline` (nullopt = forever). A deadline in the past still looks once.
+    // `out` is assigned only when the outcome is ready.
     WaitOutcome receive(std::span<const int64_t> tags, std::optional<Clock::time_point> deadline,
-                        Message& out, Mailbox::Mark since = {});
+                        std::optional<Message>& out, Mailbox::Mark since = {});
     // Sleeps until `deadline`; messages do not end it, a kill does (returns false).
     bool sleep_until(Clock::time_point deadline);
     Mailbox::Mark mailbox_mark() const { return mailbox_.mark(); }
 
     // Sends to any process of the environment (itself included); dropped when it is gone.
-    void send(ProcessId to, Message message);
+    void send(ProcessId to, Message&& message);
     // §7.2-7.4. All are fire-and-forget and never fail.
     void link(ProcessId peer, int64_t tag);
     void unlink(ProcessId peer);

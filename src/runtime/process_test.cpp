@@ -65,15 +65,17 @@ FnProcess::Body receive_into(Inbox& inbox, std::optional<std::chrono::millisecon
                              std::function<void(FnProcess&)> first = {}) {
     return [&inbox, timeout, first](FnProcess& self) {
         if (first) first(self);
-        Message m;
+        std::optional<Message> m;
         std::optional<Process::Clock::time_point> deadline;
         if (timeout) deadline = Process::Clock::now() + *timeout;
         auto outcome = self.receive({}, deadline, m);
         if (outcome == Process::WaitOutcome::dying) return DeathReason::failure;
         inbox.timed_out = outcome == Process::WaitOutcome::timed_out;
-        inbox.kind = m.kind;
-        inbox.tag = m.tag;
-        inbox.process_id = m.process_id;
+        if (m) {
+            inbox.kind = m->kind;
+            inbox.tag = m->tag;
+            inbox.process_id = m->process_id;
+        }
         inbox.done = true;
         return DeathReason::normal;
     };
@@ -100,13 +102,13 @@ TEST_F(ProcessTest, MessagesArriveInOrderAndSelectiveReceiveSkipsOthers) {
     start(env, [&](FnProcess& self) {
         for (int64_t tag : {5, 6, 7})
             self.send(self.id(), data(tag));
-        Message m;
+        std::optional<Message> m;
         const int64_t seven[] = {7};
         EXPECT_EQ(self.receive(seven, std::nullopt, m), Process::WaitOutcome::ready);
-        order.push_back(m.tag);
+        order.push_back(m->tag);
         for (int i = 0; i < 2; ++i) {
             EXPECT_EQ(self.receive({}, std::nullopt, m), Process::WaitOutcome::ready);
-            order.push_back(m.tag);
+            order.push_back(m->tag);
         }
         done = true;
         return DeathReason::normal;
@@ -128,7 +130,7 @@ TEST_F(ProcessTest, ZeroTimeoutStillTakesAQueuedMessage) {
     std::atomic<bool> done{false};
     start(env, [&](FnProcess& self) {
         self.send(self.id(), data(1));
-        Message m;
+        std::optional<Message> m;
         EXPECT_EQ(self.receive({}, Process::Clock::now(), m), Process::WaitOutcome::ready);
         EXPECT_EQ(self.receive({}, Process::Clock::now(), m), Process::WaitOutcome::timed_out);
         done = true;
@@ -140,7 +142,7 @@ TEST_F(ProcessTest, ZeroTimeoutStillTakesAQueuedMessage) {
 TEST_F(ProcessTest, KillEndsAProcessWaitingInReceive) {
     Inbox watcher;
     const ProcessId victim = start(env, [](FnProcess& self) {
-        Message m;
+        std::optional<Message> m;
         EXPECT_EQ(self.receive({}, std::nullopt, m), Process::WaitOutcome::dying);
         EXPECT_STREQ(self.dying_cause(), "killed");
         return DeathReason::failure;
@@ -162,7 +164,7 @@ TEST_F(ProcessTest, LinkedFailureKillsByDefault) {
     const ProcessId parent = start(env, [&](FnProcess& self) {
         const ProcessId child = start(env, end_when(go, DeathReason::failure));
         self.link(child, 42);
-        Message m;
+        std::optional<Message> m;
         EXPECT_EQ(self.receive({}, std::nullopt, m), Process::WaitOutcome::dying);
         EXPECT_STREQ(self.dying_cause(), "a linked process failed");
         return DeathReason::failure;
@@ -267,7 +269,7 @@ TEST_F(ProcessTest, TheEnvironmentFindsEveryLiveProcessThroughGrowthAndRemoval) 
     std::vector<ProcessId> ids;
     for (int i = 0; i < kCount; ++i) {
         ids.push_back(start(env, [ended](FnProcess& self) {
-            Message m;
+            std::optional<Message> m;
             EXPECT_EQ(self.receive({}, std::nullopt, m), Process::WaitOutcome::ready);
             ++*ended;
             return DeathReason::normal;
@@ -296,13 +298,13 @@ TEST_F(ProcessTest, ManyProcessesExchangeMessagesWithoutLoss) {
     std::atomic<bool> done{false};
     const ProcessId sink = start(env, [&](FnProcess& self) {
         std::vector<uint8_t> last(kSenders, 0);
-        Message m;
+        std::optional<Message> m;
         for (int i = 0; i < kSenders * kEach; ++i) {
             EXPECT_EQ(self.receive({}, std::nullopt, m), Process::WaitOutcome::ready);
-            const auto sender = size_t(m.tag);
+            const auto sender = size_t(m->tag);
             // Per-sender order: sequence numbers from one sender only increase.
-            EXPECT_EQ(m.buffer.at(0), last[sender]);
-            last[sender] = uint8_t(m.buffer.at(0) + 1);
+            EXPECT_EQ(m->buffer.at(0), last[sender]);
+            last[sender] = uint8_t(m->buffer.at(0) + 1);
             ++received;
         }
         done = true;

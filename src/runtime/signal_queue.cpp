@@ -5,10 +5,10 @@
 
 namespace tycho::runtime {
 
-bool SignalQueue::push(Signal signal) {
+bool SignalQueue::push(Signal&& signal) {
     std::lock_guard lock(mutex_);
-    // A dropped signal (closed queue) is destroyed after the unlock, when `signal` goes out
-    // of scope, so releasing its resources never happens under the mutex.
+    // A dropped signal (closed queue) stays with the caller, which destroys it after the
+    // unlock, so releasing its resources never happens under the mutex.
     if (closed_) return false;
     items_.push_back(std::move(signal));
     pending_.store(true, std::memory_order_release);

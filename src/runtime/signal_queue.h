@@ -97,7 +97,7 @@ class SignalQueue {
   public:
     // Any thread. Queues `signal`; true when the caller must schedule the consumer. After
     // close() the signal is dropped (with any resources) and the result is false.
-    bool push(Signal signal);
+    bool push(Signal&& signal);
     // Any thread. Ends a pending wait without a signal (e.g. a receive timeout); true when
     // the caller must schedule the consumer.
     bool notify();
