@@ -30,6 +30,15 @@ class Fiber {
     void suspend();
 
     bool finished() const { return finished_; }
+    // Hints the CPU to load the top of a suspended fiber's stack, where resume() will
+    // return into its parked frames (a Wasm process parked in receive returns through
+    // about 0.7 KB of them; 1 KiB is loaded).
+    void prefetch() const {
+        const auto* sp = static_cast<const char*>(context_);
+        if (sp == nullptr) return;
+        for (int line = 0; line < 16; ++line)
+            __builtin_prefetch(sp + line * 64);
+    }
     bool started() const { return started_; }
     // The stack, for reuse once the fiber has finished (or never started).
     FiberStack take_stack();

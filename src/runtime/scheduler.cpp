@@ -114,6 +114,7 @@ bool Scheduler::run_next_here(Task* task) {
     if (tl_scheduler != this || tl_current == nullptr) return false;
     // Only this worker's thread touches its next slot: no lock.
     if (Task* displaced = std::exchange(workers_[tl_worker]->next, task)) enqueue(displaced);
+    task->fiber_.prefetch(); // it runs soon: start loading its parked frames
     return true;
 }
 
