@@ -8,9 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
-#include <queue>
 #include <thread>
-#include <unordered_map>
 #include <vector>
 
 namespace tycho::runtime {
@@ -37,20 +35,36 @@ class TimerService {
     size_t pending() const;
 
   private:
-    struct Due {
+    // A timer lives in a slot, which is recycled after it fires or is cancelled. Its id is
+    // (generation << 32 | slot): a stale id names an older generation and matches nothing.
+    struct Slot {
         Clock::time_point deadline;
-        TimerId id;
-        bool operator>(const Due& other) const {
-            return deadline != other.deadline ? deadline > other.deadline : id > other.id;
-        }
+        Callback callback;
+        uint32_t generation = 1;
+        uint32_t heap_index = kNotInHeap;
     };
+    static constexpr uint32_t kNotInHeap = UINT32_MAX;
+
     void run();
+    Slot* find(TimerId id); // the pending timer `id`, or nullptr
+    void release(uint32_t slot);
+    // The heap holds the slots of pending timers, earliest deadline first; each slot knows
+    // its position, so a cancelled timer leaves the heap at once (no stale entries pile up
+    // when receives with timeouts keep being answered in time).
+    bool earlier(uint32_t a, uint32_t b) const;
+    void place(size_t index, uint32_t slot);
+    void sift_up(size_t index);
+    void sift_down(size_t index);
+    void remove_from_heap(uint32_t slot);
 
     mutable std::mutex lock_;
     std::condition_variable changed_;
-    std::priority_queue<Due, std::vector<Due>, std::greater<Due>> heap_;
-    std::unordered_map<TimerId, Callback> callbacks_; // pending timers only
-    TimerId next_id_ = 1;
+    std::vector<Slot> slots_;
+    std::vector<uint32_t> free_slots_;
+    std::vector<uint32_t> heap_;
+    // When the thread will look at the heap next (max: not before it is told). A new
+    // timer due before that has to wake it; a later one need not.
+    Clock::time_point thread_wakes_at_ = Clock::time_point::max();
     bool stopping_ = false;
     std::thread thread_;
 };

@@ -47,6 +47,51 @@ TEST(TimerService, CancelledTimersNeverFire) {
     EXPECT_EQ(fired.load(), 0);
 }
 
+TEST(TimerService, CancelledTimersLeaveNothingBehindAndStaleIdsMatchNothing) {
+    // Receives with timeouts arm and cancel a timer each time they wait: a cancelled timer
+    // must go at once, and its id must not cancel a later timer that reuses its slot.
+    TimerService timers;
+    std::vector<TimerService::TimerId> old;
+    for (int i = 0; i < 100000; ++i) {
+        const auto id = timers.schedule_after(1h, [] {});
+        ASSERT_NE(id, 0u);
+        ASSERT_TRUE(timers.cancel(id));
+        if (i < 10) old.push_back(id);
+    }
+    EXPECT_EQ(timers.pending(), 0u);
+    std::promise<void> fired;
+    const auto live = timers.schedule_after(10ms, [&] { fired.set_value(); });
+    for (auto id : old)
+        EXPECT_FALSE(timers.cancel(id));
+    EXPECT_EQ(timers.pending(), 1u);
+    ASSERT_EQ(fired.get_future().wait_for(5s), std::future_status::ready);
+    EXPECT_FALSE(timers.cancel(live));
+}
+
+TEST(TimerService, CancellingTheEarliestKeepsTheOthersInOrder) {
+    TimerService timers;
+    std::mutex lock;
+    std::vector<int> order;
+    std::promise<void> last;
+    auto record = [&](int n) {
+        return [&, n] {
+            std::lock_guard guard(lock);
+            order.push_back(n);
+            if (order.size() == 3) last.set_value();
+        };
+    };
+    const auto now = TimerService::Clock::now();
+    const auto first = timers.schedule_at(now + 5ms, record(0));
+    timers.schedule_at(now + 30ms, record(3));
+    const auto middle = timers.schedule_at(now + 15ms, record(9));
+    timers.schedule_at(now + 10ms, record(1));
+    timers.schedule_at(now + 20ms, record(2));
+    EXPECT_TRUE(timers.cancel(first));
+    EXPECT_TRUE(timers.cancel(middle));
+    ASSERT_EQ(last.get_future().wait_for(5s), std::future_status::ready);
+    EXPECT_EQ(order, (std::vector<int>{1, 2, 3}));
+}
+
 TEST(TimerService, CancelAfterFiringReportsFalse) {
     TimerService timers;
     std::promise<void> fired;
