@@ -105,6 +105,9 @@ static int set_param(const char* arg) {
  * Helpers */
 
 static uint64_t g_self; /* the root's pid */
+/* TIMEOUT_MS, read once: param() compares names, which would cost more than the message
+ * exchanges measured around the receives that use it. */
+static int64_t g_timeout_ms;
 
 static uint64_t now_ns(void) {
     struct timespec ts;
@@ -143,7 +146,7 @@ __attribute__((noreturn, format(printf, 1, 2))) static void die(const char* form
 /* Root side: waits for a message tagged `tag`; a timeout or another tag ends the run. */
 static uint64_t expect(int64_t tag, const char* what, uint64_t index, uint64_t count) {
     uint64_t value = 0;
-    int64_t got = recv_u64(param("TIMEOUT_MS"), &value);
+    int64_t got = recv_u64(g_timeout_ms, &value);
     if (got == -1)
         die("timed out after %lld ms waiting for %s %llu of %llu", (long long)param("TIMEOUT_MS"),
             what, (unsigned long long)index + 1, (unsigned long long)count);
@@ -219,7 +222,7 @@ static void end_all(const uint64_t* pids, uint64_t n, int kill) {
             send_u64(pids[i], TAG_STOP, 0);
     }
     for (uint64_t i = 0; i < n; ++i) {
-        int32_t kind = lunatic_message_receive(NULL, 0, param("TIMEOUT_MS"));
+        int32_t kind = lunatic_message_receive(NULL, 0, g_timeout_ms);
         if (kind != LUNATIC_PROCESS_DIED)
             die("waiting for process %llu of %llu to end: receive returned %d",
                 (unsigned long long)i + 1, (unsigned long long)n, kind);
@@ -340,7 +343,7 @@ static int max_idle(void) {
     }
     /* A process that was spawned but died before telling it runs is not counted. */
     for (uint64_t value; alive < spawned; ++alive) {
-        int64_t tag = recv_u64(param("TIMEOUT_MS"), &value);
+        int64_t tag = recv_u64(g_timeout_ms, &value);
         if (tag == TAG_READY) continue;
         fprintf(stderr, "  %s after %llu ready messages\n",
                 tag == -1 ? "timed out" : "unexpected message", (unsigned long long)alive);
@@ -638,6 +641,7 @@ int main(int argc, char** argv) {
                     argv[i]);
             return 2;
         }
+    g_timeout_ms = param("TIMEOUT_MS");
     if (param("SMALL_GUEST")) use_small_guest();
     return bench->round ? run_repeated(bench) : bench->single();
 }
