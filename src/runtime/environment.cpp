@@ -62,7 +62,9 @@ void Environment::start(Process* process) {
 
 bool Environment::deliver(ProcessId to, Signal&& signal) {
     Shard& shard = shard_of(to);
-    std::lock_guard guard(shard.lock);
+    // Shared: many senders may push to one process at once (its queue is lock-free); only
+    // start() and remove() exclude them.
+    std::shared_lock guard(shard.lock);
     Process* target = shard.find(to);
     if (target == nullptr) return false;
     if (target->mailbox_.push(std::move(signal))) scheduler_.wake(target);
@@ -71,14 +73,14 @@ bool Environment::deliver(ProcessId to, Signal&& signal) {
 
 void Environment::notify(ProcessId to) {
     Shard& shard = shard_of(to);
-    std::lock_guard guard(shard.lock);
+    std::shared_lock guard(shard.lock);
     Process* target = shard.find(to);
     if (target != nullptr && target->mailbox_.notify()) scheduler_.wake(target);
 }
 
 bool Environment::exists(ProcessId id) const {
     const Shard& shard = shard_of(id);
-    std::lock_guard guard(shard.lock);
+    std::shared_lock guard(shard.lock);
     return shard.find(id) != nullptr;
 }
 

@@ -1,8 +1,10 @@
 // An environment (lunatic-abi.md §4, §7.5): the set of live processes that can see each other,
 // keyed by process id, with the services they share (scheduler, timers, registry, stacks).
-// Every signal to a process goes through deliver(), which looks the target up and pushes under
-// the table shard's lock, so a process can never be freed between lookup and push: a process
-// leaves the table (on its own fiber, under that lock) before it stops accepting signals.
+// Every signal to a process goes through deliver(), which looks the target up and pushes while
+// holding the table shard's lock shared (senders to one process push side by side into its
+// lock-free queue), so a process can never be freed between lookup and push: a process
+// leaves the table (on its own fiber, holding that lock exclusively) before it stops
+// accepting signals.
 #pragma once
 
 #include "runtime/registry.h"
@@ -16,6 +18,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <shared_mutex>
 #include <vector>
 
 namespace tycho::runtime {
@@ -65,7 +68,7 @@ class Environment {
     // adding a process allocates nothing (beyond the occasional doubling of `buckets`). The
     // ids in a shard step by kShards, so id / kShards spreads them evenly over the buckets.
     struct Shard {
-        mutable std::mutex lock;
+        mutable std::shared_mutex lock;
         std::vector<Process*> buckets; // a power of two in size, or empty; guarded by lock
         size_t count = 0;              // guarded by lock
 

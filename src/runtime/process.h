@@ -71,7 +71,7 @@ class Process : public Task {
     void finished() override;
 
   private:
-    friend class Environment; // pushes into the mailbox under its table lock
+    friend class Environment; // pushes into the mailbox holding its table shard's lock
     void main() final;
     void on_control(Signal&& signal);
     void apply_relations(Signal&& signal); // link/unlink/monitor/stop_monitoring only

@@ -1,53 +1,72 @@
 #include "runtime/signal_queue.h"
 
-#include <cassert>
+#include <memory>
 #include <utility>
 
 namespace tycho::runtime {
 
-bool SignalQueue::push(Signal&& signal) {
-    std::lock_guard lock(mutex_);
-    // A dropped signal (closed queue) stays with the caller, which destroys it after the
-    // unlock, so releasing its resources never happens under the mutex.
-    if (closed_) return false;
-    items_.push_back(std::move(signal));
-    pending_.store(true, std::memory_order_release);
-    return waiting_.exchange(false);
+SignalQueue::~SignalQueue() {
+    destroy(head_.load(std::memory_order_acquire));
 }
 
-// Needs no lock: the only transition to true is prepare_wait's, made under the mutex after
-// seeing the queue empty; whoever exchanges it back to false first owns the wake-up.
+void SignalQueue::destroy(uintptr_t chain) {
+    if (chain <= kClosed) return;
+    for (auto* node = reinterpret_cast<Node*>(chain); node != nullptr;)
+        delete std::exchange(node, node->next);
+}
+
+bool SignalQueue::push(Signal&& signal) {
+    auto node = std::make_unique<Node>(Node{std::move(signal), nullptr});
+    uintptr_t head = head_.load(std::memory_order_acquire);
+    for (;;) {
+        // A dropped signal (closed queue) is destroyed with its node.
+        if (head == kClosed) return false;
+        node->next = head == kWaiting ? nullptr : reinterpret_cast<Node*>(head);
+        if (head_.compare_exchange_weak(head, reinterpret_cast<uintptr_t>(node.get()),
+                                        std::memory_order_acq_rel, std::memory_order_acquire))
+            break;
+    }
+    node.release(); // the consumer frees it
+    return head == kWaiting;
+}
+
 bool SignalQueue::notify() {
-    return waiting_.exchange(false);
+    uintptr_t waiting = kWaiting;
+    return head_.compare_exchange_strong(waiting, kEmpty, std::memory_order_acq_rel);
 }
 
 void SignalQueue::take_all(std::vector<Signal>& out) {
-    assert(out.empty());
-    std::lock_guard lock(mutex_);
-    items_.swap(out);
-    pending_.store(false, std::memory_order_relaxed);
+    uintptr_t head = head_.load(std::memory_order_acquire);
+    do {
+        if (head <= kClosed) return; // nothing queued (a wait mark stays where it is)
+    } while (!head_.compare_exchange_weak(head, kEmpty, std::memory_order_acq_rel,
+                                          std::memory_order_acquire));
+    // The stack is newest first: reverse it into push order.
+    Node* oldest = nullptr;
+    for (auto* node = reinterpret_cast<Node*>(head); node != nullptr;) {
+        Node* next = node->next;
+        node->next = oldest;
+        oldest = node;
+        node = next;
+    }
+    while (oldest != nullptr) {
+        std::unique_ptr<Node> node(std::exchange(oldest, oldest->next));
+        out.push_back(std::move(node->signal));
+    }
 }
 
 bool SignalQueue::prepare_wait() {
-    std::lock_guard lock(mutex_);
-    if (!items_.empty()) return false;
-    waiting_.store(true);
-    return true;
+    uintptr_t empty = kEmpty;
+    return head_.compare_exchange_strong(empty, kWaiting, std::memory_order_acq_rel);
 }
 
 bool SignalQueue::cancel_wait() {
-    return waiting_.exchange(false);
+    uintptr_t waiting = kWaiting;
+    return head_.compare_exchange_strong(waiting, kEmpty, std::memory_order_acq_rel);
 }
 
 void SignalQueue::close() {
-    std::vector<Signal> dropped;
-    {
-        std::lock_guard lock(mutex_);
-        closed_ = true;
-        waiting_.store(false);
-        items_.swap(dropped);
-        pending_.store(false, std::memory_order_relaxed);
-    }
+    destroy(head_.exchange(kClosed, std::memory_order_acq_rel));
 }
 
 } // namespace tycho::runtime

@@ -7,7 +7,6 @@
 
 #include <atomic>
 #include <cstdint>
-#include <mutex>
 #include <type_traits>
 #include <variant>
 #include <vector>
@@ -68,9 +67,10 @@ static_assert(
     std::is_same_v<std::variant_alternative_t<size_t(SignalKind::die_when_link_dies), Signal>,
                    DieWhenLinkDiesSignal>);
 
-// Multi-producer, single-consumer FIFO of signals. Producers append under a mutex held only
-// for a push_back; the consumer swaps the whole vector out, so producers never wait for the
-// consumer's processing, and the two vectors' capacity is recycled between drains.
+// Multi-producer, single-consumer FIFO of signals, without locks: producers push nodes
+// onto an atomic stack with one compare-and-swap each, and the consumer takes the whole
+// stack in one step and reverses it. So producers never wait for each other or for the
+// consumer (many senders to one process contend on one cache line, not on a mutex).
 // Signals pushed by one thread come out in push order; nothing pushed is lost unless the
 // queue is closed.
 //
@@ -84,10 +84,11 @@ static_assert(
 //   producer:   if (queue.push(signal)) schedule(consumer);
 //   timer etc.: if (queue.notify()) schedule(consumer);
 //
-// prepare_wait() checks that the queue is empty and marks the consumer as waiting, in one
-// step under the mutex; if anything is queued it returns false and nothing changes. While
-// the mark is set, the first push() or notify() clears it and returns true; every other call
-// returns false. So a signal pushed after the consumer's last look is either seen by
+// The stack's head word holds the state: empty, empty-and-waiting, closed, or the newest
+// node. prepare_wait() turns "empty" into "waiting" in one compare-and-swap, so it fails
+// if anything is queued. While the head says "waiting", the first push() (which replaces
+// it with its node) or notify() (which turns it back to "empty") returns true, every other
+// call false. So a signal pushed after the consumer's last look is either seen by
 // prepare_wait() or wakes the consumer, and each wait is ended by exactly one caller.
 // That caller may get `true` before the consumer has actually suspended; the scheduler must
 // not resume the consumer before its suspension has completed. A consumer that resumes
@@ -95,6 +96,11 @@ static_assert(
 // directly) calls cancel_wait() before running on.
 class SignalQueue {
   public:
+    SignalQueue() = default;
+    ~SignalQueue();
+    SignalQueue(const SignalQueue&) = delete;
+    SignalQueue& operator=(const SignalQueue&) = delete;
+
     // Any thread. Queues `signal`; true when the caller must schedule the consumer. After
     // close() the signal is dropped (with any resources) and the result is false.
     bool push(Signal&& signal);
@@ -102,10 +108,10 @@ class SignalQueue {
     // the caller must schedule the consumer.
     bool notify();
 
-    // Consumer only. Moves all queued signals, in order, into `out`, which must be empty.
+    // Consumer only. Moves all queued signals, in order, to the end of `out`.
     void take_all(std::vector<Signal>& out);
-    // Consumer only. Cheap hint (no lock): false means nothing was queued a moment ago.
-    bool has_signals() const { return pending_.load(std::memory_order_acquire); }
+    // Consumer only. Cheap hint: false means nothing was queued a moment ago.
+    bool has_signals() const { return head_.load(std::memory_order_acquire) > kClosed; }
     // Consumer only. See the handshake above: true = suspend now, false = look again.
     bool prepare_wait();
     // Consumer only. Withdraws the waiting mark; true if it was still set, false if a push()
@@ -117,13 +123,17 @@ class SignalQueue {
     void close();
 
   private:
-    std::mutex mutex_;
-    std::vector<Signal> items_; // guarded by mutex_
-    // Set only by prepare_wait (under mutex_, having seen items_ empty); cleared by
-    // exchange, so exactly one push/notify/cancel_wait/close claims each wait.
-    std::atomic<bool> waiting_{false};
-    bool closed_ = false;              // guarded by mutex_
-    std::atomic<bool> pending_{false}; // !items_.empty(), readable without the mutex
+    struct Node {
+        Signal signal;
+        Node* next;
+    };
+    // Values of head_ other than a node's address.
+    static constexpr uintptr_t kEmpty = 0;
+    static constexpr uintptr_t kWaiting = 1;
+    static constexpr uintptr_t kClosed = 2;
+    static void destroy(uintptr_t chain);
+
+    std::atomic<uintptr_t> head_{kEmpty};
 };
 
 } // namespace tycho::runtime
