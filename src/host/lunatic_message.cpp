@@ -159,7 +159,7 @@ int32_t receive_into_scratch(Caller& caller, WasmProcess& self, std::span<const 
                              int64_t timeout, runtime::Mailbox::Mark since, ReadyCode ready_code) {
     // The message goes straight into the slot, which only a ready outcome changes.
     switch (self.receive(tags, timeout_deadline(timeout), self.scratch, since)) {
-    case runtime::Process::WaitOutcome::ready: return ready_code(*self.scratch);
+    case runtime::Process::WaitOutcome::ready: return self.scratch ? ready_code(*self.scratch) : 0;
     case runtime::Process::WaitOutcome::timed_out: return kTimedOut;
     case runtime::Process::WaitOutcome::dying: caller.stop(self.dying_cause()); return 0;
     }

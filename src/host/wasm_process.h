@@ -84,6 +84,7 @@ class WasmProcess final : public runtime::Process {
     // Empties the slot and returns what it held (callers check first that it holds one).
     // Sends what the slot holds and empties it (callers check first that it holds one).
     void send_scratch(runtime::ProcessId to) {
+        if (!scratch) return;
         send(to, std::move(*scratch));
         scratch.reset();
     }

@@ -36,8 +36,9 @@ class Fiber {
     void prefetch() const {
         const auto* sp = static_cast<const char*>(context_);
         if (sp == nullptr) return;
-        for (int line = 0; line < 16; ++line)
-            __builtin_prefetch(sp + line * 64);
+        constexpr size_t kLine = 64, kLines = 16;
+        for (size_t line = 0; line < kLines; ++line)
+            __builtin_prefetch(sp + line * kLine);
     }
     bool started() const { return started_; }
     // The stack, for reuse once the fiber has finished (or never started).

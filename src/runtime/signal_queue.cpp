@@ -5,49 +5,52 @@
 
 namespace tycho::runtime {
 
+SignalQueue::Node SignalQueue::waiting_{};
+SignalQueue::Node SignalQueue::closed_{};
+
 SignalQueue::~SignalQueue() {
     destroy(head_.load(std::memory_order_acquire));
 }
 
-void SignalQueue::destroy(uintptr_t chain) {
-    if (chain <= kClosed) return;
-    for (auto* node = reinterpret_cast<Node*>(chain); node != nullptr;)
-        delete std::exchange(node, node->next);
+void SignalQueue::destroy(Node* chain) {
+    if (!holds_nodes(chain)) return;
+    while (chain != nullptr)
+        std::unique_ptr<Node>(std::exchange(chain, chain->next)).reset();
 }
 
 bool SignalQueue::push(Signal&& signal) {
     auto node = std::make_unique<Node>(Node{std::move(signal), nullptr});
-    uintptr_t head = head_.load(std::memory_order_acquire);
+    Node* head = head_.load(std::memory_order_acquire);
     for (;;) {
         // A dropped signal (closed queue) is destroyed with its node.
-        if (head == kClosed) return false;
-        node->next = head == kWaiting ? nullptr : reinterpret_cast<Node*>(head);
-        if (head_.compare_exchange_weak(head, reinterpret_cast<uintptr_t>(node.get()),
-                                        std::memory_order_acq_rel, std::memory_order_acquire))
+        if (head == &closed_) return false;
+        node->next = head == &waiting_ ? nullptr : head;
+        if (head_.compare_exchange_weak(head, node.get(), std::memory_order_acq_rel,
+                                        std::memory_order_acquire))
             break;
     }
-    node.release(); // the consumer frees it
-    return head == kWaiting;
+    [[maybe_unused]] Node* owned_by_the_queue = node.release(); // the consumer frees it
+    return head == &waiting_;
 }
 
 bool SignalQueue::notify() {
-    uintptr_t waiting = kWaiting;
-    return head_.compare_exchange_strong(waiting, kEmpty, std::memory_order_acq_rel);
+    Node* waiting = &waiting_;
+    return head_.compare_exchange_strong(waiting, nullptr, std::memory_order_acq_rel);
 }
 
 void SignalQueue::take_all(std::vector<Signal>& out) {
-    uintptr_t head = head_.load(std::memory_order_acquire);
+    Node* head = head_.load(std::memory_order_acquire);
     do {
-        if (head <= kClosed) return; // nothing queued (a wait mark stays where it is)
-    } while (!head_.compare_exchange_weak(head, kEmpty, std::memory_order_acq_rel,
+        if (!holds_nodes(head)) return; // nothing queued (a wait mark stays where it is)
+    } while (!head_.compare_exchange_weak(head, nullptr, std::memory_order_acq_rel,
                                           std::memory_order_acquire));
     // The stack is newest first: reverse it into push order.
     Node* oldest = nullptr;
-    for (auto* node = reinterpret_cast<Node*>(head); node != nullptr;) {
-        Node* next = node->next;
-        node->next = oldest;
-        oldest = node;
-        node = next;
+    while (head != nullptr) {
+        Node* next = head->next;
+        head->next = oldest;
+        oldest = head;
+        head = next;
     }
     while (oldest != nullptr) {
         std::unique_ptr<Node> node(std::exchange(oldest, oldest->next));
@@ -56,17 +59,17 @@ void SignalQueue::take_all(std::vector<Signal>& out) {
 }
 
 bool SignalQueue::prepare_wait() {
-    uintptr_t empty = kEmpty;
-    return head_.compare_exchange_strong(empty, kWaiting, std::memory_order_acq_rel);
+    Node* empty = nullptr;
+    return head_.compare_exchange_strong(empty, &waiting_, std::memory_order_acq_rel);
 }
 
 bool SignalQueue::cancel_wait() {
-    uintptr_t waiting = kWaiting;
-    return head_.compare_exchange_strong(waiting, kEmpty, std::memory_order_acq_rel);
+    Node* waiting = &waiting_;
+    return head_.compare_exchange_strong(waiting, nullptr, std::memory_order_acq_rel);
 }
 
 void SignalQueue::close() {
-    destroy(head_.exchange(kClosed, std::memory_order_acq_rel));
+    destroy(head_.exchange(&closed_, std::memory_order_acq_rel));
 }
 
 } // namespace tycho::runtime

@@ -111,7 +111,7 @@ class SignalQueue {
     // Consumer only. Moves all queued signals, in order, to the end of `out`.
     void take_all(std::vector<Signal>& out);
     // Consumer only. Cheap hint: false means nothing was queued a moment ago.
-    bool has_signals() const { return head_.load(std::memory_order_acquire) > kClosed; }
+    bool has_signals() const { return holds_nodes(head_.load(std::memory_order_acquire)); }
     // Consumer only. See the handshake above: true = suspend now, false = look again.
     bool prepare_wait();
     // Consumer only. Withdraws the waiting mark; true if it was still set, false if a push()
@@ -127,13 +127,16 @@ class SignalQueue {
         Signal signal;
         Node* next;
     };
-    // Values of head_ other than a node's address.
-    static constexpr uintptr_t kEmpty = 0;
-    static constexpr uintptr_t kWaiting = 1;
-    static constexpr uintptr_t kClosed = 2;
-    static void destroy(uintptr_t chain);
+    // Values of head_ other than a queued node: nullptr (empty), or one of these two,
+    // whose addresses only serve as markers.
+    static Node waiting_;
+    static Node closed_;
+    static bool holds_nodes(const Node* head) {
+        return head != nullptr && head != &waiting_ && head != &closed_;
+    }
+    static void destroy(Node* chain);
 
-    std::atomic<uintptr_t> head_{kEmpty};
+    std::atomic<Node*> head_{nullptr};
 };
 
 } // namespace tycho::runtime
