@@ -30,19 +30,26 @@ uint8_t* remap(uint8_t* base, size_t old_bytes, size_t new_bytes) {
     return p == MAP_FAILED ? nullptr : static_cast<uint8_t*>(p);
 }
 
-// Stops at the first non-zero cache line: a page a process wrote to is usually found
-// dirty within its first lines, and only pages that were merely read are scanned whole.
+// Whether the 64-byte line at p is all zeros.
+bool zero_line(const uint8_t* p) {
+    uint64_t bits = 0;
+    for (size_t k = 0; k < 64; k += sizeof bits) {
+        uint64_t word;
+        std::memcpy(&word, p + k, sizeof word);
+        bits |= word;
+    }
+    return bits == 0;
+}
+
+// Stops at the first non-zero cache line, looking at the page's last line first: a page a
+// process wrote to is usually found dirty at once (stacks grow down from the end of
+// theirs, data runs on to the end of its pages), and only pages that were merely read
+// (the shared zero page) are scanned whole.
 bool all_zero(const uint8_t* p, size_t n) {
     constexpr size_t kLine = 64;
-    for (size_t i = 0; i < n; i += kLine) {
-        uint64_t bits = 0;
-        for (size_t k = 0; k < kLine; k += sizeof bits) {
-            uint64_t word;
-            std::memcpy(&word, p + i + k, sizeof word);
-            bits |= word;
-        }
-        if (bits != 0) return false;
-    }
+    if (n >= kLine && !zero_line(p + n - kLine)) return false;
+    for (size_t i = 0; i + kLine <= n; i += kLine)
+        if (!zero_line(p + i)) return false;
     return true;
 }
 
