@@ -118,7 +118,6 @@ void Mailbox::close() {
     signals_.close();
     overflow_.reset();
     clear();
-    batch_.clear();
 }
 
 } // namespace tycho::runtime

@@ -93,7 +93,6 @@ class Mailbox {
     void spill(Message&& message); // moves the full ring to overflow_ and appends `message`
 
     SignalQueue signals_;
-    std::vector<Signal> batch_; // drain()'s buffer, kept for its capacity
     Entry* slots_ = nullptr;
     size_t capacity_ = 0;
     size_t head_ = 0;
@@ -104,17 +103,13 @@ class Mailbox {
 
 template <class OnControl> size_t Mailbox::drain(OnControl&& on_control) {
     if (!signals_.has_signals()) return 0;
-    signals_.take_all(batch_);
-    const size_t count = batch_.size();
-    for (Signal& signal : batch_) {
+    return signals_.take_each([&](Signal&& signal) {
         if (Message* message = std::get_if<Message>(&signal)) {
             deliver(std::move(*message));
         } else {
             on_control(std::move(signal));
         }
-    }
-    batch_.clear();
-    return count;
+    });
 }
 
 } // namespace tycho::runtime

@@ -38,10 +38,10 @@ bool SignalQueue::notify() {
     return head_.compare_exchange_strong(waiting, nullptr, std::memory_order_acq_rel);
 }
 
-void SignalQueue::take_all(std::vector<Signal>& out) {
+SignalQueue::Node* SignalQueue::take_oldest_first() {
     Node* head = head_.load(std::memory_order_acquire);
     do {
-        if (!holds_nodes(head)) return; // nothing queued (a wait mark stays where it is)
+        if (!holds_nodes(head)) return nullptr; // nothing queued (a wait mark stays put)
     } while (!head_.compare_exchange_weak(head, nullptr, std::memory_order_acq_rel,
                                           std::memory_order_acquire));
     // The stack is newest first: reverse it into push order.
@@ -52,10 +52,7 @@ void SignalQueue::take_all(std::vector<Signal>& out) {
         oldest = head;
         head = next;
     }
-    while (oldest != nullptr) {
-        std::unique_ptr<Node> node(std::exchange(oldest, oldest->next));
-        out.push_back(std::move(node->signal));
-    }
+    return oldest;
 }
 
 bool SignalQueue::prepare_wait() {

@@ -7,7 +7,9 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <type_traits>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -108,8 +110,14 @@ class SignalQueue {
     // the caller must schedule the consumer.
     bool notify();
 
+    // Consumer only. Takes every queued signal and passes each, in order, to
+    // `each(Signal&&)`, which must not throw; returns how many there were. Nothing is
+    // buffered in between, so a burst leaves no memory behind.
+    template <class Each> size_t take_each(Each&& each);
     // Consumer only. Moves all queued signals, in order, to the end of `out`.
-    void take_all(std::vector<Signal>& out);
+    void take_all(std::vector<Signal>& out) {
+        take_each([&out](Signal&& signal) { out.push_back(std::move(signal)); });
+    }
     // Consumer only. Cheap hint: false means nothing was queued a moment ago.
     bool has_signals() const { return holds_nodes(head_.load(std::memory_order_acquire)); }
     // Consumer only. See the handshake above: true = suspend now, false = look again.
@@ -135,8 +143,19 @@ class SignalQueue {
         return head != nullptr && head != &waiting_ && head != &closed_;
     }
     static void destroy(Node* chain);
+    // Takes the whole stack (nullptr if nothing is queued) and returns it oldest first.
+    Node* take_oldest_first();
 
     std::atomic<Node*> head_{nullptr};
 };
+
+template <class Each> size_t SignalQueue::take_each(Each&& each) {
+    size_t count = 0;
+    for (Node* node = take_oldest_first(); node != nullptr; ++count) {
+        std::unique_ptr<Node> taken(std::exchange(node, node->next));
+        each(std::move(taken->signal));
+    }
+    return count;
+}
 
 } // namespace tycho::runtime
