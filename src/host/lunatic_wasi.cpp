@@ -5,6 +5,25 @@
 
 namespace tycho::host {
 
+namespace {
+
+// `name(config_id, ptr, len)`: appends the guest's UTF-8 string to the config's `List`.
+template <std::vector<std::string> ProcessConfig::* List>
+void add_appender(wasm::Linker& linker, const char* name) {
+    linker.func("lunatic::wasi", name,
+                [function = "lunatic::wasi::" + std::string(name)](
+                    wasm::Caller& caller, int64_t config_id, uint32_t ptr, uint32_t len) {
+                    ConfigEntry* config =
+                        WasmProcess::of(caller).config_or_trap(caller, function.c_str(), config_id);
+                    if (config == nullptr) return;
+                    GuestMemory memory(caller);
+                    if (auto text = memory.utf8(ptr, len))
+                        (config->edit().*List).emplace_back(*text);
+                });
+}
+
+} // namespace
+
 void add_lunatic_wasi(wasm::Linker& linker) {
     linker.func("lunatic::wasi", "config_add_environment_variable",
                 [](wasm::Caller& caller, int64_t config_id, uint32_t key_ptr, uint32_t key_len,
@@ -18,24 +37,8 @@ void add_lunatic_wasi(wasm::Linker& linker) {
                     if (!value) return;
                     config->edit().env.push_back(std::string(*key) + "=" + std::string(*value));
                 });
-    linker.func("lunatic::wasi", "config_add_command_line_argument",
-                [](wasm::Caller& caller, int64_t config_id, uint32_t ptr, uint32_t len) {
-                    ConfigEntry* config = WasmProcess::of(caller).config_or_trap(
-                        caller, "lunatic::wasi::config_add_command_line_argument", config_id);
-                    if (config == nullptr) return;
-                    GuestMemory memory(caller);
-                    if (auto argument = memory.utf8(ptr, len))
-                        config->edit().args.emplace_back(*argument);
-                });
-    linker.func("lunatic::wasi", "config_preopen_dir",
-                [](wasm::Caller& caller, int64_t config_id, uint32_t ptr, uint32_t len) {
-                    ConfigEntry* config = WasmProcess::of(caller).config_or_trap(
-                        caller, "lunatic::wasi::config_preopen_dir", config_id);
-                    if (config == nullptr) return;
-                    GuestMemory memory(caller);
-                    if (auto dir = memory.utf8(ptr, len))
-                        config->edit().preopens.emplace_back(*dir);
-                });
+    add_appender<&ProcessConfig::args>(linker, "config_add_command_line_argument");
+    add_appender<&ProcessConfig::preopens>(linker, "config_preopen_dir");
 }
 
 } // namespace tycho::host

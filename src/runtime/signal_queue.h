@@ -114,10 +114,6 @@ class SignalQueue {
     // `each(Signal&&)`, which must not throw; returns how many there were. Nothing is
     // buffered in between, so a burst leaves no memory behind.
     template <class Each> size_t take_each(Each&& each);
-    // Consumer only. Moves all queued signals, in order, to the end of `out`.
-    void take_all(std::vector<Signal>& out) {
-        take_each([&out](Signal&& signal) { out.push_back(std::move(signal)); });
-    }
     // Consumer only. Cheap hint: false means nothing was queued a moment ago.
     bool has_signals() const { return holds_nodes(head_.load(std::memory_order_acquire)); }
     // Consumer only. See the handshake above: true = suspend now, false = look again.

@@ -9,7 +9,6 @@
 namespace tycho::wasm::detail {
 
 struct ImportBinding {
-    const Module* module = nullptr;
     std::vector<Extern> externs;            // one per import, in import order
     std::vector<const Function*> functions; // the imported functions, in index order
     bool imports_table = false;

@@ -238,7 +238,6 @@ Result<std::shared_ptr<const ImportBinding>> resolve_imports(const Linker& linke
                                                              const Module& module) {
     const ModuleInfo& m = module.info();
     auto binding = std::make_shared<ImportBinding>();
-    binding->module = &module;
     binding->externs.reserve(m.imports.size());
     binding->functions.reserve(m.num_imported_funcs);
     for (const Import& imp : m.imports) {

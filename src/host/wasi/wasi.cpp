@@ -37,27 +37,24 @@ template <class... Params> void enosys(wasm::Linker& linker, const char* name) {
     linker.func(kModule, name, [](Caller&, Params...) { return ret(Errno::Nosys); });
 }
 
+// `<prefix>_get` and `<prefix>_sizes_get` over one of the context's string lists.
+void add_string_list(wasm::Linker& linker, const WasiBinding& b, const std::string& prefix,
+                     std::span<const std::string> WasiContext::* list) {
+    linker.func(kModule, prefix + "_get", [b, list](Caller& c, I32 pointers, I32 buffer) {
+        return in_process(b, c, [&](GuestMemory& m, WasiContext& ctx) {
+            return wasi::strings_get(m, ctx.*list, pointers, buffer);
+        });
+    });
+    linker.func(kModule, prefix + "_sizes_get", [b, list](Caller& c, I32 count_out, I32 size_out) {
+        return in_process(b, c, [&](GuestMemory& m, WasiContext& ctx) {
+            return wasi::strings_sizes_get(m, ctx.*list, count_out, size_out);
+        });
+    });
+}
+
 void add_args_environ(wasm::Linker& linker, const WasiBinding& b) {
-    linker.func(kModule, "args_get", [b](Caller& c, I32 argv, I32 argv_buf) {
-        return in_process(b, c, [&](GuestMemory& m, WasiContext& ctx) {
-            return wasi::strings_get(m, ctx.args, argv, argv_buf);
-        });
-    });
-    linker.func(kModule, "args_sizes_get", [b](Caller& c, I32 argc_out, I32 size_out) {
-        return in_process(b, c, [&](GuestMemory& m, WasiContext& ctx) {
-            return wasi::strings_sizes_get(m, ctx.args, argc_out, size_out);
-        });
-    });
-    linker.func(kModule, "environ_get", [b](Caller& c, I32 environ_ptrs, I32 environ_buf) {
-        return in_process(b, c, [&](GuestMemory& m, WasiContext& ctx) {
-            return wasi::strings_get(m, ctx.env, environ_ptrs, environ_buf);
-        });
-    });
-    linker.func(kModule, "environ_sizes_get", [b](Caller& c, I32 count_out, I32 size_out) {
-        return in_process(b, c, [&](GuestMemory& m, WasiContext& ctx) {
-            return wasi::strings_sizes_get(m, ctx.env, count_out, size_out);
-        });
-    });
+    add_string_list(linker, b, "args", &WasiContext::args);
+    add_string_list(linker, b, "environ", &WasiContext::env);
 }
 
 void add_clocks(wasm::Linker& linker) {
