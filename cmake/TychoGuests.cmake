@@ -39,3 +39,28 @@ function(tycho_guest_test test_name wasm)
     set_tests_properties(${test_name} PROPERTIES TIMEOUT ${GUEST_TIMEOUT})
   endif()
 endfunction()
+
+# tycho_embedded_wat(<out var> <wat>...)
+# Assembles each module in the text format and turns it into a C header
+# ${CMAKE_CURRENT_BINARY_DIR}/modules/<name>.h defining `static const unsigned char
+# <NAME>_WASM[]`, for guests that compile or spawn small hand-written modules. Sets <out var>
+# to the headers (pass them to tycho_c_guest's DEPENDS).
+function(tycho_embedded_wat out_var)
+  find_program(TYCHO_WAT2WASM wat2wasm REQUIRED)
+  set(headers)
+  foreach(wat IN LISTS ARGN)
+    get_filename_component(name ${wat} NAME_WE)
+    string(TOUPPER ${name}_WASM symbol)
+    set(dir ${CMAKE_CURRENT_BINARY_DIR}/modules)
+    add_custom_command(
+      OUTPUT ${dir}/${name}.h
+      COMMAND ${CMAKE_COMMAND} -E make_directory ${dir}
+      COMMAND ${TYCHO_WAT2WASM} ${wat} -o ${dir}/${name}.wasm
+      COMMAND ${CMAKE_COMMAND} -DINPUT=${dir}/${name}.wasm -DOUTPUT=${dir}/${name}.h
+              -DNAME=${symbol} -P ${CMAKE_SOURCE_DIR}/cmake/EmbedBinary.cmake
+      DEPENDS ${wat} ${CMAKE_SOURCE_DIR}/cmake/EmbedBinary.cmake
+      COMMENT "Embedding module ${name}.wat")
+    list(APPEND headers ${dir}/${name}.h)
+  endforeach()
+  set(${out_var} ${headers} PARENT_SCOPE)
+endfunction()

@@ -51,14 +51,33 @@ Host::compile(std::span<const uint8_t> bytes) const {
     return module;
 }
 
+namespace {
+
+// The limits an instance of `module` breaks before anything of it runs (§2.2), as an error.
+std::optional<std::string> static_limit_violation(const wasm::Module& module,
+                                                  const ProcessConfig& config) {
+    const wasm::ModuleInfo& info = module.info();
+    const uint64_t page_limit =
+        std::min<uint64_t>(config.max_memory / wasm::kPageSize, wasm::kMaxPages);
+    for (size_t i = info.num_imported_memories; i < info.memories.size(); ++i) {
+        const uint64_t pages = info.memories[i].limits.min;
+        if (pages > page_limit)
+            return "initial memory of " + std::to_string(pages) + " pages exceeds the limit of " +
+                   std::to_string(page_limit) + " pages (max_memory " +
+                   std::to_string(config.max_memory) + " bytes)";
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
 wasm::Result<runtime::ProcessId, std::string> Host::spawn(SpawnRequest request,
                                                           WasmProcess* parent) {
     const runtime::ProcessId id = environment_.allocate_id();
+    if (auto problem = static_limit_violation(*request.module, *request.config)) return *problem;
     const int64_t link_tag = request.link_tag;
-    const std::string_view entry = request.entry;
     auto child = std::make_unique<WasmProcess>(*this, id, std::move(request));
     if (!child->fiber_stack_ok()) return std::string("cannot allocate a stack for the process");
-    if (auto started = child->instantiate(entry); !started) return started.error().message;
     if (parent != nullptr && link_tag != 0) {
         child->add_link_entry(parent->id(), link_tag);
         parent->add_link_entry(id, 0);

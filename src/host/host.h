@@ -95,9 +95,11 @@ class Host {
         // (child, 0). Only when `parent` is given and `link_tag` is non-zero.
         int64_t link_tag = 0;
     };
-    // Instantiates the child on the calling thread (the spawner's fiber, or a plain thread
-    // for the root) and starts it. Returns the child's id, or an error when instantiation
-    // fails (the id is consumed either way, §4).
+    // Creates the child and starts it; returns its id at once. The child instantiates its
+    // module and runs the start function on its own fiber, as part of its life: a failure
+    // there is the child's failure, reported and propagated to its links. Only what can be
+    // decided without running anything (a stack for the child, an initial memory above its
+    // max_memory) fails the spawn itself, with an error (the id is consumed either way, §4).
     wasm::Result<runtime::ProcessId, std::string> spawn(SpawnRequest request, WasmProcess* parent);
 
     void report_failure(const FailureReport& report) const;

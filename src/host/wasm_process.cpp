@@ -52,42 +52,18 @@ WasmProcess::WasmProcess(Host& host, runtime::ProcessId id, Host::SpawnRequest r
     wasi.args = config_->args;
     wasi.env = config_->env;
     wasi.stdin_fd = request.stdin_fd;
+    find_entry(request.entry);
 }
 
 WasmProcess::~WasmProcess() = default;
 
-wasm::Result<void> WasmProcess::instantiate(std::string_view entry) {
-    // The start function runs on the spawner's stack: borrow its native limit meanwhile.
-    const uintptr_t own_limit = context_.native_stack_limit();
-    uintptr_t limit = 0;
-    if (auto* spawner = dynamic_cast<WasmProcess*>(runtime::Scheduler::current())) {
-        limit = spawner->context_.native_stack_limit();
-    } else {
-        uint64_t probe_values[16];
-        wasm::ExecutionContext::Options probe_options;
-        probe_options.value_stack = std::span(probe_values);
-        limit = wasm::ExecutionContext(probe_options).native_stack_limit();
-    }
-    context_.set_native_stack_limit(limit);
-    wasm::InstantiateOptions options;
-    options.memory_pool = host_.memory_pool();
-    options.memory_page_limit =
-        uint32_t(std::min<uint64_t>(config_->max_memory / wasm::kPageSize, wasm::kMaxPages));
-    auto instance = host_.linker().instantiate(context_, module_, options);
-    context_.set_native_stack_limit(own_limit);
-    if (!instance) return instance.error();
-    instance_ = std::move(instance.value());
-    find_entry(entry);
-    return {};
-}
-
 void WasmProcess::find_entry(std::string_view name) {
-    const wasm::Function* entry = instance_->exported_function(name);
-    if (entry == nullptr) {
+    const std::optional<uint32_t> index = module_->exported_func_index(name);
+    if (!index) {
         start_failure_ = "the module has no exported function '" + std::string(name) + "' to start";
         return;
     }
-    const wasm::FuncType& type = entry->type();
+    const wasm::FuncType& type = module_->info().func_type(*index);
     const std::span<const wasm::Value> params = params_.view();
     bool params_match = type.params.size() == params.size();
     for (size_t i = 0; params_match && i < params.size(); ++i)
@@ -98,7 +74,23 @@ void WasmProcess::find_entry(std::string_view name) {
                          " spawn parameter(s) given (entries take them and return nothing)";
         return;
     }
-    entry_ = entry;
+    entry_index_ = index;
+}
+
+std::optional<runtime::DeathReason> WasmProcess::start_instance() {
+    wasm::InstantiateOptions options;
+    options.memory_pool = host_.memory_pool();
+    options.memory_page_limit =
+        uint32_t(std::min<uint64_t>(config_->max_memory / wasm::kPageSize, wasm::kMaxPages));
+    options.run_start = false; // run below, where a trap keeps its backtrace
+    auto instance = host_.linker().instantiate(context_, module_, options);
+    if (!instance)
+        return fail("cannot instantiate the module: " + instance.error().message,
+                    wasm::TrapCode::None);
+    instance_ = std::move(instance.value());
+    auto started = instance_->run_start(context_);
+    if (!started) return ended_by(std::move(started.error()));
+    return std::nullopt;
 }
 
 ConfigEntry* WasmProcess::config_or_trap(wasm::Caller& caller, const char* function, int64_t id) {
@@ -114,7 +106,6 @@ void WasmProcess::exit(wasm::Caller& caller, uint32_t code) {
 }
 
 bool WasmProcess::yield_to_others() {
-    if (!initialised_) return true;
     runtime::Scheduler::yield();
     return handle_signals();
 }
@@ -157,16 +148,21 @@ runtime::DeathReason WasmProcess::run() {
 }
 
 runtime::DeathReason WasmProcess::run_entry() {
-    initialised_ = true;
     if (!handle_signals()) return fail(dying_cause(), wasm::TrapCode::Interrupted);
-    if (entry_ == nullptr) return fail(std::move(start_failure_), wasm::TrapCode::None);
-    auto outcome = entry_->call(context_, params_.view());
+    if (auto ended = start_instance()) return *ended;
+    initialised_ = true;
+    if (!entry_index_) return fail(std::move(start_failure_), wasm::TrapCode::None);
+    const wasm::Function* entry = instance_->function(*entry_index_); // exported: never null
+    auto outcome = entry->call(context_, params_.view());
     if (outcome) return runtime::DeathReason::normal;
+    return ended_by(std::move(outcome.error()));
+}
+
+runtime::DeathReason WasmProcess::ended_by(wasm::Trap trap) {
     if (exit_code_) {
         if (*exit_code_ == 0) return runtime::DeathReason::normal;
         return fail("exited with status " + std::to_string(*exit_code_), wasm::TrapCode::None);
     }
-    wasm::Trap& trap = outcome.error();
     return fail(std::move(trap.message), trap.code, std::move(trap.backtrace));
 }
 

@@ -34,10 +34,6 @@ class WasmProcess final : public runtime::Process {
     }
 
     bool fiber_stack_ok() { return fiber().stack().valid(); }
-    // Instantiates the module in this process's context, on the calling thread, and looks
-    // up `entry`, the function the process will run (a missing or unfitting one makes the
-    // process fail when it starts, §2.5).
-    wasm::Result<void> instantiate(std::string_view entry);
 
     Host& host() const { return host_; }
     const std::shared_ptr<const wasm::Module>& module() const { return module_; }
@@ -55,15 +51,15 @@ class WasmProcess final : public runtime::Process {
         }
         return memory_;
     }
-    // False while the module's start function runs (spawning is refused then, §2.4).
+    // False until the module's start function has returned (spawning is refused while it
+    // runs, §2.4).
     bool initialised() const { return initialised_; }
 
     // Ends the process from a host function (WASI proc_exit): unwinds the guest.
     void exit(wasm::Caller& caller, uint32_t code);
     bool exit_requested() const { return exit_code_.has_value(); }
     // Lets other processes run, then handles this one's signals; false when it must die
-    // (the caller unwinds with dying_cause()). A no-op before the process has started:
-    // a child's start function runs on its spawner's fiber.
+    // (the caller unwinds with dying_cause()).
     bool yield_to_others();
 
     // Resources (§4).
@@ -101,7 +97,13 @@ class WasmProcess final : public runtime::Process {
 
   private:
     runtime::DeathReason run_entry();
-    void find_entry(std::string_view name); // sets entry_ or start_failure_
+    // Checks that the module exports `name` as a function that takes the spawn parameters
+    // (§2.5); sets entry_index_ or start_failure_.
+    void find_entry(std::string_view name);
+    // Instantiates the module and runs its start function, on this process's fiber.
+    std::optional<runtime::DeathReason> start_instance();
+    // How the process ends after its code stopped with `trap` (a trap, proc_exit, a kill).
+    runtime::DeathReason ended_by(wasm::Trap trap);
     wasm::HookAction on_slice_end();
     runtime::DeathReason fail(std::string reason, wasm::TrapCode code,
                               std::vector<wasm::BacktraceFrame> backtrace = {});
@@ -109,7 +111,7 @@ class WasmProcess final : public runtime::Process {
     Host& host_;
     std::shared_ptr<const wasm::Module> module_;
     std::shared_ptr<const ProcessConfig> config_; // never null
-    const wasm::Function* entry_ = nullptr;       // null: start_failure_ says why
+    std::optional<uint32_t> entry_index_;         // nullopt: start_failure_ says why
     std::string start_failure_;
     EntryParams params_;
     std::string module_name_;

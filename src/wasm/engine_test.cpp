@@ -280,3 +280,40 @@ TEST(EngineCompile, AcceptsPaddedLebImmediatesAsCompilersEmitThem) {
 }
 
 } // namespace
+
+namespace {
+
+int32_t start_runs(const Instance& instance) {
+    auto runs = instance.get_export("runs");
+    EXPECT_TRUE(runs.has_value());
+    return runs ? runs->global->get().as_i32() : -1;
+}
+
+} // namespace
+
+TEST(StartFunction, RunsDuringInstantiationByDefault) {
+    auto module = Module::compile(read_testdata("start_function.wasm"));
+    ASSERT_TRUE(module) << module.error().to_string();
+    ExecutionContext context;
+    auto instance = Linker().instantiate(context, module.value());
+    ASSERT_TRUE(instance) << instance.error().to_string();
+    EXPECT_EQ(start_runs(*instance.value()), 1);
+}
+
+TEST(StartFunction, CanBeLeftToTheEmbedderAndKeepsItsBacktrace) {
+    auto module = Module::compile(read_testdata("start_function.wasm"));
+    ASSERT_TRUE(module) << module.error().to_string();
+    ExecutionContext context;
+    InstantiateOptions options;
+    options.run_start = false;
+    auto instance = Linker().instantiate(context, module.value(), options);
+    ASSERT_TRUE(instance) << instance.error().to_string();
+    EXPECT_EQ(start_runs(*instance.value()), 0);
+    ASSERT_TRUE(instance.value()->run_start(context));
+    EXPECT_EQ(start_runs(*instance.value()), 1);
+    auto second = instance.value()->run_start(context); // traps on its second run
+    ASSERT_FALSE(second);
+    EXPECT_EQ(second.error().code, TrapCode::Unreachable);
+    ASSERT_EQ(second.error().backtrace.size(), 1u);
+    EXPECT_EQ(second.error().backtrace[0].func_name, "start");
+}

@@ -199,26 +199,11 @@ class InstanceBuilder {
                 std::memcpy(mem.data() + offset, m_.bytes.data() + seg.bytes_offset, seg.size);
             in.dropped_[s] = true;
         }
-        if (m_.start) return run_start(*m_.start);
-        return {};
-    }
-
-    Result<void> run_start(uint32_t index) {
-        const Function* start = inst_->function(index);
-        Function own_start; // the start function need not be referenceable
-        if (start == nullptr) {
-            own_start.type_ = &m_.func_type(index);
-            own_start.code_ = &compiled_.functions[index - m_.num_imported_funcs];
-            own_start.instance_ = inst_.get();
-            own_start.func_index_ = index;
-            start = &own_start;
+        if (m_.start && options_.run_start) {
+            auto started = inst_->run_start(ex_);
+            if (!started) return Error{std::move(started.error().message)};
         }
-        uint64_t no_slots[1] = {0};
-        const TrapCode t = start->call_raw(ex_, no_slots);
-        if (t == TrapCode::None) return {};
-        return Error{(t == TrapCode::HostTrap || t == TrapCode::Interrupted)
-                         ? ex_.trap_.message
-                         : std::string(trap_message(t))};
+        return {};
     }
 
     std::shared_ptr<const Module> module_;
@@ -341,6 +326,24 @@ std::optional<Extern> Instance::get_export(std::string_view name) const {
         break;
     }
     return out;
+}
+
+Result<void, Trap> Instance::run_start(ExecutionContext& context) const {
+    const ModuleInfo& m = module_->info();
+    if (!m.start) return {};
+    const uint32_t index = *m.start;
+    const Function* start = function(index);
+    Function own_start; // the start function need not be referenceable
+    if (start == nullptr) {
+        own_start.type_ = &m.func_type(index);
+        own_start.code_ = &module_->compiled().functions[index - m.num_imported_funcs];
+        own_start.instance_ = const_cast<Instance*>(this); // NOLINT: calls may mutate it
+        own_start.func_index_ = index;
+        start = &own_start;
+    }
+    auto outcome = start->call(context, {});
+    if (!outcome) return std::move(outcome.error());
+    return {};
 }
 
 const Function* Instance::exported_function(std::string_view name) const {

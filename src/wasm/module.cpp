@@ -76,12 +76,17 @@ std::string_view Module::function_name(uint32_t func_index) const {
     return it == names.end() ? std::string_view() : std::string_view(it->second);
 }
 
-const FuncType* Module::exported_func_type(std::string_view name) const {
-    auto it = compiled_->exports.find(std::string(name));
-    if (it == compiled_->exports.end()) return nullptr;
+std::optional<uint32_t> Module::exported_func_index(std::string_view name) const {
+    auto it = compiled_->exports.find(name);
+    if (it == compiled_->exports.end()) return std::nullopt;
     const Export& e = compiled_->info.exports[it->second];
-    if (e.kind != ExternKind::Func) return nullptr;
-    return &compiled_->info.func_type(e.index);
+    if (e.kind != ExternKind::Func) return std::nullopt;
+    return e.index;
+}
+
+const FuncType* Module::exported_func_type(std::string_view name) const {
+    const auto index = exported_func_index(name);
+    return index ? &compiled_->info.func_type(*index) : nullptr;
 }
 
 } // namespace tycho::wasm

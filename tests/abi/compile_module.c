@@ -22,7 +22,8 @@
  *  - compile_module returns 1 + error id for an unknown import module, an unknown
  *    function in a lunatic namespace and a mistyped lunatic import.
  *  - A start function that traps, or that calls spawn (not allowed while instantiating),
- *    makes spawn return 1 + error id.
+ *    fails the child, not the spawn: spawn returns 0 and a link-died message follows
+ *    (the start function runs in the child, see start_functions.c).
  *  - Traps (in children): spawn with a dropped module id, drop_module twice or with an
  *    unknown id, push_module of an unknown id or with an empty slot, take_module twice
  *    or out of range, take_tcp_stream of a module slot, push_tcp_stream/push_tls_stream/
@@ -232,12 +233,12 @@ static void expect_compile_error(const unsigned char* bytes, uint32_t len) {
     check_error_text_and_drop(err);
 }
 
-static void expect_spawn_error(const unsigned char* bytes, uint32_t len) {
+static void expect_start_failure(const unsigned char* bytes, uint32_t len, int64_t link) {
     int64_t m = compile_at(bytes, len, __FILE__, __LINE__);
-    uint64_t err = SENTINEL;
-    CHECK_EQ(lunatic_process_spawn(0, LUNATIC_SELF_CONFIG, m, "entry", 5, 0, 0, &err), 1);
-    CHECK(err != SENTINEL);
-    check_error_text_and_drop(err);
+    uint64_t id = SENTINEL;
+    CHECK_EQ(lunatic_process_spawn(link, LUNATIC_SELF_CONFIG, m, "entry", 5, 0, 0, &id), 0);
+    CHECK(id != SENTINEL);
+    expect_link_died(link);
     lunatic_process_drop_module(m);
 }
 
@@ -429,8 +430,8 @@ int main(void) {
     expect_compile_error(MODULE_UNKNOWN_FUNCTION, sizeof MODULE_UNKNOWN_FUNCTION);
 
     /* Modules whose instantiation fails. */
-    expect_spawn_error(MODULE_START_TRAPS, sizeof MODULE_START_TRAPS);
-    expect_spawn_error(MODULE_START_SPAWNS, sizeof MODULE_START_SPAWNS);
+    expect_start_failure(MODULE_START_TRAPS, sizeof MODULE_START_TRAPS, 703);
+    expect_start_failure(MODULE_START_SPAWNS, sizeof MODULE_START_SPAWNS, 704);
 
     EXPECT_TRAP("t_spawn_dropped_module");
     EXPECT_TRAP("t_drop_module_twice");

@@ -14,8 +14,9 @@
  *    confirms) and registers the name; later calls return 2 with the stored (node, pid)
  *    without spawning and without examining the other arguments (bad entry name, bad
  *    params length); after put they return the new values; after remove they spawn
- *    again. A failing instantiation (start function traps) returns 1, node id 0 and an
- *    error id.
+ *    again. A failed spawn (initial memory above the config's max_memory) returns 1,
+ *    node id 0 and an error id, and registers that error id (§12 quirk). A module whose
+ *    start function traps is spawned (status 0): the start function runs in the child.
  *  - get_or_spawn of a registered name needs no permission; of a new name without
  *    can_spawn_processes it traps (in a child with a fresh config).
  *  - Invalid UTF-8 names trap in put, get, remove and get_or_spawn; an out-of-bounds name
@@ -202,19 +203,36 @@ int main(void) {
     SEND(svc, 0, 0);
     SEND(svc2, 0, 0);
 
-    /* A failing instantiation (a module whose start function traps): status 1, node id 0
-       and an error id. */
+    /* A module whose start function traps: the child is spawned and registered (status
+       0, node id 0), then fails on its own. */
     uint64_t module = SENTINEL;
     CHECK_EQ(lunatic_process_compile_module(START_TRAPS, sizeof START_TRAPS, &module), 0);
-    uint64_t err = SENTINEL;
+    uint64_t failing = SENTINEL;
     node = SENTINEL;
     CHECK_EQ(lunatic_process_get_or_spawn("svc-fail", 8, 0, -1, (int64_t)module, "entry", 5, 0, 0,
-                                          &node, &err),
+                                          &node, &failing),
+             0);
+    CHECK_EQ(node, 0);
+    CHECK(failing != SENTINEL);
+    WAIT_GONE(failing);
+    lunatic_process_drop_module((int64_t)module);
+
+    /* A spawn that fails: status 1, node id 0, and the error id is what gets registered. */
+    int64_t tiny = lunatic_process_create_config();
+    CHECK(tiny >= 0);
+    lunatic_process_config_set_max_memory(tiny, 65536);
+    uint64_t err = SENTINEL;
+    node = SENTINEL;
+    CHECK_EQ(lunatic_process_get_or_spawn("svc-err", 7, 0, tiny, -1, "entry", 5, 0, 0, &node,
+                                          &err),
              1);
     CHECK_EQ(node, 0);
-    CHECK(err != SENTINEL);
+    uint64_t stored = SENTINEL;
+    CHECK_EQ(lunatic_registry_get_str("svc-err", &node, &stored), 0);
+    CHECK_EQ(stored, err);
     check_error_text_and_drop(err);
-    lunatic_process_drop_module((int64_t)module);
+    lunatic_registry_remove_str("svc-err");
+    lunatic_process_drop_config(tiny);
 
     /* Permissions: none needed for a registered name, a trap for a new one. */
     lunatic_registry_put("svc2", 4, 0, 777);

@@ -113,6 +113,8 @@ class Module {
     std::string_view function_name(uint32_t func_index) const;
     // Type of an exported function, or nullptr when `name` is not an exported function.
     const FuncType* exported_func_type(std::string_view name) const;
+    // Index of an exported function, or nullopt when `name` is not an exported function.
+    std::optional<uint32_t> exported_func_index(std::string_view name) const;
 
     ~Module();
     Module(const Module&) = delete;
@@ -510,6 +512,9 @@ class Instance : public std::enable_shared_from_this<Instance> {
     // instance's own functions that the module can reference (through an element segment,
     // an export or ref.func). nullptr for an own function nothing can reference.
     const Function* function(uint32_t index) const;
+    // Runs the module's start function, if it has one, in `context` (for instances made
+    // with InstantiateOptions::run_start = false; call it once).
+    Result<void, Trap> run_start(ExecutionContext& context) const;
 
     // Internals used by the interpreter (hot fields first).
     Memory* memory0_ = nullptr;    // memory 0, or an empty memory: never null once instantiated
@@ -549,6 +554,9 @@ struct InstantiateOptions {
     // Pages each of the instance's own memories may reach (for example a process's
     // max_memory); a larger initial size fails the instantiation.
     uint32_t memory_page_limit = kMaxPages;
+    // False: the module's start function is left for the embedder to run with
+    // Instance::run_start (for example on another stack, with its own limits).
+    bool run_start = true;
 };
 
 // Resolves imports by (module, name) and instantiates modules.
