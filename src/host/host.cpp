@@ -1,6 +1,6 @@
 #include "host/host.h"
 
-#include "host/namespaces.h"
+#include "host/host_module.h"
 #include "host/wasm_process.h"
 
 #include <cstdio>
@@ -10,15 +10,7 @@ namespace tycho::host {
 Host::Host(runtime::Environment& environment, HostOptions options)
     : environment_(environment), options_(std::move(options)),
       memory_pool_(wasm::MemoryPool::create()) {
-    add_lunatic_process(linker_);
-    add_lunatic_message(linker_);
-    add_lunatic_timer(linker_);
-    add_lunatic_registry(linker_);
-    add_lunatic_error(linker_);
-    add_lunatic_version(linker_);
-    add_lunatic_wasi(linker_);
-    add_lunatic_trap(linker_);
-    add_wasi_preview1(linker_);
+    define_host_modules(linker_);
 }
 
 Host::~Host() = default;

@@ -48,10 +48,7 @@ WasmProcess::WasmProcess(Host& host, runtime::ProcessId id, Host::SpawnRequest r
         fuel_limit_ = config_->max_fuel > UINT64_MAX / kReductionsPerFuelUnit
                           ? UINT64_MAX
                           : config_->max_fuel * kReductionsPerFuelUnit;
-    // The snapshot never changes and lives as long as the process.
-    wasi.args = config_->args;
-    wasi.env = config_->env;
-    wasi.stdin_fd = request.stdin_fd;
+    stdin_fd_ = request.stdin_fd;
     find_entry(request.entry);
 }
 
@@ -89,15 +86,8 @@ std::optional<runtime::DeathReason> WasmProcess::start_instance() {
                     wasm::TrapCode::None);
     instance_ = std::move(instance.value());
     auto started = instance_->run_start(context_);
-    if (!started) return ended_by(std::move(started.error()));
+    if (!started) return ended_by(started.error());
     return std::nullopt;
-}
-
-ConfigEntry* WasmProcess::config_or_trap(wasm::Caller& caller, const char* function, int64_t id) {
-    ConfigEntry* config = configs.find(uint64_t(id));
-    if (config == nullptr)
-        caller.trap(std::string(function) + ": unknown config id " + std::to_string(id));
-    return config;
 }
 
 void WasmProcess::exit(wasm::Caller& caller, uint32_t code) {

@@ -1,20 +1,20 @@
-// A process running a Wasm instance: the runtime's Process plus everything the host
-// functions need (lunatic-abi.md §4, §10.2): the instance and its execution context, the
-// config it was spawned with, its resource tables, the message scratch slot and its WASI
-// state. Host functions find it through their Caller.
+// A process running a Wasm instance: the runtime's Process plus what every host function
+// needs (lunatic-abi.md §4): the instance and its execution context, the module and the
+// config it was spawned with, and the per-process state of each host module (see
+// host_module.h), made when the module is first used. Host functions find it through their
+// Caller.
 #pragma once
 
 #include "host/host.h"
-#include "host/resource_table.h"
-#include "host/wasi/wasi.h"
+#include "host/host_module.h"
 #include "runtime/process.h"
 
 #include <tycho/wasm/engine.h>
 
-#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace tycho::host {
 
@@ -62,35 +62,22 @@ class WasmProcess final : public runtime::Process {
     // (the caller unwinds with dying_cause()).
     bool yield_to_others();
 
-    // Resources (§4).
-    ResourceTable<ConfigEntry> configs;
-    // The config `id` of this process's table, or nullptr after trapping the call (§11.2:
-    // every accessor traps on an unknown id, -1 included). `function` names the caller.
-    ConfigEntry* config_or_trap(wasm::Caller& caller, const char* function, int64_t id);
-    ResourceTable<std::shared_ptr<const wasm::Module>> modules;
-    struct PendingTimer {
-        runtime::TimerService::TimerId timer = 0; // 0: the target did not exist
-        std::chrono::steady_clock::time_point deadline;
-    };
-    ResourceTable<PendingTimer> timers;
-    ResourceTable<std::string> errors;
-    uint64_t add_error(std::string text) { return errors.insert(std::move(text)); }
+    // The state host module `State` keeps for this process, made at first use.
+    template <class State> State& state() {
+        const size_t slot = detail::state_slot<State>();
+        if (slot >= states_.size()) states_.resize(slot + 1);
+        std::unique_ptr<ProcessState>& held = states_[slot];
+        if (!held) held = std::make_unique<State>(*this);
+        return static_cast<State&>(*held);
+    }
+    // The same, or nullptr when the module has not made it yet.
+    template <class State> State* find_state() {
+        const size_t slot = detail::state_slot<State>();
+        return slot < states_.size() ? static_cast<State*>(states_[slot].get()) : nullptr;
+    }
 
-    std::optional<runtime::Message> scratch; // the message slot (§10.2)
-    // Empties the slot and returns what it held (callers check first that it holds one).
-    // Sends what the slot holds and empties it (callers check first that it holds one).
-    void send_scratch(runtime::ProcessId to) {
-        if (!scratch) return;
-        send(to, std::move(*scratch));
-        scratch.reset();
-    }
-    runtime::Message take_scratch() {
-        runtime::Message message;
-        if (scratch) message = std::move(*scratch);
-        scratch.reset();
-        return message;
-    }
-    WasiContext wasi;
+    // The host fd behind WASI fd 0 (-1: end of file at once), as the spawn asked.
+    int stdin_fd() const { return stdin_fd_; }
 
   protected:
     runtime::DeathReason run() override;
@@ -122,6 +109,10 @@ class WasmProcess final : public runtime::Process {
     bool initialised_ = false;
     wasm::Memory* memory_ = nullptr;
     bool memory_looked_up_ = false;
+    int stdin_fd_ = -1;
+    // Indexed by detail::state_slot<State>(); declared last, so the states go first, while
+    // the instance and the rest of the process still exist.
+    std::vector<std::unique_ptr<ProcessState>> states_;
 };
 
 } // namespace tycho::host

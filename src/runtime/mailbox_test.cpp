@@ -16,6 +16,9 @@
 namespace tycho::runtime {
 namespace {
 
+// Resource kinds as a host module would define them; the runtime compares them by address.
+const ResourceKind k_module{"module"};
+
 using Tags = std::vector<int64_t>;
 
 void no_control(Signal&&) {
@@ -316,7 +319,7 @@ TEST(MailboxRing, KeepsNoResourceOfATakenMessage) {
     Mailbox mb;
     deliver_tags(mb, {1, 2});
     Message with_resource = Message::data(3);
-    with_resource.push_resource(ResourceKind::module, object);
+    with_resource.push_resource(k_module, object);
     mb.deliver(std::move(with_resource));
     deliver_tags(mb, {4, 5});
     const Tags two{2};
@@ -329,7 +332,7 @@ TEST(MailboxRing, KeepsNoResourceOfATakenMessage) {
     EXPECT_EQ(object.use_count(), 1);
     mb.deliver(Message::data(6));
     Message again = Message::data(7);
-    again.push_resource(ResourceKind::module, object);
+    again.push_resource(k_module, object);
     mb.deliver(std::move(again));
     mb.close();
     EXPECT_EQ(object.use_count(), 1);

@@ -46,17 +46,17 @@ std::optional<size_t> Message::read(std::span<uint8_t> out) {
     return count;
 }
 
-uint64_t Message::push_resource(ResourceKind resource_kind, std::shared_ptr<void> object) {
+uint64_t Message::push_resource(const ResourceKind& resource_kind, std::shared_ptr<void> object) {
     assert(kind == MessageKind::data && object != nullptr);
-    resources.push_back(ResourceSlot{resource_kind, std::move(object)});
+    resources.push_back(ResourceSlot{&resource_kind, std::move(object)});
     return resources.size() - 1;
 }
 
-TakenResource Message::take_resource(uint64_t index, ResourceKind resource_kind) {
+TakenResource Message::take_resource(uint64_t index, const ResourceKind& resource_kind) {
     if (index >= resources.size()) return {nullptr, TakeError::out_of_range};
     ResourceSlot& slot = resources[index];
     if (slot.object == nullptr) return {nullptr, TakeError::already_taken};
-    if (slot.kind != resource_kind) return {nullptr, TakeError::wrong_kind};
+    if (slot.kind != &resource_kind) return {nullptr, TakeError::wrong_kind};
     return {std::move(slot.object), TakeError::none};
 }
 

@@ -15,8 +15,12 @@ namespace tycho::runtime {
 // The values are the codes `message::receive` returns for each kind.
 enum class MessageKind : uint8_t { data = 0, link_died = 1, process_died = 2 };
 
-// Host objects that may travel inside a data message (§10.4).
-enum class ResourceKind : uint8_t { module, tcp_stream, tls_stream, udp_socket };
+// What kind of host object a resource slot holds (§10.4: modules, sockets, ...). The
+// runtime never looks inside: the host module that owns a kind defines one ResourceKind
+// object for it, and slots compare kinds by address.
+struct ResourceKind {
+    const char* name; // for error messages
+};
 
 // Outcome of Message::take_resource(); every error case is a trap in the host function.
 enum class TakeError : uint8_t { none, out_of_range, already_taken, wrong_kind };
@@ -28,12 +32,12 @@ struct [[nodiscard]] TakenResource {
     bool ok() const { return error == TakeError::none; }
 };
 
-// One entry of a message's resource list. This is where modules and sockets travel between
-// processes: the object is type-erased and the host layer casts it back according to `kind`
+// One entry of a message's resource list. This is where host objects travel between
+// processes: the object is type-erased and the host module that owns `kind` casts it back
 // (a module is shared, a socket entry is one reference to a shared connection). A null
 // object means the slot has been taken; the other indices keep their meaning.
 struct ResourceSlot {
-    ResourceKind kind;
+    const ResourceKind* kind;
     std::shared_ptr<void> object;
 };
 
@@ -72,10 +76,10 @@ struct Message {
 
     // Appends a (non-null) resource and returns its index, shared by all kinds in push order.
     // Only data messages carry resources; the host checks the kind before calling.
-    uint64_t push_resource(ResourceKind kind, std::shared_ptr<void> object);
+    uint64_t push_resource(const ResourceKind& kind, std::shared_ptr<void> object);
     // Empties slot `index` and hands out its object if it holds `kind`. On wrong_kind the
     // object stays in the message.
-    TakenResource take_resource(uint64_t index, ResourceKind kind);
+    TakenResource take_resource(uint64_t index, const ResourceKind& kind);
 };
 
 } // namespace tycho::runtime

@@ -11,6 +11,12 @@
 namespace tycho::runtime {
 namespace {
 
+// Resource kinds as a host module would define them; the runtime compares them by address.
+const ResourceKind k_module{"module"};
+const ResourceKind k_tcp_stream{"tcp_stream"};
+const ResourceKind k_tls_stream{"tls_stream"};
+const ResourceKind k_udp_socket{"udp_socket"};
+
 static_assert(!std::is_copy_constructible_v<Message>);
 static_assert(!std::is_copy_assignable_v<Message>);
 static_assert(std::is_nothrow_move_constructible_v<Message>);
@@ -123,7 +129,7 @@ TEST(Message, MoveKeepsEverything) {
     Message m = Message::data(9);
     m.append(bytes({1, 2, 3}));
     m.read_position = 2;
-    (void)m.push_resource(ResourceKind::module, std::make_shared<int>(5));
+    (void)m.push_resource(k_module, std::make_shared<int>(5));
     Message moved = std::move(m);
     EXPECT_EQ(moved.tag, 9);
     EXPECT_EQ(moved.buffer, bytes({1, 2, 3}));
@@ -133,25 +139,25 @@ TEST(Message, MoveKeepsEverything) {
 
 TEST(MessageResources, PushReturnsConsecutiveIndicesAcrossKinds) {
     Message m = Message::data(0);
-    EXPECT_EQ(m.push_resource(ResourceKind::module, std::make_shared<int>(0)), 0u);
-    EXPECT_EQ(m.push_resource(ResourceKind::tcp_stream, std::make_shared<int>(1)), 1u);
-    EXPECT_EQ(m.push_resource(ResourceKind::udp_socket, std::make_shared<int>(2)), 2u);
-    EXPECT_EQ(m.push_resource(ResourceKind::module, std::make_shared<int>(3)), 3u);
+    EXPECT_EQ(m.push_resource(k_module, std::make_shared<int>(0)), 0u);
+    EXPECT_EQ(m.push_resource(k_tcp_stream, std::make_shared<int>(1)), 1u);
+    EXPECT_EQ(m.push_resource(k_udp_socket, std::make_shared<int>(2)), 2u);
+    EXPECT_EQ(m.push_resource(k_module, std::make_shared<int>(3)), 3u);
 }
 
 TEST(MessageResources, TakeEmptiesOnlyThatSlot) {
     Message m = Message::data(0);
     auto a = std::make_shared<int>(1);
     auto b = std::make_shared<int>(2);
-    (void)m.push_resource(ResourceKind::tcp_stream, a);
-    (void)m.push_resource(ResourceKind::tls_stream, b);
+    (void)m.push_resource(k_tcp_stream, a);
+    (void)m.push_resource(k_tls_stream, b);
 
-    TakenResource taken = m.take_resource(1, ResourceKind::tls_stream);
+    TakenResource taken = m.take_resource(1, k_tls_stream);
     ASSERT_TRUE(taken.ok());
     EXPECT_EQ(taken.object, b);
     EXPECT_EQ(m.resources.size(), 2u); // indices never shift
 
-    TakenResource first = m.take_resource(0, ResourceKind::tcp_stream);
+    TakenResource first = m.take_resource(0, k_tcp_stream);
     ASSERT_TRUE(first.ok());
     EXPECT_EQ(first.object, a);
 }
@@ -159,40 +165,40 @@ TEST(MessageResources, TakeEmptiesOnlyThatSlot) {
 TEST(MessageResources, TakeErrors) {
     Message m = Message::data(0);
     auto module = std::make_shared<int>(7);
-    (void)m.push_resource(ResourceKind::module, module);
+    (void)m.push_resource(k_module, module);
 
-    TakenResource out_of_range = m.take_resource(1, ResourceKind::module);
+    TakenResource out_of_range = m.take_resource(1, k_module);
     EXPECT_EQ(out_of_range.error, TakeError::out_of_range);
     EXPECT_EQ(out_of_range.object, nullptr);
-    EXPECT_EQ(m.take_resource(UINT64_MAX, ResourceKind::module).error, TakeError::out_of_range);
+    EXPECT_EQ(m.take_resource(UINT64_MAX, k_module).error, TakeError::out_of_range);
 
-    TakenResource wrong = m.take_resource(0, ResourceKind::tcp_stream);
+    TakenResource wrong = m.take_resource(0, k_tcp_stream);
     EXPECT_EQ(wrong.error, TakeError::wrong_kind);
     EXPECT_EQ(wrong.object, nullptr);
     EXPECT_EQ(m.resources[0].object, module); // stays in the message
 
-    ASSERT_TRUE(m.take_resource(0, ResourceKind::module).ok());
-    EXPECT_EQ(m.take_resource(0, ResourceKind::module).error, TakeError::already_taken);
-    EXPECT_EQ(m.take_resource(0, ResourceKind::udp_socket).error, TakeError::already_taken);
+    ASSERT_TRUE(m.take_resource(0, k_module).ok());
+    EXPECT_EQ(m.take_resource(0, k_module).error, TakeError::already_taken);
+    EXPECT_EQ(m.take_resource(0, k_udp_socket).error, TakeError::already_taken);
 }
 
 TEST(MessageResources, NonDataMessagesHaveNoSlots) {
     Message link = Message::link_died(3);
-    EXPECT_EQ(link.take_resource(0, ResourceKind::module).error, TakeError::out_of_range);
+    EXPECT_EQ(link.take_resource(0, k_module).error, TakeError::out_of_range);
 }
 
 TEST(MessageResources, SharedAndMovedResources) {
     Message m = Message::data(0);
     auto module = std::make_shared<int>(1);
-    (void)m.push_resource(ResourceKind::module, module); // shared: the sender keeps its id
+    (void)m.push_resource(k_module, module); // shared: the sender keeps its id
     EXPECT_EQ(module.use_count(), 2);
 
     auto stream = std::make_shared<int>(2);
     std::weak_ptr<int> stream_alive = stream;
-    (void)m.push_resource(ResourceKind::tcp_stream, std::move(stream)); // moved
+    (void)m.push_resource(k_tcp_stream, std::move(stream)); // moved
     EXPECT_FALSE(stream_alive.expired());
 
-    TakenResource taken = m.take_resource(1, ResourceKind::tcp_stream);
+    TakenResource taken = m.take_resource(1, k_tcp_stream);
     ASSERT_TRUE(taken.ok());
     EXPECT_EQ(*std::static_pointer_cast<int>(taken.object), 2);
 }
@@ -203,7 +209,7 @@ TEST(MessageResources, UntakenResourcesDieWithTheMessage) {
         Message m = Message::data(0);
         auto stream = std::make_shared<int>(1);
         alive = stream;
-        (void)m.push_resource(ResourceKind::tcp_stream, std::move(stream));
+        (void)m.push_resource(k_tcp_stream, std::move(stream));
         Message moved = std::move(m);
         EXPECT_FALSE(alive.expired());
     }

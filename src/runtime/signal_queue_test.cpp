@@ -13,6 +13,8 @@
 namespace tycho::runtime {
 namespace {
 
+const ResourceKind k_socket{"socket"}; // as a host module would define it
+
 // Appends every queued signal, in order, to `out`.
 void append_all(SignalQueue& queue, std::vector<Signal>& out) {
     queue.take_each([&out](Signal&& signal) { out.push_back(std::move(signal)); });
@@ -95,7 +97,7 @@ TEST(SignalQueue, CloseDropsQueuedAndLaterSignals) {
     std::weak_ptr<int> second_alive = second;
 
     Message m1 = Message::data(0);
-    (void)m1.push_resource(ResourceKind::tcp_stream, std::move(first));
+    (void)m1.push_resource(k_socket, std::move(first));
     (void)queue.push(std::move(m1));
     EXPECT_FALSE(queue.prepare_wait());
     queue.close();
@@ -103,7 +105,7 @@ TEST(SignalQueue, CloseDropsQueuedAndLaterSignals) {
     EXPECT_FALSE(queue.has_signals());
 
     Message m2 = Message::data(0);
-    (void)m2.push_resource(ResourceKind::tcp_stream, std::move(second));
+    (void)m2.push_resource(k_socket, std::move(second));
     EXPECT_FALSE(queue.push(std::move(m2)));
     EXPECT_TRUE(second_alive.expired());
     EXPECT_TRUE(take_all(queue).empty());

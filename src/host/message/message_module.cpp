@@ -1,10 +1,11 @@
 // lunatic::message (lunatic-abi.md §10, §17): building, sending and receiving messages
-// through the process's scratch slot. Networking resources (TCP/TLS/UDP) cannot exist yet,
-// so their push functions always meet an unknown id and their take functions a slot that
-// cannot hold one.
+// through the process's scratch slot. Resources in messages belong to the host module that
+// owns their kind (push_module / take_module: process/modules.cpp). Networking resources
+// (TCP/TLS/UDP) cannot exist yet, so their push functions always meet an unknown id and
+// their take functions a slot that cannot hold one; the networking module will own them.
 #include "host/guest_memory.h"
-#include "host/namespaces.h"
-#include "host/spawn.h"
+#include "host/message/scratch.h"
+#include "host/timeouts.h"
 #include "host/wasm_process.h"
 
 #include <array>
@@ -19,29 +20,17 @@ using wasm::Caller;
 constexpr int32_t kTimedOut = 9027;
 
 Message* any_message(Caller& caller, const char* function) {
-    auto& scratch = WasmProcess::of(caller).scratch;
-    if (!scratch) {
-        caller.trap(std::string("lunatic::message::") + function +
-                    ": no message in the scratch slot");
-        return nullptr;
-    }
-    return &*scratch;
+    return WasmProcess::of(caller).state<Scratch>().any_or_trap(caller, function);
 }
 
 Message* data_message(Caller& caller, const char* function) {
-    Message* message = any_message(caller, function);
-    if (message != nullptr && message->kind != runtime::MessageKind::data) {
-        caller.trap(std::string("lunatic::message::") + function +
-                    ": the message in the scratch slot is not a data message");
-        return nullptr;
-    }
-    return message;
+    return WasmProcess::of(caller).state<Scratch>().data_or_trap(caller, function);
 }
 
 void add_data(wasm::Linker& linker) {
     linker.func(
         "lunatic::message", "create_data", [](Caller& caller, int64_t tag, int64_t capacity) {
-            WasmProcess::of(caller).scratch = Message::data(
+            WasmProcess::of(caller).state<Scratch>().message = Message::data(
                 tag, size_t(std::min<uint64_t>(uint64_t(capacity), Message::kMaxCapacityHint)));
         });
     linker.func("lunatic::message", "write_data",
@@ -88,45 +77,7 @@ void add_data(wasm::Linker& linker) {
     });
 }
 
-const char* take_error_text(runtime::TakeError error) {
-    switch (error) {
-    case runtime::TakeError::out_of_range: return "is out of range";
-    case runtime::TakeError::already_taken: return "was already taken";
-    case runtime::TakeError::wrong_kind: return "holds another kind of resource";
-    case runtime::TakeError::none: break;
-    }
-    return "";
-}
-
-void add_resources(wasm::Linker& linker) {
-    linker.func(
-        "lunatic::message", "push_module", [](Caller& caller, int64_t module_id) -> int64_t {
-            WasmProcess& self = WasmProcess::of(caller);
-            const auto* module = self.modules.find(uint64_t(module_id));
-            if (module == nullptr) {
-                caller.trap("lunatic::message::push_module: unknown module id " +
-                            std::to_string(module_id));
-                return 0;
-            }
-            Message* message = data_message(caller, "push_module");
-            if (message == nullptr) return 0;
-            // Modules are shared: the sender keeps its id (§10.4).
-            return int64_t(message->push_resource(
-                runtime::ResourceKind::module,
-                std::const_pointer_cast<void>(std::static_pointer_cast<const void>(*module))));
-        });
-    linker.func("lunatic::message", "take_module", [](Caller& caller, int64_t index) -> int64_t {
-        Message* message = data_message(caller, "take_module");
-        if (message == nullptr) return 0;
-        auto taken = message->take_resource(uint64_t(index), runtime::ResourceKind::module);
-        if (!taken.ok()) {
-            caller.trap("lunatic::message::take_module: resource " + std::to_string(index) + " " +
-                        take_error_text(taken.error));
-            return 0;
-        }
-        auto module = std::static_pointer_cast<const wasm::Module>(taken.object);
-        return int64_t(WasmProcess::of(caller).modules.insert(std::move(module)));
-    });
+void add_socket_placeholders(wasm::Linker& linker) {
     // No networking yet: no process can hold a socket id, and no message carries a socket.
     for (const char* kind : {"tcp_stream", "tls_stream", "udp_socket"}) {
         const std::string kind_name = kind;
@@ -158,8 +109,9 @@ template <class ReadyCode>
 int32_t receive_into_scratch(Caller& caller, WasmProcess& self, std::span<const int64_t> tags,
                              int64_t timeout, runtime::Mailbox::Mark since, ReadyCode ready_code) {
     // The message goes straight into the slot, which only a ready outcome changes.
-    switch (self.receive(tags, timeout_deadline(timeout), self.scratch, since)) {
-    case runtime::Process::WaitOutcome::ready: return self.scratch ? ready_code(*self.scratch) : 0;
+    std::optional<Message>& slot = self.state<Scratch>().message;
+    switch (self.receive(tags, timeout_deadline(timeout), slot, since)) {
+    case runtime::Process::WaitOutcome::ready: return slot ? ready_code(*slot) : 0;
     case runtime::Process::WaitOutcome::timed_out: return kTimedOut;
     case runtime::Process::WaitOutcome::dying: caller.stop(self.dying_cause()); return 0;
     }
@@ -173,7 +125,7 @@ void add_transfer(wasm::Linker& linker) {
     linker.func("lunatic::message", "send", [](Caller& caller, int64_t process_id) -> int32_t {
         WasmProcess& self = WasmProcess::of(caller);
         if (any_message(caller, "send") == nullptr) return 0;
-        self.send_scratch(uint64_t(process_id));
+        self.state<Scratch>().send_to(uint64_t(process_id));
         return 0;
     });
     linker.func(
@@ -182,7 +134,7 @@ void add_transfer(wasm::Linker& linker) {
             WasmProcess& self = WasmProcess::of(caller);
             if (any_message(caller, "send_receive_skip_search") == nullptr) return 0;
             const auto since = self.mailbox_mark();
-            self.send_scratch(uint64_t(process_id));
+            self.state<Scratch>().send_to(uint64_t(process_id));
             // A one-element filter: a 0 tag matches nothing (§10.7).
             const int64_t tags[] = {wait_on_tag};
             return receive_into_scratch(caller, self, tags, timeout, since,
@@ -214,9 +166,9 @@ void add_transfer(wasm::Linker& linker) {
 
 } // namespace
 
-void add_lunatic_message(wasm::Linker& linker) {
+void define_message_module(wasm::Linker& linker) {
     add_data(linker);
-    add_resources(linker);
+    add_socket_placeholders(linker);
     add_transfer(linker);
 }
 

@@ -1,10 +1,9 @@
 // lunatic::trap (lunatic-abi.md §24): running guest code that may trap without dying.
-#include "host/namespaces.h"
 #include "host/wasm_process.h"
 
 namespace tycho::host {
 
-void add_lunatic_trap(wasm::Linker& linker) {
+void define_trap_module(wasm::Linker& linker) {
     linker.func("lunatic::trap", "catch",
                 [](wasm::Caller& caller, int32_t function, int32_t pointer) -> int32_t {
                     WasmProcess& self = WasmProcess::of(caller);

@@ -1,11 +1,10 @@
 // lunatic::registry (lunatic-abi.md §12, §19): names shared by a whole process tree.
 #include "host/guest_memory.h"
-#include "host/namespaces.h"
 #include "host/wasm_process.h"
 
 namespace tycho::host {
 
-void add_lunatic_registry(wasm::Linker& linker) {
+void define_registry_module(wasm::Linker& linker) {
     linker.func("lunatic::registry", "put",
                 [](wasm::Caller& caller, uint32_t name_ptr, uint32_t name_len, int64_t node_id,
                    int64_t process_id) {

@@ -1,10 +1,9 @@
 // The spawn procedure shared by process::spawn and process::get_or_spawn (lunatic-abi.md
-// §8, §16.3), and the timeout conversion shared by every waiting host function (§5).
+// §8, §16.3).
 #pragma once
 
 #include <tycho/wasm/engine.h>
 
-#include <chrono>
 #include <cstdint>
 #include <optional>
 
@@ -25,10 +24,5 @@ struct SpawnOutcome {
 
 // Runs the checks and the spawn in the ABI's order. nullopt when the caller trapped.
 std::optional<SpawnOutcome> spawn_from_guest(wasm::Caller& caller, const SpawnArgs& args);
-
-// `millis` from now, saturating (durations in the ABI are u64 milliseconds).
-std::chrono::steady_clock::time_point deadline_after(uint64_t millis);
-// A timeout argument: u64::MAX means none (§5).
-std::optional<std::chrono::steady_clock::time_point> timeout_deadline(int64_t timeout);
 
 } // namespace tycho::host

@@ -1,6 +1,8 @@
-#include "host/spawn.h"
+#include "host/process/spawn.h"
 
+#include "host/error/errors.h"
 #include "host/guest_memory.h"
+#include "host/process/process_tables.h"
 #include "host/wasm_process.h"
 
 #include <cstdio>
@@ -53,9 +55,10 @@ std::optional<SpawnOutcome> spawn_from_guest(wasm::Caller& caller, const SpawnAr
         return std::nullopt;
     }
     Host::SpawnRequest request;
+    ProcessTables& tables = self.state<ProcessTables>();
     if (args.config_id == -1) {
         request.config = self.config_snapshot();
-    } else if (ConfigEntry* config = self.configs.find(uint64_t(args.config_id))) {
+    } else if (ConfigEntry* config = tables.configs.find(uint64_t(args.config_id))) {
         request.config = config->snapshot();
     } else {
         caller.trap("lunatic::process::spawn: unknown config id " + std::to_string(args.config_id));
@@ -63,7 +66,7 @@ std::optional<SpawnOutcome> spawn_from_guest(wasm::Caller& caller, const SpawnAr
     }
     if (args.module_id == -1) {
         request.module = self.module();
-    } else if (const auto* module = self.modules.find(uint64_t(args.module_id))) {
+    } else if (const auto* module = tables.modules.find(uint64_t(args.module_id))) {
         request.module = *module;
     } else {
         caller.trap("lunatic::process::spawn: unknown module id " + std::to_string(args.module_id));
@@ -80,21 +83,8 @@ std::optional<SpawnOutcome> spawn_from_guest(wasm::Caller& caller, const SpawnAr
     request.params = std::move(*params);
     request.link_tag = args.link;
     auto spawned = self.host().spawn(std::move(request), &self);
-    if (!spawned) return SpawnOutcome{1, self.add_error(spawned.error())};
+    if (!spawned) return SpawnOutcome{1, add_error(self, spawned.error())};
     return SpawnOutcome{0, spawned.value()};
-}
-
-std::chrono::steady_clock::time_point deadline_after(uint64_t millis) {
-    using Clock = std::chrono::steady_clock;
-    const auto now = Clock::now();
-    // Far-future durations saturate instead of overflowing the clock's representation.
-    constexpr uint64_t kMaxMillis = uint64_t(100) * 365 * 24 * 3600 * 1000;
-    return now + std::chrono::milliseconds(std::min(millis, kMaxMillis));
-}
-
-std::optional<std::chrono::steady_clock::time_point> timeout_deadline(int64_t timeout) {
-    if (uint64_t(timeout) == UINT64_MAX) return std::nullopt;
-    return deadline_after(uint64_t(timeout));
 }
 
 } // namespace tycho::host

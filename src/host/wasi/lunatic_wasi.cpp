@@ -1,11 +1,16 @@
 // lunatic::wasi (lunatic-abi.md §23): appending to the WASI lists of a config.
 #include "host/guest_memory.h"
-#include "host/namespaces.h"
+#include "host/process/process_tables.h"
 #include "host/wasm_process.h"
 
 namespace tycho::host {
 
 namespace {
+
+ConfigEntry* config_or_trap(wasm::Caller& caller, const char* function, int64_t config_id) {
+    return WasmProcess::of(caller).state<ProcessTables>().config_or_trap(caller, function,
+                                                                         config_id);
+}
 
 // `name(config_id, ptr, len)`: appends the guest's UTF-8 string to the config's `List`.
 template <std::vector<std::string> ProcessConfig::* List>
@@ -13,8 +18,7 @@ void add_appender(wasm::Linker& linker, const char* name) {
     linker.func("lunatic::wasi", name,
                 [function = "lunatic::wasi::" + std::string(name)](
                     wasm::Caller& caller, int64_t config_id, uint32_t ptr, uint32_t len) {
-                    ConfigEntry* config =
-                        WasmProcess::of(caller).config_or_trap(caller, function.c_str(), config_id);
+                    ConfigEntry* config = config_or_trap(caller, function.c_str(), config_id);
                     if (config == nullptr) return;
                     GuestMemory memory(caller);
                     if (auto text = memory.utf8(ptr, len))
@@ -28,7 +32,7 @@ void add_lunatic_wasi(wasm::Linker& linker) {
     linker.func("lunatic::wasi", "config_add_environment_variable",
                 [](wasm::Caller& caller, int64_t config_id, uint32_t key_ptr, uint32_t key_len,
                    uint32_t value_ptr, uint32_t value_len) {
-                    ConfigEntry* config = WasmProcess::of(caller).config_or_trap(
+                    ConfigEntry* config = config_or_trap(
                         caller, "lunatic::wasi::config_add_environment_variable", config_id);
                     if (config == nullptr) return;
                     GuestMemory memory(caller);

@@ -1,13 +1,18 @@
 // lunatic::error (lunatic-abi.md §21): the texts behind error ids.
+#include "host/error/errors.h"
 #include "host/guest_memory.h"
-#include "host/namespaces.h"
 #include "host/wasm_process.h"
 
 namespace tycho::host {
 
+uint64_t add_error(WasmProcess& process, std::string text) {
+    return process.state<ErrorTable>().texts.insert(std::move(text));
+}
+
 namespace {
 std::string* error_or_trap(wasm::Caller& caller, const char* function, int64_t id) {
-    std::string* text = WasmProcess::of(caller).errors.find(uint64_t(id));
+    ErrorTable* errors = WasmProcess::of(caller).find_state<ErrorTable>();
+    std::string* text = errors ? errors->texts.find(uint64_t(id)) : nullptr;
     if (text == nullptr)
         caller.trap(std::string("lunatic::error::") + function + ": unknown error id " +
                     std::to_string(id));
@@ -15,7 +20,7 @@ std::string* error_or_trap(wasm::Caller& caller, const char* function, int64_t i
 }
 } // namespace
 
-void add_lunatic_error(wasm::Linker& linker) {
+void define_error_module(wasm::Linker& linker) {
     linker.func("lunatic::error", "string_size", [](wasm::Caller& caller, int64_t id) -> int32_t {
         std::string* text = error_or_trap(caller, "string_size", id);
         return text ? int32_t(text->size()) : 0;
@@ -27,7 +32,8 @@ void add_lunatic_error(wasm::Linker& linker) {
         }
     });
     linker.func("lunatic::error", "drop", [](wasm::Caller& caller, int64_t id) {
-        if (error_or_trap(caller, "drop", id)) WasmProcess::of(caller).errors.erase(uint64_t(id));
+        if (error_or_trap(caller, "drop", id))
+            WasmProcess::of(caller).state<ErrorTable>().texts.erase(uint64_t(id));
     });
 }
 

@@ -1,0 +1,63 @@
+// lunatic::process's modules (lunatic-abi.md §16.1) and their transfer in messages
+// (push_module / take_module of lunatic::message, §17).
+#include "host/error/errors.h"
+#include "host/guest_memory.h"
+#include "host/message/scratch.h"
+#include "host/process/process_module.h"
+#include "host/process/process_tables.h"
+#include "host/wasm_process.h"
+
+namespace tycho::host {
+
+using wasm::Caller;
+
+void add_module_functions(wasm::Linker& linker) {
+    linker.func(
+        "lunatic::process", "compile_module",
+        [](Caller& caller, uint32_t data_ptr, uint32_t data_len, uint32_t id_ptr) -> int32_t {
+            WasmProcess& self = WasmProcess::of(caller);
+            if (!self.config().can_compile_modules) return -1;
+            GuestMemory memory(caller);
+            auto bytes = memory.read(data_ptr, data_len);
+            if (!bytes || !memory.bytes(id_ptr, 8)) return 0;
+            auto module = self.host().compile(*bytes);
+            if (!module) {
+                memory.store<uint64_t>(id_ptr, add_error(self, module.error().to_string()));
+                return 1;
+            }
+            memory.store<uint64_t>(
+                id_ptr, self.state<ProcessTables>().modules.insert(std::move(module.value())));
+            return 0;
+        });
+    linker.func("lunatic::process", "drop_module", [](Caller& caller, int64_t module_id) {
+        if (!WasmProcess::of(caller).state<ProcessTables>().modules.erase(uint64_t(module_id)))
+            caller.trap("lunatic::process::drop_module: unknown module id " +
+                        std::to_string(module_id));
+    });
+
+    // Modules travel in messages as shared references: the sender keeps its id (§10.4).
+    linker.func(
+        "lunatic::message", "push_module", [](Caller& caller, int64_t module_id) -> int64_t {
+            WasmProcess& self = WasmProcess::of(caller);
+            const auto* module = self.state<ProcessTables>().modules.find(uint64_t(module_id));
+            if (module == nullptr) {
+                caller.trap("lunatic::message::push_module: unknown module id " +
+                            std::to_string(module_id));
+                return 0;
+            }
+            runtime::Message* message = self.state<Scratch>().data_or_trap(caller, "push_module");
+            if (message == nullptr) return 0;
+            return int64_t(message->push_resource(
+                kModuleResource,
+                std::const_pointer_cast<void>(std::static_pointer_cast<const void>(*module))));
+        });
+    linker.func("lunatic::message", "take_module", [](Caller& caller, int64_t index) -> int64_t {
+        WasmProcess& self = WasmProcess::of(caller);
+        auto taken = take_resource_or_trap(caller, "take_module", index, kModuleResource);
+        if (!taken) return 0;
+        auto module = std::static_pointer_cast<const wasm::Module>(std::move(taken));
+        return int64_t(self.state<ProcessTables>().modules.insert(std::move(module)));
+    });
+}
+
+} // namespace tycho::host
