@@ -1,5 +1,7 @@
 #include "invoke.h"
 
+#include "host/failure_report.h"
+#include "host/process_limits.h"
 #include "module_file.h"
 
 #include <cerrno>
@@ -124,9 +126,24 @@ int run_invoke(const InvokeRequest& request) {
         args.push_back(*v);
     }
 
+    if (auto problem = check_initial_memory(**module, request.limits.max_memory, request.file))
+        return fail(*problem);
+
+    // The same reduction hook as a process's, minus the yield: nothing else runs here.
     ExecutionContext context;
+    const uint64_t max_fuel = request.limits.max_fuel;
+    const uint64_t fuel_limit = host::fuel_in_reductions(max_fuel);
+    context.set_reduction_hook(request.limits.reductions, [&](ExecutionContext& ctx) {
+        if (fuel_limit != 0 && ctx.reductions() >= fuel_limit) {
+            ctx.set_stop_reason(host::out_of_fuel_reason(max_fuel));
+            return HookAction::Stop;
+        }
+        return HookAction::Continue;
+    });
+    InstantiateOptions options;
+    options.memory_page_limit = host::memory_page_limit(request.limits.max_memory);
     Linker linker;
-    auto instance = linker.instantiate(context, *module);
+    auto instance = linker.instantiate(context, *module, options);
     if (!instance)
         return fail("cannot instantiate '" + request.file + "': " + instance.error().to_string());
     const Function* fn = (*instance)->exported_function(request.function);
@@ -138,6 +155,8 @@ int run_invoke(const InvokeRequest& request) {
         for (const BacktraceFrame& f : trap.backtrace)
             std::fprintf(stderr, "    at %s (function %u)\n",
                          f.func_name.empty() ? "<unnamed>" : f.func_name.c_str(), f.func_index);
+        if (const std::string hint = host::hint_for(trap.code, trap.message); !hint.empty())
+            std::fprintf(stderr, "  hint: %s\n", hint.c_str());
         return 1;
     }
     for (const Value& v : results.value())

@@ -1,6 +1,8 @@
 // `tycho run --invoke NAME FILE.wasm ARGS...`: call one export and print its results.
 #pragma once
 
+#include "limits.h"
+
 #include <tycho/wasm/engine.h>
 
 #include <optional>
@@ -13,9 +15,13 @@ struct InvokeRequest {
     std::string file;
     std::string function;
     std::vector<std::string> args;
+    // As for a process: fuel is counted by the reduction hook at the end of each slice,
+    // and the memory may not start or grow beyond max_memory.
+    RunLimits limits;
 };
 
-// Returns the process exit status: 0 on success, 1 on a trap or a bad module/argument.
+// Returns the process exit status: 0 on success, 1 on a trap (running out of fuel
+// included) or a bad module/argument.
 int run_invoke(const InvokeRequest& request);
 
 // Parses one command-line argument as a value of `type`; nullopt when it is not one.

@@ -13,6 +13,7 @@ namespace {
 
 constexpr const char* kUsage =
     R"(Usage: tycho <command> [options]
+       tycho [run options] FILE.wasm [ARGS...]     (the same as 'tycho run ...')
 
 Commands:
   run [OPTIONS] FILE.wasm [ARGS...]
@@ -22,18 +23,23 @@ Commands:
   run --invoke NAME FILE.wasm [ARGS...]
         Call the exported function NAME of a module without imports, with ARGS
         converted to its parameter types (i32/i64 as decimal or 0x-hex, f32/f64 as
-        decimal, inf or nan), and print each result on its own line.
+        decimal, inf or nan), and print each result on its own line. --max-memory,
+        --max-fuel and --reductions apply to it as to a root process.
   help  Show this text.
   version
         Show the version.
+  'run' may be left out when the first argument is one of run's options, or a file
+  path ending in .wasm or containing a '/'.
 
 Options of run:
   --workers N        Worker threads that run processes (default: one per core).
   --env KEY=VALUE    Add a variable to the root process's environment (repeatable;
                      the runtime's own environment is not passed on).
   --max-memory BYTES Linear-memory limit of the root process (suffixes K, M, G
-                     for powers of 1024; default 4294967295). Processes spawned with
-                     its config inherit it.
+                     for powers of 1024; default 4G = 65536 pages, all a memory can
+                     have). A module whose memory starts larger is refused; growth
+                     beyond it fails (memory.grow returns -1). Processes spawned
+                     with the root's config inherit it.
   --max-fuel N       Compute limit of the root process in units of 100,000
                      reductions (function calls and loop iterations); 0 = unlimited
                      (default). Running out is a trap.
@@ -78,6 +84,28 @@ struct RunOptions {
     tycho::cli::RunRequest run;
 };
 
+constexpr const char* kRunOptions[] = {"--invoke",     "--workers",  "--env",
+                                       "--max-memory", "--max-fuel", "--reductions"};
+
+bool is_run_option(const std::string& arg) {
+    const std::string name = arg.substr(0, arg.find('='));
+    for (const char* option : kRunOptions)
+        if (name == option) return true;
+    return false;
+}
+
+// Whether `tycho ARG ...` means `tycho run ARG ...`: ARG is one of run's options or a path
+// to a module (ends in .wasm, or has a directory part). Anything else is taken for a
+// command, so a mistyped command still gets "unknown command".
+bool implies_run(const std::string& arg) {
+    if (arg == "--" || is_run_option(arg)) return true;
+    if (arg.empty() || arg[0] == '-') return false;
+    const std::string suffix = ".wasm";
+    const bool wasm_file = arg.size() > suffix.size() &&
+                           arg.compare(arg.size() - suffix.size(), suffix.size(), suffix) == 0;
+    return wasm_file || arg.find('/') != std::string::npos;
+}
+
 // Parses `run`'s options up to FILE.wasm; returns an exit status when it must stop there.
 std::optional<int> parse_run_options(const std::vector<std::string>& args, size_t& i,
                                      RunOptions& out) {
@@ -97,12 +125,7 @@ std::optional<int> parse_run_options(const std::vector<std::string>& args, size_
             value = flag.substr(eq + 1);
             flag.resize(eq);
         }
-        static const char* const kTakesValue[] = {"--invoke",     "--workers",  "--env",
-                                                  "--max-memory", "--max-fuel", "--reductions"};
-        bool known = false;
-        for (const char* name : kTakesValue)
-            known = known || flag == name;
-        if (!known) return usage_error("unknown option '" + flag + "'");
+        if (!is_run_option(flag)) return usage_error("unknown option '" + flag + "'");
         if (!value) {
             if (i + 1 >= args.size())
                 return usage_error(
@@ -125,16 +148,16 @@ std::optional<int> parse_run_options(const std::vector<std::string>& args, size_
         } else if (flag == "--max-memory") {
             auto n = parse_count(*value, true);
             if (!n) return usage_error("--max-memory needs a byte count, got '" + *value + "'");
-            out.run.max_memory = *n;
+            out.run.limits.max_memory = *n;
         } else if (flag == "--max-fuel") {
             auto n = parse_count(*value, false);
             if (!n) return usage_error("--max-fuel needs a whole number, got '" + *value + "'");
-            out.run.max_fuel = *n;
+            out.run.limits.max_fuel = *n;
         } else if (flag == "--reductions") {
             auto n = parse_count(*value, false);
             if (!n || *n == 0 || *n > uint64_t(INT64_MAX))
                 return usage_error("--reductions needs a positive number, got '" + *value + "'");
-            out.run.reductions = int64_t(*n);
+            out.run.limits.reductions = int64_t(*n);
         }
     }
     return std::nullopt;
@@ -156,16 +179,25 @@ int main(int argc, char** argv) {
         std::puts("tycho " TYCHO_VERSION);
         return 0;
     }
-    if (command != "run") return usage_error("unknown command '" + command + "'");
+    size_t i = 1; // the first argument after `run`
+    if (command != "run") {
+        if (!implies_run(command)) {
+            if (command[0] == '-') return usage_error("unknown option '" + command + "'");
+            return usage_error("unknown command '" + command +
+                               "'; to run a module, name it by a path ending in .wasm or "
+                               "containing a '/', or use 'tycho run FILE'");
+        }
+        i = 0;
+    }
 
     RunOptions options;
-    size_t i = 1;
     if (auto status = parse_run_options(args, i, options)) return *status;
     if (i >= args.size()) return usage_error("missing FILE.wasm");
     const std::string file = args[i++];
     std::vector<std::string> rest(args.begin() + long(i), args.end());
     if (options.invoke) {
-        tycho::cli::InvokeRequest request{file, *options.invoke, std::move(rest)};
+        tycho::cli::InvokeRequest request{file, *options.invoke, std::move(rest),
+                                          options.run.limits};
         return tycho::cli::run_invoke(request);
     }
     options.run.file = file;

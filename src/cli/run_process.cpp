@@ -28,7 +28,7 @@ int run_process(const RunRequest& request) {
 
     host::NodeOptions options;
     options.workers = request.workers;
-    options.host.slice_reductions = request.reductions;
+    options.host.slice_reductions = request.limits.reductions;
     host::Node node(std::move(options));
 
     auto module = node.host().compile(*bytes);
@@ -42,12 +42,15 @@ int run_process(const RunRequest& request) {
                     "': _start must take no parameters and return nothing, "
                     "but its type is " +
                     start->to_string());
+    if (auto problem =
+            check_initial_memory(*module.value(), request.limits.max_memory, request.file))
+        return fail(*problem);
 
     // The root process's configuration (lunatic-abi.md §14.1): every permission, argv led by
     // the file name, the environment given with --env.
     host::ProcessConfig config;
-    config.max_memory = request.max_memory;
-    config.max_fuel = request.max_fuel;
+    config.max_memory = request.limits.max_memory;
+    config.max_fuel = request.limits.max_fuel;
     config.can_compile_modules = config.can_create_configs = config.can_spawn_processes = true;
     config.args.push_back(base_name(request.file));
     config.args.insert(config.args.end(), request.args.begin(), request.args.end());

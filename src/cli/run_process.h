@@ -1,6 +1,8 @@
 // `tycho run FILE.wasm ARGS...`: run the module's _start as the root process of a node.
 #pragma once
 
+#include "limits.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -13,9 +15,7 @@ struct RunRequest {
     std::vector<std::string> args;
     std::vector<std::string> env; // KEY=VALUE
     unsigned workers = 0;         // 0: one per core
-    uint64_t max_memory = UINT32_MAX;
-    uint64_t max_fuel = 0;
-    int64_t reductions = 4000;
+    RunLimits limits;             // of the root process
 };
 
 // Returns the exit status of the root process, or 1 after a one-line error.

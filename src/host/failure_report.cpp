@@ -19,8 +19,9 @@ std::string hint_for(wasm::TrapCode code, const std::string& message) {
                "incompatible function pointer types?";
     case TrapCode::Interrupted:
         if (message.find("fuel") != std::string::npos)
-            return "the process used up its max_fuel; raise it in the process's config "
-                   "(0 means unlimited)";
+            return "the code used up its max_fuel: raise --max-fuel for the root process or "
+                   "--invoke, or max_fuel in the config a process is spawned with (0 = "
+                   "unlimited)";
         return "";
     default: break;
     }

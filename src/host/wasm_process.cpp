@@ -1,12 +1,11 @@
 #include "host/wasm_process.h"
 
+#include "host/process_limits.h"
 #include "runtime/scheduler.h"
 
 namespace tycho::host {
 
 namespace {
-
-constexpr uint64_t kReductionsPerFuelUnit = 100'000; // lunatic-abi.md §6
 
 // Stack layout: [guard | native stack, growing down from T | Wasm values, growing up
 // from T | kValueLift unused]. T sits kValueLift below a page boundary, so a process
@@ -44,10 +43,7 @@ WasmProcess::WasmProcess(Host& host, runtime::ProcessId id, Host::SpawnRequest r
     context_.embedder_data = this;
     context_.set_reduction_hook(host.options().slice_reductions,
                                 [this](wasm::ExecutionContext&) { return on_slice_end(); });
-    if (config_->max_fuel != 0)
-        fuel_limit_ = config_->max_fuel > UINT64_MAX / kReductionsPerFuelUnit
-                          ? UINT64_MAX
-                          : config_->max_fuel * kReductionsPerFuelUnit;
+    fuel_limit_ = fuel_in_reductions(config_->max_fuel);
     stdin_fd_ = request.stdin_fd;
     find_entry(request.entry);
 }
@@ -77,8 +73,7 @@ void WasmProcess::find_entry(std::string_view name) {
 std::optional<runtime::DeathReason> WasmProcess::start_instance() {
     wasm::InstantiateOptions options;
     options.memory_pool = host_.memory_pool();
-    options.memory_page_limit =
-        uint32_t(std::min<uint64_t>(config_->max_memory / wasm::kPageSize, wasm::kMaxPages));
+    options.memory_page_limit = memory_page_limit(config_->max_memory);
     options.run_start = false; // run below, where a trap keeps its backtrace
     auto instance = host_.linker().instantiate(context_, module_, options);
     if (!instance)
@@ -102,8 +97,7 @@ bool WasmProcess::yield_to_others() {
 
 wasm::HookAction WasmProcess::on_slice_end() {
     if (fuel_limit_ != 0 && context_.reductions() >= fuel_limit_) {
-        context_.set_stop_reason("out of fuel (max_fuel " + std::to_string(config_->max_fuel) +
-                                 " = " + std::to_string(fuel_limit_) + " reductions)");
+        context_.set_stop_reason(out_of_fuel_reason(config_->max_fuel));
         return wasm::HookAction::Stop;
     }
     if (!yield_to_others()) {
