@@ -132,9 +132,10 @@ rss_of() { # VmRSS of a process in bytes, 0 once it has gone
     echo 0
 }
 
-# tycho stderr, minus the reports of the spinners that fairness kills on purpose.
+# tycho stderr, minus the reports of the spinners that fairness kills on purpose (printed
+# only when TYCHO_LOG asks for kills: info or debug).
 filter_stderr() {
-    awk '/^tycho: process [0-9]+ failed: killed$/ { skip = 1; next }
+    awk '/^tycho: process [0-9]+ ended: killed$/ { skip = 1; next }
          skip && /^    at / { next }
          { skip = 0; print; fflush() }' >&2
 }

@@ -211,8 +211,8 @@ static void use_small_guest(void) {
 }
 
 /* Ends n processes and waits until each has: those blocked in receive are sent a stop
- * message and return; spinning ones (kill != 0) are killed, which tycho reports on
- * stderr as a failure. */
+ * message and return; spinning ones (kill != 0) are killed (a failure for links and
+ * monitors, quiet on stderr at tycho's default log level). */
 static void end_all(const uint64_t* pids, uint64_t n, int kill) {
     for (uint64_t i = 0; i < n; ++i) {
         lunatic_process_monitor(pids[i]);

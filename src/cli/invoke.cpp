@@ -152,9 +152,8 @@ int run_invoke(const InvokeRequest& request) {
         const Trap& trap = results.error();
         std::fprintf(stderr, "tycho: trap in '%s': %s\n", request.function.c_str(),
                      trap.message.c_str());
-        for (const BacktraceFrame& f : trap.backtrace)
-            std::fprintf(stderr, "    at %s (function %u)\n",
-                         f.func_name.empty() ? "<unnamed>" : f.func_name.c_str(), f.func_index);
+        const std::string backtrace = host::format_backtrace(trap.backtrace);
+        std::fputs(backtrace.c_str(), stderr);
         if (const std::string hint = host::hint_for(trap.code, trap.message); !hint.empty())
             std::fprintf(stderr, "  hint: %s\n", hint.c_str());
         return 1;

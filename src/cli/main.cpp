@@ -5,6 +5,7 @@
 #include <charconv>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <optional>
 #include <string>
 #include <vector>
@@ -45,11 +46,24 @@ Options of run:
                      (default). Running out is a trap.
   --reductions N     Reductions per time slice before a process yields to others
                      (default 4000).
+  --log-level LEVEL  What is printed about processes that fail (default error):
+                       error  a full report (trap, backtrace, hint) for each crash:
+                              a trap, running out of fuel, an entry that cannot run
+                       warn   also one line for each non-zero exit (proc_exit)
+                       info   also one line for each process ended by a kill or by
+                              the failure of a linked process (naming that process)
+                       debug  full reports for all of these
+                     Exits and kills are deliberate: they still count as failures
+                     for links and monitors, but are not crashes. A non-zero exit of
+                     the root process is the command's exit status.
   --invoke NAME      See above.
 
 Options:
   -h, --help     Show this text.
   -V, --version  Show the version.
+
+Environment:
+  TYCHO_LOG=LEVEL    The log level when --log-level is not given.
 )";
 
 int usage_error(const std::string& message) {
@@ -81,11 +95,12 @@ std::optional<uint64_t> parse_count(const std::string& text, bool allow_suffix) 
 
 struct RunOptions {
     std::optional<std::string> invoke;
+    std::optional<tycho::host::LogLevel> log_level; // given with --log-level
     tycho::cli::RunRequest run;
 };
 
-constexpr const char* kRunOptions[] = {"--invoke",     "--workers",  "--env",
-                                       "--max-memory", "--max-fuel", "--reductions"};
+constexpr const char* kRunOptions[] = {"--invoke",   "--workers",    "--env",      "--max-memory",
+                                       "--max-fuel", "--reductions", "--log-level"};
 
 bool is_run_option(const std::string& arg) {
     const std::string name = arg.substr(0, arg.find('='));
@@ -153,6 +168,12 @@ std::optional<int> parse_run_options(const std::vector<std::string>& args, size_
             auto n = parse_count(*value, false);
             if (!n) return usage_error("--max-fuel needs a whole number, got '" + *value + "'");
             out.run.limits.max_fuel = *n;
+        } else if (flag == "--log-level") {
+            auto level = tycho::host::parse_log_level(*value);
+            if (!level)
+                return usage_error(std::string("--log-level needs one of ") +
+                                   tycho::host::kLogLevelNames + ", got '" + *value + "'");
+            out.log_level = level;
         } else if (flag == "--reductions") {
             auto n = parse_count(*value, false);
             if (!n || *n == 0 || *n > uint64_t(INT64_MAX))
@@ -160,6 +181,22 @@ std::optional<int> parse_run_options(const std::vector<std::string>& args, size_
             out.run.limits.reductions = int64_t(*n);
         }
     }
+    return std::nullopt;
+}
+
+// --log-level, else TYCHO_LOG (when set and not empty), else the default.
+std::optional<int> resolve_log_level(RunOptions& options) {
+    if (options.log_level) {
+        options.run.log_level = *options.log_level;
+        return std::nullopt;
+    }
+    const char* variable = std::getenv("TYCHO_LOG");
+    if (variable == nullptr || *variable == '\0') return std::nullopt;
+    auto level = tycho::host::parse_log_level(variable);
+    if (!level)
+        return usage_error(std::string("TYCHO_LOG needs one of ") + tycho::host::kLogLevelNames +
+                           ", got '" + variable + "'");
+    options.run.log_level = *level;
     return std::nullopt;
 }
 
@@ -192,6 +229,7 @@ int main(int argc, char** argv) {
 
     RunOptions options;
     if (auto status = parse_run_options(args, i, options)) return *status;
+    if (auto status = resolve_log_level(options)) return *status;
     if (i >= args.size()) return usage_error("missing FILE.wasm");
     const std::string file = args[i++];
     std::vector<std::string> rest(args.begin() + long(i), args.end());

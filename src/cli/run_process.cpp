@@ -29,6 +29,7 @@ int run_process(const RunRequest& request) {
     host::NodeOptions options;
     options.workers = request.workers;
     options.host.slice_reductions = request.limits.reductions;
+    options.host.log_level = request.log_level;
     host::Node node(std::move(options));
 
     auto module = node.host().compile(*bytes);
@@ -63,7 +64,14 @@ int run_process(const RunRequest& request) {
     std::fflush(nullptr);
     // Exit statuses are 8 bits: a non-zero code must not wrap around to success.
     const int code = status.value();
-    std::_Exit(code != 0 && (code & 0xFF) == 0 ? 1 : code & 0xFF);
+    if (code != 0 && (code & 0xFF) == 0) {
+        std::fprintf(stderr,
+                     "tycho: the root process exited with status %d, which an exit status "
+                     "cannot hold; exiting with 1\n",
+                     code);
+        std::_Exit(1);
+    }
+    std::_Exit(code & 0xFF);
 }
 
 } // namespace tycho::cli

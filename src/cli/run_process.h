@@ -1,6 +1,7 @@
 // `tycho run FILE.wasm ARGS...`: run the module's _start as the root process of a node.
 #pragma once
 
+#include "host/failure_report.h"
 #include "limits.h"
 
 #include <cstdint>
@@ -16,6 +17,7 @@ struct RunRequest {
     std::vector<std::string> env; // KEY=VALUE
     unsigned workers = 0;         // 0: one per core
     RunLimits limits;             // of the root process
+    host::LogLevel log_level = host::LogLevel::error;
 };
 
 // Returns the exit status of the root process, or 1 after a one-line error.

@@ -83,9 +83,11 @@ void Host::report_failure(const FailureReport& report) const {
         options_.on_failure(report);
         return;
     }
+    const ReportDetail detail = report_detail(options_.log_level, report.ending);
+    if (detail == ReportDetail::none) return;
     FailureReport named = report;
     named.registered_name = environment_.registry().name_of(report.process_id);
-    const std::string text = named.format();
+    const std::string text = named.format(detail);
     std::fwrite(text.data(), 1, text.size(), stderr);
 }
 

@@ -56,8 +56,10 @@ struct HostOptions {
     // host functions and the scheduler always have room.
     size_t value_stack_bytes = size_t(64) << 10;
     size_t native_headroom = size_t(48) << 10;
-    // Called (on the failing process's worker) for every failed process.
+    // Called (on the failing process's worker) for every failed process; without it, the
+    // report goes to stderr with as much detail as `log_level` gives it.
     std::function<void(const FailureReport&)> on_failure;
+    LogLevel log_level = LogLevel::error;
     // Called (on its worker) when any process ends: its id and exit status (0 after a
     // normal end, the code given to proc_exit, 1 after any other failure).
     std::function<void(runtime::ProcessId, int)> on_end;

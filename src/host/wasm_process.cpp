@@ -116,6 +116,10 @@ runtime::DeathReason WasmProcess::fail(std::string reason, wasm::TrapCode code,
     report.reason = std::move(reason);
     report.code = code;
     report.backtrace = std::move(backtrace);
+    if (dying())
+        report.ending = fatal_link() ? Ending::link_died : Ending::killed;
+    else if (exit_code_)
+        report.ending = Ending::exited;
     host_.report_failure(report);
     return runtime::DeathReason::failure;
 }

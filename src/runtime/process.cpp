@@ -9,10 +9,14 @@ Process::Process(Environment& environment, ProcessId id, FiberStack stack)
 
 Process::~Process() = default; // the fiber's stack goes back to its pool by itself
 
-const char* Process::dying_cause() const {
+std::string Process::dying_cause() const {
     switch (dying_) {
     case Dying::killed: return "killed";
-    case Dying::link_failed: return "a linked process failed";
+    case Dying::link_failed:
+        return "killed because linked process " + std::to_string(fatal_link_) + " failed";
+    case Dying::link_missing:
+        return "killed because it linked to process " + std::to_string(fatal_link_) +
+               ", which did not exist";
     case Dying::no: break;
     }
     return "";
@@ -82,7 +86,11 @@ void Process::on_control(Signal&& signal) {
         // unlinked meanwhile); "no such process" comes from our own link() call.
         if (died.reason == DeathReason::failure && links_.erase(died.process) == 0) break;
         if (die_when_link_dies_) {
-            if (dying_ == Dying::no) dying_ = Dying::link_failed;
+            if (dying_ == Dying::no) {
+                dying_ = died.reason == DeathReason::no_such_process ? Dying::link_missing
+                                                                     : Dying::link_failed;
+                fatal_link_ = died.process;
+            }
         } else {
             mailbox_.deliver(Message::link_died(died.tag));
         }

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -40,8 +41,14 @@ class Process : public Task {
     bool handle_signals();
     // Set once a kill or a linked failure has condemned the process; the reason is failure.
     bool dying() const { return dying_ != Dying::no; }
-    // Why it is dying, for reports: "killed" or "a linked process failed".
-    const char* dying_cause() const;
+    // Why it is dying, for reports: "killed", or "killed because linked process 7 failed".
+    std::string dying_cause() const;
+    // The linked process whose failure condemned this one (or that did not exist when this
+    // one linked to it); nullopt when it is not dying, or dying from a kill.
+    std::optional<ProcessId> fatal_link() const {
+        if (dying_ == Dying::link_failed || dying_ == Dying::link_missing) return fatal_link_;
+        return std::nullopt;
+    }
 
     enum class WaitOutcome { ready, timed_out, dying };
     // The oldest message passing `tags` (empty = any) that arrived at or after `since`,
@@ -79,7 +86,7 @@ class Process : public Task {
     // One suspension: prepare, wait, withdraw; deadline arms a timer that ends the wait.
     void wait_for_signal(std::optional<Clock::time_point> deadline);
 
-    enum class Dying : uint8_t { no, killed, link_failed };
+    enum class Dying : uint8_t { no, killed, link_failed, link_missing };
 
     Environment& environment_;
     const ProcessId id_;
@@ -88,6 +95,7 @@ class Process : public Task {
     std::unordered_set<ProcessId> monitors_;       // processes monitoring this one
     bool die_when_link_dies_ = true;
     Dying dying_ = Dying::no;
+    ProcessId fatal_link_ = 0;         // the peer behind link_failed / link_missing
     Process* next_in_shard_ = nullptr; // the environment's table; guarded by the shard's lock
 };
 

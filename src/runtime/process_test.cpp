@@ -144,7 +144,8 @@ TEST_F(ProcessTest, KillEndsAProcessWaitingInReceive) {
     const ProcessId victim = start(env, [](FnProcess& self) {
         std::optional<Message> m;
         EXPECT_EQ(self.receive({}, std::nullopt, m), Process::WaitOutcome::dying);
-        EXPECT_STREQ(self.dying_cause(), "killed");
+        EXPECT_EQ(self.dying_cause(), "killed");
+        EXPECT_EQ(self.fatal_link(), std::nullopt);
         return DeathReason::failure;
     });
     start(env, receive_into(watcher, std::nullopt, [victim](FnProcess& self) {
@@ -160,15 +161,20 @@ TEST_F(ProcessTest, KillEndsAProcessWaitingInReceive) {
 TEST_F(ProcessTest, LinkedFailureKillsByDefault) {
     Inbox watcher;
     std::atomic<bool> go{false};
+    std::atomic<bool> linked{false};
     // parent <-link-> child; the child fails, the parent dies, the watcher sees the parent die.
     const ProcessId parent = start(env, [&](FnProcess& self) {
         const ProcessId child = start(env, end_when(go, DeathReason::failure));
         self.link(child, 42);
+        linked = true;
         std::optional<Message> m;
         EXPECT_EQ(self.receive({}, std::nullopt, m), Process::WaitOutcome::dying);
-        EXPECT_STREQ(self.dying_cause(), "a linked process failed");
+        EXPECT_EQ(self.dying_cause(),
+                  "killed because linked process " + std::to_string(child) + " failed");
+        EXPECT_EQ(self.fatal_link(), child);
         return DeathReason::failure;
     });
+    wait_for(linked); // the child fails only once it is linked (not a link to a dead process)
     start(env, receive_into(watcher, std::nullopt, [&](FnProcess& self) {
               self.monitor(parent);
               go = true;
@@ -219,6 +225,21 @@ TEST_F(ProcessTest, LinkingAMissingProcessReportsNoSuchProcess) {
     wait_for(inbox.done);
     EXPECT_EQ(inbox.kind, MessageKind::link_died);
     EXPECT_EQ(inbox.tag, 17);
+}
+
+TEST_F(ProcessTest, LinkingAMissingProcessKillsNamingIt) {
+    std::atomic<bool> done{false};
+    start(env, [&](FnProcess& self) {
+        self.link(123456, 17);
+        std::optional<Message> m;
+        EXPECT_EQ(self.receive({}, std::nullopt, m), Process::WaitOutcome::dying);
+        EXPECT_EQ(self.dying_cause(),
+                  "killed because it linked to process 123456, which did not exist");
+        EXPECT_EQ(self.fatal_link(), ProcessId(123456));
+        done = true;
+        return DeathReason::failure;
+    });
+    wait_for(done);
 }
 
 TEST_F(ProcessTest, UnlinkedFailureIsIgnored) {

@@ -1,4 +1,5 @@
-;; Exports for `tycho run --invoke` under limits: an endless loop, memory growth, size.
+;; Exports for `tycho run --invoke` under limits: an endless loop, memory growth and size,
+;; endless recursion.
 (module
   (memory 1)
   (func $spin (export "spin")
@@ -7,4 +8,7 @@
   (func $grow (export "grow") (param $delta i32) (result i32)
     (memory.grow (local.get $delta)))
   (func $pages (export "pages") (result i32)
-    (memory.size)))
+    (memory.size))
+  ;; Recursion without end: runs out of call stack.
+  (func $recurse (export "recurse")
+    (call $recurse)))
