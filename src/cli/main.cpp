@@ -39,8 +39,17 @@ Options of run:
   --max-memory BYTES Linear-memory limit of the root process (suffixes K, M, G
                      for powers of 1024; default 4G = 65536 pages, all a memory can
                      have). A module whose memory starts larger is refused; growth
-                     beyond it fails (memory.grow returns -1). Processes spawned
-                     with the root's config inherit it.
+                     beyond it fails (memory.grow returns -1). Host memory the
+                     process makes Tycho allocate (tables, messages being written,
+                     configs, modules, errors, timers) is held to the same amount,
+                     counted separately; past it the host call traps. Processes
+                     spawned with the root's config inherit it.
+  --max-total-memory BYTES
+                     Host memory all processes together may hold (suffixes K, M,
+                     G; default three quarters of the machine's memory): tables,
+                     messages being written, configs, modules, error texts,
+                     timers, and 8K per process. Past it, spawns fail with an
+                     error code and host calls that would allocate trap.
   --max-fuel N       Compute limit of the root process in units of 100,000
                      reductions (function calls and loop iterations); 0 = unlimited
                      (default). Running out is a trap.
@@ -99,8 +108,9 @@ struct RunOptions {
     tycho::cli::RunRequest run;
 };
 
-constexpr const char* kRunOptions[] = {"--invoke",   "--workers",    "--env",      "--max-memory",
-                                       "--max-fuel", "--reductions", "--log-level"};
+constexpr const char* kRunOptions[] = {"--invoke",     "--workers",         "--env",
+                                       "--max-memory", "--max-fuel",        "--reductions",
+                                       "--log-level",  "--max-total-memory"};
 
 bool is_run_option(const std::string& arg) {
     const std::string name = arg.substr(0, arg.find('='));
@@ -164,6 +174,12 @@ std::optional<int> parse_run_options(const std::vector<std::string>& args, size_
             auto n = parse_count(*value, true);
             if (!n) return usage_error("--max-memory needs a byte count, got '" + *value + "'");
             out.run.limits.max_memory = *n;
+        } else if (flag == "--max-total-memory") {
+            auto n = parse_count(*value, true);
+            if (!n || *n == 0)
+                return usage_error("--max-total-memory needs a positive byte count, got '" +
+                                   *value + "'");
+            out.run.max_total_memory = *n;
         } else if (flag == "--max-fuel") {
             auto n = parse_count(*value, false);
             if (!n) return usage_error("--max-fuel needs a whole number, got '" + *value + "'");

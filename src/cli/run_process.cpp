@@ -30,6 +30,7 @@ int run_process(const RunRequest& request) {
     options.workers = request.workers;
     options.host.slice_reductions = request.limits.reductions;
     options.host.log_level = request.log_level;
+    options.host.max_total_memory = request.max_total_memory;
     host::Node node(std::move(options));
 
     auto module = node.host().compile(*bytes);

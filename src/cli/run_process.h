@@ -18,6 +18,7 @@ struct RunRequest {
     unsigned workers = 0;         // 0: one per core
     RunLimits limits;             // of the root process
     host::LogLevel log_level = host::LogLevel::error;
+    uint64_t max_total_memory = 0; // bytes; 0: the runtime's default
 };
 
 // Returns the exit status of the root process, or 1 after a one-line error.

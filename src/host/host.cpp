@@ -1,6 +1,7 @@
 #include "host/host.h"
 
 #include "host/host_module.h"
+#include "host/process_memory.h"
 #include "host/wasm_process.h"
 
 #include <cstdio>
@@ -9,7 +10,9 @@ namespace tycho::host {
 
 Host::Host(runtime::Environment& environment, HostOptions options)
     : environment_(environment), options_(std::move(options)),
-      memory_pool_(wasm::MemoryPool::create()) {
+      memory_pool_(wasm::MemoryPool::create()),
+      memory_budget_(options_.max_total_memory != 0 ? options_.max_total_memory
+                                                    : runtime::MemoryBudget::default_limit()) {
     define_host_modules(linker_);
 }
 
@@ -67,6 +70,10 @@ wasm::Result<runtime::ProcessId, std::string> Host::spawn(SpawnRequest request,
                                                           WasmProcess* parent) {
     const runtime::ProcessId id = environment_.allocate_id();
     if (auto problem = static_limit_violation(*request.module, *request.config)) return *problem;
+    // The child's share is drawn now (the child gives it back when it ends).
+    if (!memory_budget_.try_charge(ProcessMemory::kProcessShare))
+        return "the runtime's memory budget (--max-total-memory, " +
+               std::to_string(memory_budget_.limit()) + " bytes) is used up";
     const int64_t link_tag = request.link_tag;
     auto child = std::make_unique<WasmProcess>(*this, id, std::move(request));
     if (!child->fiber_stack_ok()) return std::string("cannot allocate a stack for the process");

@@ -6,6 +6,7 @@
 #include "host/failure_report.h"
 #include "host/process_config.h"
 #include "runtime/environment.h"
+#include "runtime/memory_budget.h"
 
 #include <tycho/wasm/engine.h>
 
@@ -65,6 +66,9 @@ struct HostOptions {
     std::function<void(runtime::ProcessId, int)> on_end;
     // Environment id reported by process::environment_id.
     uint64_t environment_id = 1;
+    // What all processes together may hold of the memory Tycho counts for them
+    // (process_memory.h); 0: runtime::MemoryBudget::default_limit().
+    uint64_t max_total_memory = 0;
 };
 
 class Host {
@@ -79,6 +83,8 @@ class Host {
     const wasm::Linker& linker() const { return linker_; }
     // Where processes' linear memories come from (reused, so spawning touches no new pages).
     const std::shared_ptr<wasm::MemoryPool>& memory_pool() const { return memory_pool_; }
+    // The runtime-wide memory budget every process draws from.
+    runtime::MemoryBudget& memory_budget() { return memory_budget_; }
 
     // Compiles `bytes` and checks that every import is one Tycho provides, with its type
     // (lunatic-abi.md §2.1). The error names the offending import.
@@ -114,6 +120,7 @@ class Host {
     HostOptions options_;
     wasm::Linker linker_;
     std::shared_ptr<wasm::MemoryPool> memory_pool_;
+    runtime::MemoryBudget memory_budget_;
 };
 
 } // namespace tycho::host

@@ -39,7 +39,8 @@ WasmProcess::WasmProcess(Host& host, runtime::ProcessId id, Host::SpawnRequest r
               with_value_stack(host.environment().stacks().acquire(), host.options())),
       host_(host), module_(std::move(request.module)), config_(std::move(request.config)),
       params_(std::move(request.params)), module_name_(std::move(request.module_name)),
-      context_(context_options(fiber().stack(), host.options())) {
+      context_(context_options(fiber().stack(), host.options())),
+      account_(config_->max_memory, host.memory_budget()) {
     context_.embedder_data = this;
     context_.set_reduction_hook(host.options().slice_reductions,
                                 [this](wasm::ExecutionContext&) { return on_slice_end(); });
@@ -75,10 +76,13 @@ std::optional<runtime::DeathReason> WasmProcess::start_instance() {
     options.memory_pool = host_.memory_pool();
     options.memory_page_limit = memory_page_limit(config_->max_memory);
     options.run_start = false; // run below, where a trap keeps its backtrace
+    options.limiter = &account_;
     auto instance = host_.linker().instantiate(context_, module_, options);
-    if (!instance)
-        return fail("cannot instantiate the module: " + instance.error().message,
-                    wasm::TrapCode::None);
+    if (!instance) {
+        const std::string& why =
+            account_.refusal().empty() ? instance.error().message : account_.refusal();
+        return fail("cannot instantiate the module: " + why, wasm::TrapCode::None);
+    }
     instance_ = std::move(instance.value());
     auto started = instance_->run_start(context_);
     if (!started) return ended_by(started.error());

@@ -7,6 +7,7 @@
 
 #include "host/host.h"
 #include "host/host_module.h"
+#include "host/process_memory.h"
 #include "runtime/process.h"
 
 #include <tycho/wasm/engine.h>
@@ -20,6 +21,8 @@ namespace tycho::host {
 
 class WasmProcess final : public runtime::Process {
   public:
+    // Host::spawn has drawn the process's share from the runtime's memory budget
+    // (ProcessMemory::kProcessShare); the process gives it back when it ends.
     WasmProcess(Host& host, runtime::ProcessId id, Host::SpawnRequest request);
 
     // A process's fiber stack holds, from the top: kValueLift unused bytes, the Wasm value
@@ -76,6 +79,9 @@ class WasmProcess final : public runtime::Process {
         return slot < states_.size() ? static_cast<State*>(states_[slot].get()) : nullptr;
     }
 
+    // The memory Tycho counts for this process, against its limits (process_memory.h).
+    ProcessMemory& memory_account() { return account_; }
+
     // The host fd behind WASI fd 0 (-1: end of file at once), as the spawn asked.
     int stdin_fd() const { return stdin_fd_; }
 
@@ -103,6 +109,7 @@ class WasmProcess final : public runtime::Process {
     EntryParams params_;
     std::string module_name_;
     wasm::ExecutionContext context_;
+    ProcessMemory account_; // the instance's limiter: declared before it, so it outlives it
     std::shared_ptr<wasm::Instance> instance_;
     uint64_t fuel_limit_ = 0; // in reductions; 0 = unlimited
     std::optional<uint32_t> exit_code_;

@@ -130,9 +130,28 @@ class InstanceBuilder {
         if (type.limits.min > limit)
             return Error{"initial memory of " + std::to_string(type.limits.min) +
                          " pages exceeds the limit of " + std::to_string(limit) + " pages"};
+        ResourceLimiter* limiter = options_.limiter;
+        const size_t initial = size_t(type.limits.min) * kPageSize;
+        if (limiter != nullptr && !limiter->memory_growing(0, initial))
+            return Error{"initial memory of " + std::to_string(type.limits.min) +
+                         " pages is more than the embedder allows"};
         auto mem = Memory::create(type, options_.memory_pool);
-        if (mem) mem.value()->set_page_limit(limit);
+        if (mem) {
+            mem.value()->set_page_limit(limit);
+            mem.value()->set_limiter(limiter);
+        }
         return mem;
+    }
+
+    // One of the instance's own tables, within the embedder's limiter.
+    Result<std::shared_ptr<Table>> create_table(const TableType& type) const {
+        ResourceLimiter* limiter = options_.limiter;
+        if (limiter != nullptr && !limiter->table_growing(0, type.limits.min))
+            return Error{"initial table of " + std::to_string(type.limits.min) +
+                         " elements is more than the embedder allows"};
+        auto table = Table::create(type);
+        if (table) table.value()->set_limiter(limiter);
+        return table;
     }
 
     Result<void> define_entities() {
@@ -155,7 +174,7 @@ class InstanceBuilder {
             in.memories_[i] = std::move(mem.value());
         }
         for (size_t i = m_.num_imported_tables; i < m_.tables.size(); ++i) {
-            auto table = Table::create(m_.tables[i]);
+            auto table = create_table(m_.tables[i]);
             if (!table) return table.error();
             in.table_refs_[i] = std::move(table.value());
         }
@@ -201,7 +220,7 @@ class InstanceBuilder {
         }
         if (m_.start && options_.run_start) {
             auto started = inst_->run_start(ex_);
-            if (!started) return Error{std::move(started.error().message)};
+            if (!started) return Error{started.error().message};
         }
         return {};
     }

@@ -206,6 +206,7 @@ int64_t Memory::grow(uint32_t delta) {
     if (new_pages > limit || new_pages > kMaxPages) return -1;
     if (delta == 0) return int64_t(old_pages);
     const size_t new_size = size_t(new_pages) * kPageSize;
+    if (limiter_ != nullptr && !limiter_->memory_growing(size_, new_size)) return -1;
     if (pool_ && new_size <= mapped_) { // within the cell: its pages beyond size_ are zero
         size_ = new_size;
         return int64_t(old_pages);
@@ -234,6 +235,8 @@ int64_t Table::grow(uint32_t delta, RefBits init) {
     const uint64_t old = size();
     const uint64_t wanted = old + delta;
     if (wanted > max_.value_or(UINT32_MAX) || wanted > kMaxTableSize) return -1;
+    if (delta == 0) return int64_t(old);
+    if (limiter_ != nullptr && !limiter_->table_growing(uint32_t(old), uint32_t(wanted))) return -1;
     elements_.resize(size_t(wanted), init);
     return int64_t(old);
 }

@@ -182,6 +182,20 @@ class MemoryPool {
     std::vector<uint8_t*> released_; // free cells without resident pages
 };
 
+// Lets an embedder refuse memory and table growth beyond a budget of its own (a process's
+// max_memory, a runtime-wide limit), in bytes and elements. Consulted before an instance's
+// own memory or table is created (current = 0) and before each growth; Wasm never shrinks
+// either, so there is no release call: the embedder releases what it counted when the
+// instance is gone. Must outlive the memories and tables it is attached to.
+class ResourceLimiter {
+  public:
+    virtual ~ResourceLimiter() = default;
+    // False refuses: creation fails, memory.grow returns -1.
+    virtual bool memory_growing(size_t current_bytes, size_t desired_bytes) = 0;
+    // False refuses: creation fails, table.grow returns -1.
+    virtual bool table_growing(uint32_t current_elements, uint32_t desired_elements) = 0;
+};
+
 class Memory {
   public:
     // Reserves nothing beyond the current size; growth may move the data.
@@ -203,6 +217,8 @@ class Memory {
     int64_t grow(uint32_t delta);
     // An embedder limit below the declared maximum (for example a process's max_memory).
     void set_page_limit(uint32_t pages) { page_limit_ = pages; }
+    // Asked before each growth (nullptr: nobody is).
+    void set_limiter(ResourceLimiter* limiter) { limiter_ = limiter; }
     MemoryType current_type() const { return MemoryType{Limits{pages(), max_pages_}}; }
 
     // Checked view for host code: empty when [offset, offset+length) is out of bounds.
@@ -222,6 +238,7 @@ class Memory {
     std::shared_ptr<MemoryPool> pool_; // set while base_ is a cell of this pool
     std::optional<uint32_t> max_pages_;
     uint32_t page_limit_ = kMaxPages;
+    ResourceLimiter* limiter_ = nullptr;
 };
 
 class Table {
@@ -236,12 +253,15 @@ class Table {
     void set(uint32_t i, RefBits v) { elements_[i] = v; }
     int64_t grow(uint32_t delta, RefBits init);
     RefBits* data() { return elements_.data(); }
+    // Asked before each growth (nullptr: nobody is).
+    void set_limiter(ResourceLimiter* limiter) { limiter_ = limiter; }
 
   private:
     Table() = default;
     ValType element_ = ValType::FuncRef;
     std::optional<uint32_t> max_;
     std::vector<RefBits> elements_;
+    ResourceLimiter* limiter_ = nullptr;
 };
 
 class Global {
@@ -557,6 +577,9 @@ struct InstantiateOptions {
     // False: the module's start function is left for the embedder to run with
     // Instance::run_start (for example on another stack, with its own limits).
     bool run_start = true;
+    // Asked before the instance's own memories and tables are created or grow; nullptr:
+    // only the limits above apply. Must outlive the instance.
+    ResourceLimiter* limiter = nullptr;
 };
 
 // Resolves imports by (module, name) and instantiates modules.

@@ -5,8 +5,12 @@
 
 namespace tycho::host {
 
-uint64_t add_error(WasmProcess& process, std::string text) {
-    return process.state<ErrorTable>().texts.insert(std::move(text));
+ErrorTable::ErrorTable(WasmProcess& process) : texts(process.memory_account()) {}
+
+std::optional<uint64_t> add_error(wasm::Caller& caller, const char* function, WasmProcess& process,
+                                  std::string text) {
+    const uint64_t heap_bytes = text.capacity();
+    return process.state<ErrorTable>().texts.insert(caller, function, std::move(text), heap_bytes);
 }
 
 namespace {

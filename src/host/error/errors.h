@@ -2,8 +2,8 @@
 // to the guest as an error id stores its text here.
 #pragma once
 
+#include "host/charged_table.h"
 #include "host/host_module.h"
-#include "host/resource_table.h"
 
 #include <string>
 
@@ -13,11 +13,14 @@ class WasmProcess;
 
 class ErrorTable final : public ProcessState {
   public:
-    explicit ErrorTable(WasmProcess&) {}
-    ResourceTable<std::string> texts;
+    explicit ErrorTable(WasmProcess& process);
+    ChargedTable<std::string> texts;
 };
 
-// Stores `text` as a new error of `process` and returns its id.
-uint64_t add_error(WasmProcess& process, std::string text);
+// Stores `text` as a new error of `process` and returns its id; nullopt after trapping
+// `caller` (the host call `function`) when the process's memory account refuses (errors
+// the guest never drops).
+std::optional<uint64_t> add_error(wasm::Caller& caller, const char* function, WasmProcess& process,
+                                  std::string text);
 
 } // namespace tycho::host

@@ -30,17 +30,16 @@ Message* data_message(Caller& caller, const char* function) {
 void add_data(wasm::Linker& linker) {
     linker.func(
         "lunatic::message", "create_data", [](Caller& caller, int64_t tag, int64_t capacity) {
-            WasmProcess::of(caller).state<Scratch>().message = Message::data(
-                tag, size_t(std::min<uint64_t>(uint64_t(capacity), Message::kMaxCapacityHint)));
+            const auto hint = std::min<uint64_t>(uint64_t(capacity), Message::kMaxCapacityHint);
+            WasmProcess::of(caller).state<Scratch>().start(caller, tag, size_t(hint));
         });
     linker.func("lunatic::message", "write_data",
                 [](Caller& caller, uint32_t ptr, uint32_t len) -> int32_t {
-                    Message* message = data_message(caller, "write_data");
-                    if (message == nullptr) return 0;
+                    if (data_message(caller, "write_data") == nullptr) return 0;
                     GuestMemory memory(caller);
                     auto bytes = memory.read(ptr, len);
                     if (!bytes) return 0;
-                    message->append(*bytes);
+                    if (!WasmProcess::of(caller).state<Scratch>().append(caller, *bytes)) return 0;
                     return int32_t(len);
                 });
     linker.func(
@@ -109,9 +108,11 @@ template <class ReadyCode>
 int32_t receive_into_scratch(Caller& caller, WasmProcess& self, std::span<const int64_t> tags,
                              int64_t timeout, runtime::Mailbox::Mark since, ReadyCode ready_code) {
     // The message goes straight into the slot, which only a ready outcome changes.
-    std::optional<Message>& slot = self.state<Scratch>().message;
-    switch (self.receive(tags, timeout_deadline(timeout), slot, since)) {
-    case runtime::Process::WaitOutcome::ready: return slot ? ready_code(*slot) : 0;
+    Scratch& scratch = self.state<Scratch>();
+    switch (self.receive(tags, timeout_deadline(timeout), scratch.message, since)) {
+    case runtime::Process::WaitOutcome::ready:
+        scratch.received();
+        return scratch.message ? ready_code(*scratch.message) : 0;
     case runtime::Process::WaitOutcome::timed_out: return kTimedOut;
     case runtime::Process::WaitOutcome::dying: caller.stop(self.dying_cause()); return 0;
     }

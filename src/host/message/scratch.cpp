@@ -23,16 +23,54 @@ runtime::Message* Scratch::data_or_trap(wasm::Caller& caller, const char* functi
     return held;
 }
 
+Scratch::~Scratch() {
+    release_charge();
+}
+
+void Scratch::release_charge() {
+    process_.memory_account().release(charged_);
+    charged_ = 0;
+}
+
+bool Scratch::start(wasm::Caller& caller, int64_t tag, size_t capacity) {
+    release_charge();
+    message.reset();
+    if (!process_.memory_account().try_charge(capacity)) {
+        caller.trap("lunatic::message::create_data: " + process_.memory_account().refusal());
+        return false;
+    }
+    charged_ = capacity;
+    message = runtime::Message::data(tag, capacity);
+    return true;
+}
+
+bool Scratch::append(wasm::Caller& caller, std::span<const uint8_t> bytes) {
+    if (!message) return false; // callers check first; nothing to append to
+    // The buffer's size is what is charged beyond the reserved capacity.
+    const uint64_t wanted = message->buffer.size() + bytes.size();
+    if (wanted > charged_) {
+        if (!process_.memory_account().try_charge(wanted - charged_)) {
+            caller.trap("lunatic::message::write_data: " + process_.memory_account().refusal());
+            return false;
+        }
+        charged_ = wanted;
+    }
+    message->append(bytes);
+    return true;
+}
+
 void Scratch::send_to(runtime::ProcessId to) {
     if (!message) return;
     process_.send(to, std::move(*message));
     message.reset();
+    release_charge();
 }
 
 runtime::Message Scratch::take() {
     runtime::Message taken;
     if (message) taken = std::move(*message);
     message.reset();
+    release_charge();
     return taken;
 }
 

@@ -32,7 +32,9 @@ void add_config_functions(wasm::Linker& linker) {
     linker.func("lunatic::process", "create_config", [](Caller& caller) -> int64_t {
         WasmProcess& self = WasmProcess::of(caller);
         if (!self.config().can_create_configs) return -1;
-        return int64_t(self.state<ProcessTables>().configs.insert(ConfigEntry{}));
+        auto id = self.state<ProcessTables>().configs.insert(
+            caller, "lunatic::process::create_config", ConfigEntry{}, sizeof(ProcessConfig));
+        return id ? int64_t(*id) : 0;
     });
     linker.func("lunatic::process", "drop_config", [](Caller& caller, int64_t config_id) {
         if (!WasmProcess::of(caller).state<ProcessTables>().configs.erase(uint64_t(config_id)))

@@ -22,11 +22,15 @@ void add_module_functions(wasm::Linker& linker) {
             if (!bytes || !memory.bytes(id_ptr, 8)) return 0;
             auto module = self.host().compile(*bytes);
             if (!module) {
-                memory.store<uint64_t>(id_ptr, add_error(self, module.error().to_string()));
+                auto error = add_error(caller, "lunatic::process::compile_module", self,
+                                       module.error().to_string());
+                if (error) memory.store<uint64_t>(id_ptr, *error);
                 return 1;
             }
-            memory.store<uint64_t>(
-                id_ptr, self.state<ProcessTables>().modules.insert(std::move(module.value())));
+            const uint64_t charge = module_bytes(*module.value());
+            auto id = self.state<ProcessTables>().modules.insert(
+                caller, "lunatic::process::compile_module", std::move(module.value()), charge);
+            if (id) memory.store<uint64_t>(id_ptr, *id);
             return 0;
         });
     linker.func("lunatic::process", "drop_module", [](Caller& caller, int64_t module_id) {
@@ -56,7 +60,10 @@ void add_module_functions(wasm::Linker& linker) {
         auto taken = take_resource_or_trap(caller, "take_module", index, kModuleResource);
         if (!taken) return 0;
         auto module = std::static_pointer_cast<const wasm::Module>(std::move(taken));
-        return int64_t(self.state<ProcessTables>().modules.insert(std::move(module)));
+        const uint64_t charge = module_bytes(*module);
+        auto id = self.state<ProcessTables>().modules.insert(
+            caller, "lunatic::message::take_module", std::move(module), charge);
+        return id ? int64_t(*id) : 0;
     });
 }
 

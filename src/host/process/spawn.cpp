@@ -83,7 +83,11 @@ std::optional<SpawnOutcome> spawn_from_guest(wasm::Caller& caller, const SpawnAr
     request.params = std::move(*params);
     request.link_tag = args.link;
     auto spawned = self.host().spawn(std::move(request), &self);
-    if (!spawned) return SpawnOutcome{1, add_error(self, spawned.error())};
+    if (!spawned) {
+        auto error = add_error(caller, "lunatic::process::spawn", self, spawned.error());
+        if (!error) return std::nullopt;
+        return SpawnOutcome{1, *error};
+    }
     return SpawnOutcome{0, spawned.value()};
 }
 

@@ -12,6 +12,13 @@ ConfigEntry* config_or_trap(wasm::Caller& caller, const char* function, int64_t 
                                                                          config_id);
 }
 
+// Charges a string of `length` bytes about to be added to config `config_id`; false after
+// trapping the call when the process's memory account refuses.
+bool charge_string(wasm::Caller& caller, const char* function, int64_t config_id, uint64_t length) {
+    return WasmProcess::of(caller).state<ProcessTables>().configs.grow(
+        caller, function, uint64_t(config_id), sizeof(std::string) + length);
+}
+
 // `name(config_id, ptr, len)`: appends the guest's UTF-8 string to the config's `List`.
 template <std::vector<std::string> ProcessConfig::* List>
 void add_appender(wasm::Linker& linker, const char* name) {
@@ -21,7 +28,8 @@ void add_appender(wasm::Linker& linker, const char* name) {
                     ConfigEntry* config = config_or_trap(caller, function.c_str(), config_id);
                     if (config == nullptr) return;
                     GuestMemory memory(caller);
-                    if (auto text = memory.utf8(ptr, len))
+                    auto text = memory.utf8(ptr, len);
+                    if (text && charge_string(caller, function.c_str(), config_id, text->size()))
                         (config->edit().*List).emplace_back(*text);
                 });
 }
@@ -39,6 +47,9 @@ void add_lunatic_wasi(wasm::Linker& linker) {
                     auto key = memory.utf8(key_ptr, key_len);
                     auto value = key ? memory.utf8(value_ptr, value_len) : std::nullopt;
                     if (!value) return;
+                    if (!charge_string(caller, "lunatic::wasi::config_add_environment_variable",
+                                       config_id, key->size() + 1 + value->size()))
+                        return;
                     config->edit().env.push_back(std::string(*key) + "=" + std::string(*value));
                 });
     add_appender<&ProcessConfig::args>(linker, "config_add_command_line_argument");
