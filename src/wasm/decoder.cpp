@@ -4,6 +4,7 @@
 #include "decoder.h"
 
 #include "byte_reader.h"
+#include "op.h"
 
 #include <cstdio>
 #include <cstring>
@@ -169,7 +170,12 @@ bool read_const_expr(ByteReader& r, ConstExpr& out) {
             instr.value = index;
             break;
         }
-        default: return r.fail_at(at, "constant expression required (opcode " + hex(op) + ")");
+        default:
+            // A byte that starts no instruction at all is malformed in another way than an
+            // instruction that is not allowed here.
+            if (kOpcodeMap.plain[op] < 0 && op != 0xFC && op != 0xFD)
+                return r.fail_at(at, "illegal opcode " + hex(op));
+            return r.fail_at(at, "constant expression required (opcode " + hex(op) + ")");
         }
         out.instrs.push_back(instr);
     }

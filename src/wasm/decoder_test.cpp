@@ -317,6 +317,9 @@ TEST(Decoder, ConstantExpressionErrors) {
                         "constant expression required");
     EXPECT_DECODE_ERROR(global({0x01, 0x0B}), "constant expression required");
     EXPECT_DECODE_ERROR(global({0xFD, 0x0C, 0x0B}), "constant expression required");
+    // A byte that is no instruction at all is not a "constant expression required" case.
+    EXPECT_DECODE_ERROR(global({0xF3, 0x0B}), "illegal opcode 0xf3");
+    EXPECT_DECODE_ERROR(global({0x41, 0x00, 0x06, 0x0B}), "illegal opcode 0x6");
     EXPECT_DECODE_ERROR(global({0x41, 0x00}), "unexpected end");
     EXPECT_DECODE_ERROR(global({0xD0, 0x7F, 0x0B}), "malformed reference type");
     EXPECT_DECODE_ERROR(global({0x41, 0x80, 0x80, 0x80, 0x80, 0x70, 0x0B}), "integer too large");
@@ -427,8 +430,7 @@ TEST(DecoderElements, Flags5PassiveExprs) {
     EXPECT_EQ(m.elements[0].items[0].instrs[0].ref_type, ValType::ExternRef);
     EXPECT_DECODE_ERROR(elem_module({0x05, 0x7F, 0x01, 0xD2, 0x00, 0x0B}),
                         "malformed reference type");
-    EXPECT_DECODE_ERROR(elem_module({0x05, 0x70, 0x01, 0xF3, 0x00, 0x0B}),
-                        "constant expression required");
+    EXPECT_DECODE_ERROR(elem_module({0x05, 0x70, 0x01, 0xF3, 0x00, 0x0B}), "illegal opcode 0xf3");
 }
 
 TEST(DecoderElements, Flags6ActiveExplicitTableExprs) {
