@@ -2,6 +2,7 @@
 #pragma once
 
 #include "json.h"
+#include "verdict.h"
 
 #include <tycho/wasm/engine.h>
 #include <tycho/wasm/result.h>
@@ -30,9 +31,11 @@ class Runner {
     // Counts a failure and prints "LABEL:LINE: COMMAND: EXPECTED / HAPPENED".
     void fail(int64_t line, std::string_view command, std::string_view expected,
               std::string_view happened);
-    // Prints "LABEL: N passed, M failed, K skipped (text-format)".
+    // Prints "LABEL: N passed, M failed, K skipped (REASON: K, ...)" and, when nothing ran,
+    // why the script counts as skipped or failed.
     void print_summary() const;
-    int failed() const { return failed_; }
+    // The verdict on the whole script (verdict.h).
+    Verdict verdict() const { return spec::verdict(tally_); }
 
   private:
     struct Outcome;
@@ -51,7 +54,12 @@ class Runner {
     wasm::Result<std::vector<uint8_t>, std::string> read_module(const Json& command) const;
     void announce(int64_t line, const std::string& type, const Json& command) const;
 
+    // Counts a skipped command and prints "LABEL:LINE: COMMAND: skipped: REASON (DETAIL)".
+    void skip(int64_t line, std::string_view command, const std::string& reason,
+              std::string_view detail);
+
     std::string label_;
+    std::string script_name_; // the file name of label_, which error_messages.h keys on
     std::filesystem::path module_dir_;
     bool verbose_;
 
@@ -60,9 +68,7 @@ class Runner {
     std::shared_ptr<wasm::Instance> current_;
     std::map<std::string, std::shared_ptr<wasm::Instance>, std::less<>> named_;
 
-    int passed_ = 0;
-    int failed_ = 0;
-    int skipped_ = 0;
+    Tally tally_;
 };
 
 } // namespace tycho::spec

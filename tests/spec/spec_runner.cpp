@@ -3,8 +3,9 @@
 //   tycho-spec FILE.wast [--keep DIR] [--verbose]
 //
 // Converts FILE with wast2json, executes its commands in order, prints one line per failed
-// command and a summary line. Exit code: 0 when nothing failed, 1 otherwise, 77 (skip)
-// when FILE does not exist, 2 for bad usage.
+// or skipped command and a summary line. Exit code: 0 when commands ran and none failed;
+// 77 (skip) when FILE does not exist or every command is one Tycho cannot run (a
+// text-format module); 2 for bad usage; 1 otherwise, including when nothing ran.
 #include "json.h"
 #include "runner.h"
 #include "wast2json.h"
@@ -79,7 +80,12 @@ int run(const Args& args) {
         return give_up("spectest", "the spectest host module", ok.error());
     runner.run(document.value(), dir->path());
     runner.print_summary();
-    return runner.failed() == 0 ? 0 : 1;
+    switch (runner.verdict()) {
+    case Verdict::Pass: return 0;
+    case Verdict::Skip: return kExitSkip;
+    case Verdict::Fail: return 1;
+    }
+    return 1;
 }
 
 } // namespace
