@@ -1,0 +1,144 @@
+// A minimal encoder of Wasm binaries for tests that need many variations of one small
+// module (one function per access form, say) rather than a fixed file under testdata/.
+// Only what those tests use: functions with i32 locals, one memory, exports, and one
+// active data segment.
+#pragma once
+
+#include <tycho/wasm/types.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tycho::wasm::test {
+
+// Instruction bytes, with the LEB128 encodings the binary format uses.
+struct Code {
+    std::vector<uint8_t> bytes;
+
+    Code& op(uint8_t opcode) {
+        bytes.push_back(opcode);
+        return *this;
+    }
+    Code& u32(uint64_t v) { // unsigned LEB128
+        do {
+            uint8_t b = v & 0x7f;
+            v >>= 7;
+            bytes.push_back(v ? uint8_t(b | 0x80) : b);
+        } while (v);
+        return *this;
+    }
+    Code& s64(int64_t v) { // signed LEB128
+        for (;;) {
+            uint8_t b = v & 0x7f;
+            v >>= 7; // arithmetic shift
+            bool done = (v == 0 && !(b & 0x40)) || (v == -1 && (b & 0x40));
+            bytes.push_back(done ? b : uint8_t(b | 0x80));
+            if (done) return *this;
+        }
+    }
+    Code& raw(uint64_t little_endian, int n) {
+        for (int i = 0; i < n; ++i)
+            bytes.push_back(uint8_t(little_endian >> (8 * i)));
+        return *this;
+    }
+    Code& name(std::string_view text) {
+        u32(text.size());
+        bytes.insert(bytes.end(), text.begin(), text.end());
+        return *this;
+    }
+    Code& append(const Code& other) {
+        bytes.insert(bytes.end(), other.bytes.begin(), other.bytes.end());
+        return *this;
+    }
+
+    Code& local_get(uint32_t i) { return op(0x20).u32(i); }
+    Code& local_set(uint32_t i) { return op(0x21).u32(i); }
+    Code& i32_const(int32_t v) { return op(0x41).s64(v); }
+    Code& i64_const(int64_t v) { return op(0x42).s64(v); }
+    Code& f32_const_bits(uint32_t bits) { return op(0x43).raw(bits, 4); }
+    Code& f64_const_bits(uint64_t bits) { return op(0x44).raw(bits, 8); }
+    Code& call(uint32_t f) { return op(0x10).u32(f); }
+    Code& drop() { return op(0x1a); }
+    Code& memory_grow() { return op(0x40).u32(0); }
+    // A load or store: opcode, alignment (log2) and static offset.
+    Code& memory_access(uint8_t opcode, uint32_t align, uint32_t offset) {
+        return op(opcode).u32(align).u32(offset);
+    }
+};
+
+struct TestFunction {
+    std::string export_name;
+    std::vector<ValType> params;
+    std::vector<ValType> results;
+    uint32_t i32_locals = 0; // declared locals, after the params
+    Code body;               // without the final `end`
+};
+
+struct TestModule {
+    uint32_t min_pages = 1;
+    uint32_t max_pages = 1;
+    std::vector<TestFunction> functions; // function i has type i; all exported
+    uint32_t data_offset = 0;            // an active segment for memory 0, when data is set
+    std::vector<uint8_t> data;
+
+    std::vector<uint8_t> encode() const {
+        Code out;
+        out.raw(0x6d736100, 4).raw(1, 4); // "\0asm", version 1
+        auto section = [&out](uint8_t id, const Code& content) {
+            out.op(id).u32(content.bytes.size()).append(content);
+        };
+        auto value_type = [](ValType t) -> uint8_t {
+            switch (t) {
+            case ValType::I32: return 0x7f;
+            case ValType::I64: return 0x7e;
+            case ValType::F32: return 0x7d;
+            case ValType::F64: return 0x7c;
+            default: return 0x7f; // references are not needed here
+            }
+        };
+
+        Code types, funcs, exports, code;
+        types.u32(functions.size());
+        funcs.u32(functions.size());
+        exports.u32(functions.size() + 1);
+        code.u32(functions.size());
+        for (uint32_t i = 0; i < functions.size(); ++i) {
+            const TestFunction& f = functions[i];
+            types.op(0x60).u32(f.params.size());
+            for (ValType t : f.params)
+                types.op(value_type(t));
+            types.u32(f.results.size());
+            for (ValType t : f.results)
+                types.op(value_type(t));
+            funcs.u32(i);
+            exports.name(f.export_name).op(0x00).u32(i);
+            Code body;
+            if (f.i32_locals)
+                body.u32(1).u32(f.i32_locals).op(0x7f);
+            else
+                body.u32(0);
+            body.append(f.body).op(0x0b);
+            code.u32(body.bytes.size()).append(body);
+        }
+        exports.name("memory").op(0x02).u32(0);
+        Code memory;
+        memory.u32(1).op(0x01).u32(min_pages).u32(max_pages);
+
+        section(1, types);
+        section(3, funcs);
+        section(5, memory);
+        section(7, exports);
+        section(10, code);
+        if (!data.empty()) {
+            Code segments;
+            segments.u32(1).u32(0).i32_const(int32_t(data_offset)).op(0x0b).u32(data.size());
+            segments.bytes.insert(segments.bytes.end(), data.begin(), data.end());
+            section(11, segments);
+        }
+        return out.bytes;
+    }
+};
+
+} // namespace tycho::wasm::test
