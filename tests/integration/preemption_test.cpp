@@ -55,6 +55,8 @@ class GuestTask : public runtime::Task {
     std::atomic<uint64_t> slices{0};
     // Set once the task has finished for good (off its fiber): only then may it be destroyed.
     std::promise<Outcome> outcome;
+    // The instance it ran; read it only once `outcome` is ready.
+    std::shared_ptr<wasm::Instance> instance;
 
   protected:
     void main() override {
@@ -72,12 +74,13 @@ class GuestTask : public runtime::Task {
             return wasm::HookAction::Continue;
         });
         wasm::Linker linker;
-        auto instance = linker.instantiate(context, module_);
-        if (!instance) {
-            result_ = wasm::Trap{wasm::TrapCode::HostTrap, instance.error().message, {}};
+        auto made = linker.instantiate(context, module_);
+        if (!made) {
+            result_ = wasm::Trap{wasm::TrapCode::HostTrap, made.error().message, {}};
             return;
         }
-        result_ = instance.value()->exported_function(export_)->call(context, args_);
+        instance = made.value();
+        result_ = instance->exported_function(export_)->call(context, args_);
     }
     void finished() override { outcome.set_value(std::move(*result_)); }
 
@@ -101,10 +104,14 @@ TEST(Preemption, SpinningGuestDoesNotStarveAnotherOnOneWorker) {
     scheduler.spawn(&counter);
 
     ASSERT_EQ(counted.wait_for(10s), std::future_status::ready);
+    const uint64_t spinner_slices = spinner.slices.load();
     auto result = counted.get();
     ASSERT_TRUE(result);
     EXPECT_EQ(result.value()[0].as_i32(), 1'000'000);
-    EXPECT_GT(counter.slices.load(), 100u); // it was preempted too, 4,000 reductions a slice
+    const uint64_t counter_slices = counter.slices.load();
+    EXPECT_GT(counter_slices, 100u); // it was preempted too, 4,000 reductions a slice
+    // Both took turns on the one worker: the spinner ran about as many slices meanwhile.
+    EXPECT_GE(spinner_slices, counter_slices / 2);
 
     // The spinner is still running; stopping it through the hook unwinds its call.
     EXPECT_EQ(spun.wait_for(0s), std::future_status::timeout);
@@ -114,6 +121,12 @@ TEST(Preemption, SpinningGuestDoesNotStarveAnotherOnOneWorker) {
     ASSERT_FALSE(stopped);
     EXPECT_EQ(stopped.error().code, wasm::TrapCode::Interrupted);
     EXPECT_EQ(stopped.error().message, "killed");
+
+    // And it really looped in those slices: one reduction per iteration, 4,000 a slice.
+    ASSERT_TRUE(spinner.instance);
+    auto spins = spinner.instance->get_export("spins");
+    ASSERT_TRUE(spins && spins->global);
+    EXPECT_GE(uint64_t(spins->global->get().as_i64()), spinner_slices * 1000);
 }
 
 } // namespace

@@ -1,6 +1,11 @@
 ;; A guest that never stops on its own, and one that does a bounded amount of work.
 (module
-  (func (export "spin") (loop $forever (br $forever)))
+  ;; Counts its iterations in $spins, so that a test can see how far it got.
+  (global $spins (export "spins") (mut i64) (i64.const 0))
+  (func (export "spin")
+    (loop $forever
+      (global.set $spins (i64.add (global.get $spins) (i64.const 1)))
+      (br $forever)))
   (func (export "count") (param $n i32) (result i32)
     (local $i i32)
     (block $done
