@@ -27,19 +27,30 @@ class ProcessTest : public ::testing::Test {
 class FnProcess : public Process {
   public:
     using Body = std::function<DeathReason(FnProcess&)>;
-    FnProcess(Environment& env, Body body)
-        : Process(env, env.allocate_id(), env.stacks().acquire()), body_(std::move(body)) {}
+    FnProcess(Environment& env, Body body, std::atomic<bool>* finished_flag)
+        : Process(env, env.allocate_id(), env.stacks().acquire()), body_(std::move(body)),
+          finished_flag_(finished_flag) {}
 
   protected:
     DeathReason run() override { return body_(*this); }
+    // By now the process has ended and told its links and monitors.
+    void finished() override {
+        if (finished_flag_) *finished_flag_ = true;
+        Process::finished();
+    }
 
   private:
     Body body_;
+    std::atomic<bool>* finished_flag_;
 };
 
+// Starts a process; `finished`, when given, is set once it has ended and told its links and
+// monitors.
 ProcessId start(Environment& env, FnProcess::Body body,
-                std::function<void(FnProcess&)> before_start = {}) {
-    auto* p = new FnProcess(env, std::move(body)); // NOLINT: processes free themselves
+                std::function<void(FnProcess&)> before_start = {},
+                std::atomic<bool>* finished = nullptr) {
+    // NOLINTNEXTLINE(cppcoreguidelines-owning-memory): processes free themselves
+    auto* p = new FnProcess(env, std::move(body), finished);
     if (before_start) before_start(*p);
     const ProcessId id = p->id();
     env.start(p);
@@ -201,19 +212,34 @@ TEST_F(ProcessTest, LinkDiedBecomesAMessageWhenTrappingIsOff) {
     EXPECT_EQ(inbox.tag, 99);
 }
 
+// "Nothing arrives" is checked without guessing how long the child takes: once the child
+// has finished it has told its links and monitors all it will, so a marker sent after that
+// must be the first message its peer receives.
+constexpr int64_t kMarker = 1234;
+
+void expect_only_the_marker(const Inbox& inbox) {
+    EXPECT_FALSE(inbox.timed_out);
+    EXPECT_EQ(inbox.kind, MessageKind::data);
+    EXPECT_EQ(inbox.tag, kMarker);
+}
+
 TEST_F(ProcessTest, NormalExitOfALinkIsNotReported) {
     Inbox inbox;
-    start(env, receive_into(inbox, 100ms, [&](FnProcess& self) {
-              self.set_die_when_link_dies(false);
-              start(
-                  env, [](FnProcess&) { return DeathReason::normal; },
-                  [&](FnProcess& c) {
-                      c.add_link_entry(self.id(), 5);
-                      self.add_link_entry(c.id(), 0);
-                  });
-          }));
+    std::atomic<bool> child_finished{false};
+    const ProcessId parent = start(env, receive_into(inbox, 10s, [&](FnProcess& self) {
+                                       self.set_die_when_link_dies(false);
+                                       start(
+                                           env, [](FnProcess&) { return DeathReason::normal; },
+                                           [&](FnProcess& c) {
+                                               c.add_link_entry(self.id(), 5);
+                                               self.add_link_entry(c.id(), 0);
+                                           },
+                                           &child_finished);
+                                   }));
+    wait_for(child_finished);
+    EXPECT_TRUE(env.deliver(parent, data(kMarker)));
     wait_for(inbox.done);
-    EXPECT_TRUE(inbox.timed_out);
+    expect_only_the_marker(inbox);
 }
 
 TEST_F(ProcessTest, LinkingAMissingProcessReportsNoSuchProcess) {
@@ -244,28 +270,36 @@ TEST_F(ProcessTest, LinkingAMissingProcessKillsNamingIt) {
 
 TEST_F(ProcessTest, UnlinkedFailureIsIgnored) {
     Inbox inbox;
-    std::atomic<bool> go{false};
-    start(env, receive_into(inbox, 200ms, [&](FnProcess& self) {
-              const ProcessId child = start(env, end_when(go, DeathReason::failure));
-              self.link(child, 3);
-              self.unlink(child);
-              go = true;
-          }));
+    std::atomic<bool> go{false}, child_finished{false};
+    const ProcessId parent =
+        start(env, receive_into(inbox, 10s, [&](FnProcess& self) {
+                  const ProcessId child =
+                      start(env, end_when(go, DeathReason::failure), {}, &child_finished);
+                  self.link(child, 3);
+                  self.unlink(child);
+                  go = true;
+              }));
+    wait_for(child_finished);
+    EXPECT_TRUE(env.deliver(parent, data(kMarker))); // false: the failure killed the parent
     wait_for(inbox.done);
-    EXPECT_TRUE(inbox.timed_out);
+    expect_only_the_marker(inbox);
 }
 
 TEST_F(ProcessTest, StopMonitoringSilencesTheMonitor) {
     Inbox inbox;
-    std::atomic<bool> go{false};
-    start(env, receive_into(inbox, 200ms, [&](FnProcess& self) {
-              const ProcessId child = start(env, end_when(go, DeathReason::normal));
-              self.monitor(child);
-              self.stop_monitoring(child);
-              go = true;
-          }));
+    std::atomic<bool> go{false}, child_finished{false};
+    const ProcessId watcher =
+        start(env, receive_into(inbox, 10s, [&](FnProcess& self) {
+                  const ProcessId child =
+                      start(env, end_when(go, DeathReason::normal), {}, &child_finished);
+                  self.monitor(child);
+                  self.stop_monitoring(child);
+                  go = true;
+              }));
+    wait_for(child_finished);
+    EXPECT_TRUE(env.deliver(watcher, data(kMarker)));
     wait_for(inbox.done);
-    EXPECT_TRUE(inbox.timed_out);
+    expect_only_the_marker(inbox);
 }
 
 TEST_F(ProcessTest, SleepIsNotEndedByMessages) {

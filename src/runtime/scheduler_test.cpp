@@ -152,13 +152,24 @@ double cpu_seconds() {
            double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
 
+// The process's CPU time over the next `window` of wall time, in seconds.
+double cpu_seconds_during(std::chrono::milliseconds window) {
+    const double before = cpu_seconds();
+    std::this_thread::sleep_for(window);
+    return cpu_seconds() - before;
+}
+
 TEST(Scheduler, IdleWorkersParkInsteadOfSpinning) {
     Scheduler scheduler(Scheduler::Options{2});
-    std::this_thread::sleep_for(50ms);
-    const double before = cpu_seconds();
-    std::this_thread::sleep_for(400ms);
-    // Two spinning workers would burn about 0.8 s of CPU here.
-    EXPECT_LT(cpu_seconds() - before, 0.1);
+    // Workers poll for a moment before they park: wait until a quiet window shows that both
+    // have parked (two spinning workers burn about 0.2 s of CPU in 100 ms), giving up after
+    // 5 s.
+    bool parked = false;
+    for (int i = 0; i < 50 && !parked; ++i)
+        parked = cpu_seconds_during(100ms) < 0.025;
+    ASSERT_TRUE(parked) << "idle workers kept burning CPU for 5 s";
+    // Then they stay parked: two spinning workers would burn about 0.8 s here.
+    EXPECT_LT(cpu_seconds_during(400ms), 0.1);
 }
 
 } // namespace
