@@ -213,7 +213,9 @@ uint64_t lunatic_message_take_udp_socket(uint64_t index);
 /** Sends the scratch message to process_id after delay_ms; returns a timer id. */
 LUNATIC_IMPORT("lunatic::timer", "send_after")
 uint64_t lunatic_timer_send_after(uint64_t process_id, uint64_t delay_ms);
-/** Returns 1 if the timer was in the caller's table (and is now cancelled), else 0. */
+/** Returns 1 if the cancel won (the timer had not fired and now never will); 0 if it
+    already fired, was cancelled before or is unknown. (Lunatic may return 1 for a timer
+    that already fired; Tycho does not.) Never traps. */
 LUNATIC_IMPORT("lunatic::timer", "cancel_timer")
 int32_t lunatic_timer_cancel_timer(uint64_t timer_id);
 
