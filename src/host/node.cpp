@@ -19,6 +19,10 @@ constexpr size_t kStackScale = 8;
 constexpr size_t kStackScale = 1;
 #endif
 
+// Threads for blocking jobs (compiling big modules): such jobs are CPU-bound, so a couple
+// are enough to keep several compiles moving without crowding out the workers.
+constexpr unsigned kBlockingThreads = 2;
+
 } // namespace
 
 Node::Node(NodeOptions options) : options_(std::move(options)) {
@@ -39,17 +43,24 @@ Node::Node(NodeOptions options) : options_(std::move(options)) {
     scheduler_ =
         std::make_unique<runtime::Scheduler>(runtime::Scheduler::Options{options_.workers});
     timers_ = std::make_unique<runtime::TimerService>();
+    blocking_ = std::make_unique<runtime::BlockingPool>(kBlockingThreads);
     runtime::StackPool::Options stack_options;
     stack_options.stack_bytes = stack_bytes;
     stacks_ = std::make_unique<runtime::StackPool>(stack_options);
     environment_ = std::make_unique<runtime::Environment>(host_options.environment_id, *scheduler_,
-                                                          *timers_, *stacks_);
+                                                          *timers_, *stacks_, *blocking_);
     host_ = std::make_unique<Host>(*environment_, std::move(host_options));
 }
 
 Node::~Node() {
-    // Stop the workers first: nothing runs while the rest is torn down.
-    scheduler_.reset();
+    // Stop the workers first: nothing runs while the rest is torn down. Then the threads
+    // that call into the environment and the scheduler (a pool job that finishes notifies
+    // its process, a timer delivers or notifies) end, before what they use goes away.
+    scheduler_->stop();
+    blocking_.reset();
+    timers_.reset();
+    host_.reset();
+    environment_.reset();
 }
 
 wasm::Result<int, std::string> Node::run_root(std::shared_ptr<const wasm::Module> module,

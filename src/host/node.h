@@ -1,8 +1,10 @@
-// One Tycho node: the scheduler, timers and stack pool, one environment, and the host that
-// runs Wasm processes in it. The CLI runs a root process in a node; tests build their own.
+// One Tycho node: the scheduler, timers, stack pool and the pool for blocking jobs, one
+// environment, and the host that runs Wasm processes in it. The CLI runs a root process in a node;
+// tests build their own.
 #pragma once
 
 #include "host/host.h"
+#include "runtime/blocking_pool.h"
 #include "runtime/environment.h"
 #include "runtime/scheduler.h"
 #include "runtime/stack_pool.h"
@@ -39,6 +41,7 @@ class Node {
     NodeOptions options_;
     std::unique_ptr<runtime::Scheduler> scheduler_;
     std::unique_ptr<runtime::TimerService> timers_;
+    std::unique_ptr<runtime::BlockingPool> blocking_;
     std::unique_ptr<runtime::StackPool> stacks_;
     std::unique_ptr<runtime::Environment> environment_;
     std::unique_ptr<Host> host_;

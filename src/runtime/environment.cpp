@@ -4,8 +4,10 @@
 
 namespace tycho::runtime {
 
-Environment::Environment(uint64_t id, Scheduler& scheduler, TimerService& timers, StackPool& stacks)
-    : id_(id), scheduler_(scheduler), timers_(timers), stacks_(stacks), registry_(scheduler) {}
+Environment::Environment(uint64_t id, Scheduler& scheduler, TimerService& timers, StackPool& stacks,
+                         BlockingPool& blocking)
+    : id_(id), scheduler_(scheduler), timers_(timers), stacks_(stacks), blocking_(blocking),
+      registry_(scheduler) {}
 
 Environment::~Environment() = default;
 

@@ -1,5 +1,6 @@
 // An environment (lunatic-abi.md §4, §7.5): the set of live processes that can see each other,
-// keyed by process id, with the services they share (scheduler, timers, registry, stacks).
+// keyed by process id, with the services they share (scheduler, timers, registry, stacks,
+// the pool for blocking jobs).
 // Every signal to a process goes through deliver(), which looks the target up and pushes while
 // holding the table shard's lock shared (senders to one process push side by side into its
 // lock-free queue), so a process can never be freed between lookup and push: a process
@@ -7,6 +8,7 @@
 // accepting signals.
 #pragma once
 
+#include "runtime/blocking_pool.h"
 #include "runtime/registry.h"
 #include "runtime/scheduler.h"
 #include "runtime/signal_queue.h"
@@ -28,7 +30,8 @@ class Process;
 
 class Environment {
   public:
-    Environment(uint64_t id, Scheduler& scheduler, TimerService& timers, StackPool& stacks);
+    Environment(uint64_t id, Scheduler& scheduler, TimerService& timers, StackPool& stacks,
+                BlockingPool& blocking);
     ~Environment();
     Environment(const Environment&) = delete;
     Environment& operator=(const Environment&) = delete;
@@ -37,6 +40,7 @@ class Environment {
     Scheduler& scheduler() { return scheduler_; }
     TimerService& timers() { return timers_; }
     StackPool& stacks() { return stacks_; }
+    BlockingPool& blocking() { return blocking_; }
     Registry& registry() { return registry_; }
 
     // A fresh id: 1, 2, ... never reused (every spawn attempt consumes one, §4).
@@ -87,6 +91,7 @@ class Environment {
     Scheduler& scheduler_;
     TimerService& timers_;
     StackPool& stacks_;
+    BlockingPool& blocking_;
     Registry registry_;
     std::atomic<ProcessId> next_id_{1};
     std::array<Shard, kShards> shards_;

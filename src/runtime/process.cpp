@@ -1,5 +1,7 @@
 #include "runtime/process.h"
 
+#include <memory>
+#include <mutex>
 #include <utility>
 
 namespace tycho::runtime {
@@ -138,6 +140,48 @@ bool Process::sleep_until(Clock::time_point deadline) {
         if (!handle_signals()) return false;
         if (Clock::now() >= deadline) return true;
         wait_for_signal(deadline);
+    }
+}
+
+bool Process::run_blocking(std::function<void()> job) {
+    // Off its own fiber (code running for a process not started yet) it cannot park.
+    if (Scheduler::current() != this) {
+        job();
+        return true;
+    }
+    // The job sets `done`, then notifies. The lock makes "set done" and "look at done after
+    // prepare_wait()" ordered one way or the other: either this process sees done, or the
+    // notify comes after the wait mark was set and ends the wait.
+    struct Completion {
+        std::mutex lock;
+        bool done = false;
+        bool finished() {
+            std::lock_guard guard(lock);
+            return done;
+        }
+    };
+    auto completion = std::make_shared<Completion>();
+    Environment& environment = environment_; // outlives the pool's jobs
+    const ProcessId id = id_;                // never reused: a dead process is not found
+    environment.blocking().submit([job = std::move(job), completion, &environment, id]() mutable {
+        job();
+        job = nullptr; // what it holds goes first: the waiter owns the result alone
+        {
+            std::lock_guard guard(completion->lock);
+            completion->done = true;
+        }
+        environment.notify(id);
+    });
+    for (;;) {
+        if (!handle_signals()) return false;
+        if (completion->finished()) return true;
+        if (!mailbox_.prepare_wait()) continue; // signals arrived: handle them first
+        if (completion->finished()) {
+            mailbox_.cancel_wait();
+            return true;
+        }
+        Scheduler::wait();
+        mailbox_.cancel_wait(); // see wait_for_signal()
     }
 }
 

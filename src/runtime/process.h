@@ -3,7 +3,8 @@
 // instance); this class knows nothing of Wasm.
 //
 // Signals are handled only on the process's own fiber, at handling points: whenever it waits
-// (receive, sleep) and whenever the subclass calls handle_signals() (at every preemption).
+// (receive, sleep, a blocking job) and whenever the subclass calls handle_signals() (at every
+// preemption).
 // A kill or the failure of a linked process (with die_when_link_dies on) marks the process as
 // dying; the subclass must then unwind and return from run().
 #pragma once
@@ -13,6 +14,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -58,6 +60,13 @@ class Process : public Task {
                         std::optional<Message>& out, Mailbox::Mark since = {});
     // Sleeps until `deadline`; messages do not end it, a kill does (returns false).
     bool sleep_until(Clock::time_point deadline);
+    // Runs `job` on the environment's blocking pool and parks until it has finished, so this
+    // process's worker runs others meanwhile; signals are handled while parked. False when
+    // the process must die first (a kill, a linked failure): it stops waiting at once and
+    // the job finishes on its own, so the job must own or share everything it touches
+    // (nothing of this process) and report its result through what it shares. Called off
+    // this process's fiber (for a process not started yet), it runs the job right there.
+    bool run_blocking(std::function<void()> job);
     Mailbox::Mark mailbox_mark() const { return mailbox_.mark(); }
 
     // Sends to any process of the environment (itself included); dropped when it is gone.

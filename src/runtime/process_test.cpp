@@ -18,7 +18,8 @@ class ProcessTest : public ::testing::Test {
     Scheduler scheduler{Scheduler::Options{2}};
     TimerService timers;
     StackPool stacks{StackPool::Options{64 << 10, 64}};
-    Environment env{1, scheduler, timers, stacks};
+    BlockingPool blocking{1};
+    Environment env{1, scheduler, timers, stacks, blocking};
 
     void TearDown() override { EXPECT_TRUE(env.wait_until_empty(20s)); }
 };

@@ -46,13 +46,17 @@ Scheduler::Scheduler(const Options& options) {
 }
 
 Scheduler::~Scheduler() {
+    stop();
+}
+
+void Scheduler::stop() {
     {
         std::lock_guard guard(idle_lock_);
         stopping_ = true;
     }
     idle_.notify_all();
     for (auto& w : workers_)
-        w->thread.join();
+        if (w->thread.joinable()) w->thread.join();
 }
 
 Task* Scheduler::current() {

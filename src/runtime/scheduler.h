@@ -56,12 +56,16 @@ class Scheduler {
     };
     Scheduler();
     explicit Scheduler(const Options& options);
-    // Stops the workers; tasks still queued or waiting are not run any more.
+    // Stops the workers (see stop()).
     ~Scheduler();
     Scheduler(const Scheduler&) = delete;
     Scheduler& operator=(const Scheduler&) = delete;
 
     unsigned workers() const { return unsigned(workers_.size()); }
+    // Stops and joins the workers; tasks still queued or waiting are not run any more. Once
+    // stopped, spawn() and wake() only queue (so timer and pool threads that are still
+    // finishing may call them). Not from a task; idempotent.
+    void stop();
 
     // Makes a new (not yet started) task runnable. Any thread.
     void spawn(Task* task);

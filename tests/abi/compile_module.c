@@ -21,6 +21,12 @@
  *    write_data call traps.
  *  - compile_module returns 1 + error id for an unknown import module, an unknown
  *    function in a lunatic namespace and a mistyped lunatic import.
+ *  - The same for big modules (a 256 KiB custom section takes them past the size from
+ *    which Tycho compiles on a separate thread while the process waits): a valid one
+ *    compiles and spawns, invalid ones (an unknown import, bytes that are no module) give
+ *    error ids.
+ *  - A process killed while compiling big modules in a loop dies (process-died).
+ *  - A start function can compile a big module (it runs before its process has started).
  *  - A start function that traps, or that calls spawn (not allowed while instantiating),
  *    fails the child, not the spawn: spawn returns 0 and a link-died message follows
  *    (the start function runs in the child, see start_functions.c).
@@ -33,6 +39,7 @@
 
 #define T_MOD 110
 #define T_REPORT 111
+#define T_COMPILING 112
 #define TAG_A 4242 /* sent by MODULE_A */
 #define TAG_B 4343 /* sent by MODULE_B */
 
@@ -180,7 +187,64 @@ static const unsigned char MODULE_START_SPAWNS[] = {
     0x02, 0x00, 0x0b, 0x0b, 0x0b, 0x01, 0x00, 0x41, 0x00, 0x0b, 0x05, 0x65, 0x6e, 0x74, 0x72, 0x79,
 };
 
+/*
+ * A start function that compiles a 61456-byte module: a header and a custom section "pad"
+ * whose 61440 bytes of content are the zeroed memory after the data segment.
+ * (module
+ *   (import "lunatic::process" "compile_module"
+ *     (func $compile_module (param i32 i32 i32) (result i32)))
+ *   (memory (export "memory") 2)
+ *   (data (i32.const 0) "\00asm\01\00\00\00\00\84\e0\03\03pad")
+ *   (func $start
+ *     (if (call $compile_module (i32.const 0) (i32.const 61456) (i32.const 65536))
+ *       (then unreachable)))
+ *   (start $start)
+ *   (func (export "entry")))
+ */
+static const unsigned char MODULE_START_COMPILES[] = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x0b, 0x02, 0x60, 0x03, 0x7f, 0x7f, 0x7f,
+    0x01, 0x7f, 0x60, 0x00, 0x00, 0x02, 0x23, 0x01, 0x10, 0x6c, 0x75, 0x6e, 0x61, 0x74, 0x69, 0x63,
+    0x3a, 0x3a, 0x70, 0x72, 0x6f, 0x63, 0x65, 0x73, 0x73, 0x0e, 0x63, 0x6f, 0x6d, 0x70, 0x69, 0x6c,
+    0x65, 0x5f, 0x6d, 0x6f, 0x64, 0x75, 0x6c, 0x65, 0x00, 0x00, 0x03, 0x03, 0x02, 0x01, 0x01, 0x05,
+    0x03, 0x01, 0x00, 0x02, 0x07, 0x12, 0x02, 0x06, 0x6d, 0x65, 0x6d, 0x6f, 0x72, 0x79, 0x02, 0x00,
+    0x05, 0x65, 0x6e, 0x74, 0x72, 0x79, 0x00, 0x02, 0x08, 0x01, 0x01, 0x0a, 0x17, 0x02, 0x12, 0x00,
+    0x41, 0x00, 0x41, 0x90, 0xe0, 0x03, 0x41, 0x80, 0x80, 0x04, 0x10, 0x00, 0x04, 0x40, 0x00, 0x0b,
+    0x0b, 0x02, 0x00, 0x0b, 0x0b, 0x16, 0x01, 0x00, 0x41, 0x00, 0x0b, 0x10, 0x00, 0x61, 0x73, 0x6d,
+    0x01, 0x00, 0x00, 0x00, 0x00, 0x84, 0xe0, 0x03, 0x03, 0x70, 0x61, 0x64,
+};
+
 #define SENTINEL 0x7777777777777777ull
+
+/* ---- big modules -------------------------------------------------------------------- */
+
+#define BIG_PADDING (256u << 10)
+
+static unsigned char* put_leb_u32(unsigned char* p, uint32_t v) {
+    do {
+        unsigned char byte = v & 0x7f;
+        v >>= 7;
+        *p++ = byte | (v ? 0x80 : 0);
+    } while (v);
+    return p;
+}
+
+/* `module` followed by a custom section "pad" of `padding` zero bytes (valid anywhere in
+   a module), in a fresh malloc'd buffer; *len gets the total size. */
+static unsigned char* padded(const unsigned char* module, uint32_t module_len, uint32_t padding,
+                             uint32_t* len) {
+    unsigned char* out = malloc(module_len + padding + 16);
+    CHECK(out != NULL);
+    memcpy(out, module, module_len);
+    unsigned char* p = out + module_len;
+    *p++ = 0; /* custom section */
+    p = put_leb_u32(p, 4 + padding);
+    *p++ = 3;
+    memcpy(p, "pad", 3);
+    p += 3;
+    memset(p, 0, padding);
+    *len = (uint32_t)(p + padding - out);
+    return out;
+}
 
 static int64_t compile_at(const unsigned char* bytes, uint32_t len, const char* file, int line) {
     uint64_t id = SENTINEL;
@@ -243,6 +307,18 @@ static void expect_start_failure(const unsigned char* bytes, uint32_t len, int64
 }
 
 /* ---- children of this module -------------------------------------------------------- */
+
+/* Compiles (and drops) a big module forever; says so after the first one. */
+ENTRY(e_compile_forever)(int64_t parent) {
+    uint32_t len;
+    unsigned char* big = padded(MODULE_A, sizeof MODULE_A, BIG_PADDING, &len);
+    for (int round = 0;; round++) {
+        uint64_t id = SENTINEL;
+        CHECK_EQ(lunatic_process_compile_module(big, len, &id), 0);
+        lunatic_process_drop_module((int64_t)id);
+        if (round == 0) SEND((uint64_t)parent, T_COMPILING, 0);
+    }
+}
 
 /* Receives a message with two modules (indices [A, B] in the data), takes B then A and
    spawns from both; reports the ids its own table gave them. */
@@ -428,6 +504,36 @@ int main(void) {
     expect_compile_error(MODULE_UNKNOWN_IMPORT, sizeof MODULE_UNKNOWN_IMPORT);
     expect_compile_error(MODULE_MISTYPED_IMPORT, sizeof MODULE_MISTYPED_IMPORT);
     expect_compile_error(MODULE_UNKNOWN_FUNCTION, sizeof MODULE_UNKNOWN_FUNCTION);
+
+    /* Big modules (compiled off the worker threads). */
+    uint32_t big_len;
+    unsigned char* big = padded(MODULE_A, sizeof MODULE_A, BIG_PADDING, &big_len);
+    CHECK(big_len > (64u << 10));
+    int64_t big_a = compile_at(big, big_len, __FILE__, __LINE__);
+    CHECK_EQ(big_a, 3); /* after a0, a1 and b */
+    spawn_from(HELPER_LINK, big_a, "entry", self, 1, 99);
+    expect_a_reply(99);
+    lunatic_process_drop_module(big_a);
+    free(big);
+    big = padded(MODULE_UNKNOWN_IMPORT, sizeof MODULE_UNKNOWN_IMPORT, BIG_PADDING, &big_len);
+    expect_compile_error(big, big_len);
+    memset(big, 0xAB, big_len); /* no module at all */
+    expect_compile_error(big, big_len);
+    free(big);
+
+    /* Killed while compiling. */
+    uint64_t compiler = SPAWN(0, LUNATIC_SELF_CONFIG, "e_compile_forever", (int64_t)self);
+    EXPECT_MSG(T_COMPILING);
+    lunatic_process_monitor(compiler);
+    lunatic_process_kill(compiler);
+    CHECK_EQ(lunatic_receive_any(WAIT_MS), LUNATIC_PROCESS_DIED);
+    CHECK_EQ(lunatic_message_get_process_id(), compiler);
+
+    /* A start function compiling a big module (a trap there would fail the spawn). */
+    int64_t start_compiles = COMPILE(MODULE_START_COMPILES);
+    CHECK_EQ(lunatic_process_spawn(0, LUNATIC_SELF_CONFIG, start_compiles, "entry", 5, 0, 0, &id),
+             0);
+    lunatic_process_drop_module(start_compiles);
 
     /* Modules whose instantiation fails. */
     expect_start_failure(MODULE_START_TRAPS, sizeof MODULE_START_TRAPS, 703);
