@@ -15,6 +15,8 @@
  *  - tables: growth stops at max_memory (modules/many_tables.wat: 5 growths of 90,000
  *    elements fit in 4 MiB, the sixth returns -1), and no table reaches 100,000 elements
  *    even with room to spare (19 growths fit in 64 MiB).
+ *  - send_after in a loop with far deadlines traps (each pending timer holds its message);
+ *    cancelled timers give their memory back.
  *  - A message sent leaves the sender's account: the same child can write many messages
  *    of close to max_memory one after another.
  */
@@ -77,6 +79,23 @@ ENTRY(t_errors_forever)(int64_t parent) {
     child_survived(parent);
 }
 
+ENTRY(t_timers_forever)(int64_t parent) {
+    static char chunk[64 * 1024];
+    /* Cancelled timers give their memory back: many more than fit at once. */
+    for (int i = 0; i < 100; i++) {
+        lunatic_message_create_data(5, 0);
+        CHECK_EQ(lunatic_message_write_data(chunk, sizeof chunk), sizeof chunk);
+        CHECK_EQ(lunatic_timer_cancel_timer(lunatic_timer_send_after(self_pid(), 3600000)), 1);
+    }
+    child_reached(parent);
+    for (int i = 0; i < LOOP_LIMIT; i++) {
+        lunatic_message_create_data(5, 0);
+        lunatic_message_write_data(chunk, sizeof chunk);
+        lunatic_timer_send_after(self_pid(), 3600000);
+    }
+    child_survived(parent);
+}
+
 ENTRY(e_big_messages)(int64_t parent) {
     /* Each message is close to the whole budget, and each leaves it when sent. */
     static char chunk[64 * 1024];
@@ -114,6 +133,7 @@ int main(void) {
     EXPECT_TRAP_CFG("t_env_strings_forever", small);
     EXPECT_TRAP_CFG("t_configs_forever", small);
     EXPECT_TRAP_CFG("t_errors_forever", small);
+    EXPECT_TRAP_CFG("t_timers_forever", small);
 
     SPAWN(HELPER_LINK, small, "e_big_messages", (int64_t)self_pid());
     EXPECT_MSG(78);

@@ -30,52 +30,49 @@ struct Timers final : ProcessState {
 } // namespace
 
 void define_timer_module(wasm::Linker& linker) {
-    linker.func(
-        "lunatic::timer", "send_after",
-        [](wasm::Caller& caller, int64_t process_id, int64_t delay) -> int64_t {
-            WasmProcess& self = WasmProcess::of(caller);
-            Scratch& scratch = self.state<Scratch>();
-            if (!scratch.message) {
-                caller.trap("lunatic::timer::send_after: no message in the scratch slot");
-                return 0;
-            }
-            Timers& timers = self.state<Timers>();
-            timers.forget_due(std::chrono::steady_clock::now());
-            auto message = std::make_shared<runtime::Message>(scratch.take());
-            const uint64_t charge = kTimerBytes + message->buffer.size();
-            if (!timers.account.try_charge(charge)) {
-                caller.trap("lunatic::timer::send_after: " + timers.account.refusal());
-                return 0;
-            }
-            const auto deadline = deadline_after(uint64_t(delay));
-            const auto target = uint64_t(process_id);
-            runtime::Environment& environment = self.environment();
-            TimerTable::Entry entry{0, deadline, charge};
-            // The target is looked up now; if it is gone the message is dropped.
-            if (environment.exists(target)) {
-                entry.timer =
-                    environment.timers().schedule_at(deadline, [&environment, target, message] {
-                        environment.deliver(target, std::move(*message));
-                    });
-            }
-            return int64_t(timers.table.insert(entry));
-        });
-    linker.func("lunatic::timer", "cancel_timer",
-                [](wasm::Caller& caller, int64_t timer_id) -> int32_t {
-                    Timers* timers = WasmProcess::of(caller).find_state<Timers>();
-                    if (timers == nullptr) return 0;
-                    const auto now = std::chrono::steady_clock::now();
-                    auto entry = timers->table.take(uint64_t(timer_id));
-                    timers->forget_due(now);
-                    if (!entry) return 0;
-                    timers->account.release(entry->charged);
-                    // Without a target nothing was scheduled: the timer "fires" (drops
-                    // its message) at its deadline.
-                    if (entry->timer == 0) return entry->deadline > now ? 1 : 0;
-                    return WasmProcess::of(caller).environment().timers().cancel(entry->timer)
-                               ? 1
-                               : 0;
+    linker.func("lunatic::timer", "send_after",
+                [](wasm::Caller& caller, int64_t process_id, int64_t delay) -> int64_t {
+                    WasmProcess& self = WasmProcess::of(caller);
+                    Scratch& scratch = self.state<Scratch>();
+                    if (!scratch.message) {
+                        caller.trap("lunatic::timer::send_after: no message in the scratch slot");
+                        return 0;
+                    }
+                    Timers& timers = self.state<Timers>();
+                    timers.forget_due(std::chrono::steady_clock::now());
+                    auto message = std::make_shared<runtime::Message>(scratch.take());
+                    const uint64_t charge = kTimerBytes + message->buffer.size();
+                    if (!timers.account.try_charge(charge)) {
+                        caller.trap("lunatic::timer::send_after: " + timers.account.refusal());
+                        return 0;
+                    }
+                    const auto deadline = deadline_after(uint64_t(delay));
+                    const auto target = uint64_t(process_id);
+                    runtime::Environment& environment = self.environment();
+                    TimerTable::Entry entry{0, deadline, charge};
+                    // The target is looked up now; if it is gone the message is dropped.
+                    if (environment.exists(target)) {
+                        entry.timer = environment.timers().schedule_at(
+                            deadline, [&environment, target, message] {
+                                environment.deliver(target, std::move(*message));
+                            });
+                    }
+                    return int64_t(timers.table.insert(entry));
                 });
+    linker.func(
+        "lunatic::timer", "cancel_timer", [](wasm::Caller& caller, int64_t timer_id) -> int32_t {
+            Timers* timers = WasmProcess::of(caller).find_state<Timers>();
+            if (timers == nullptr) return 0;
+            const auto now = std::chrono::steady_clock::now();
+            auto entry = timers->table.take(uint64_t(timer_id));
+            timers->forget_due(now);
+            if (!entry) return 0;
+            timers->account.release(entry->charged);
+            // Without a target nothing was scheduled: the timer "fires" (drops
+            // its message) at its deadline.
+            if (entry->timer == 0) return entry->deadline > now ? 1 : 0;
+            return WasmProcess::of(caller).environment().timers().cancel(entry->timer) ? 1 : 0;
+        });
 }
 
 } // namespace tycho::host
