@@ -5,6 +5,7 @@
 
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <thread>
 
 using namespace tycho::wasm;
@@ -217,6 +218,33 @@ TEST_F(EngineApi, InstanceKeepsItsImportsAliveAfterTheLinkerIsGone) {
     auto r = survivor->exported_function("call_host_add")->call(context, args);
     ASSERT_TRUE(r);
     EXPECT_EQ((*r)[0].as_i32(), 42);
+}
+
+TEST(EngineLink, ForEachDefinitionListsEveryDefinitionWithItsType) {
+    Linker linker;
+    linker.func("env", "add", [](Caller&, int32_t a, int32_t b) { return a + b; });
+    linker.func("env", "log", [](Caller&, int64_t) {});
+    // Redefining replaces: still one definition under that name.
+    linker.func("env", "log", [](Caller&, int64_t, int32_t) {});
+    linker.func("other", "", [](Caller&) -> int64_t { return 0; });
+    linker.define("env", "memory", Extern::of(Memory::create(MemoryType{Limits{1, 1}}).value()));
+
+    std::map<std::string, std::string> seen; // "module::name" -> type
+    linker.for_each_definition(
+        [&](std::string_view module, std::string_view name, const Extern& value) {
+            const std::string key = std::string(module) + "::" + std::string(name);
+            EXPECT_FALSE(seen.contains(key)) << key << " visited twice";
+            EXPECT_EQ(linker.find(module, name), &value) << key;
+            seen[key] = value.kind == ExternKind::Func ? value.func->type().to_string()
+                                                       : to_string(value.kind);
+        });
+    const std::map<std::string, std::string> expected = {
+        {"env::add", FuncType{{ValType::I32, ValType::I32}, {ValType::I32}}.to_string()},
+        {"env::log", FuncType{{ValType::I64, ValType::I32}, {}}.to_string()},
+        {"env::memory", to_string(ExternKind::Memory)},
+        {"other::", FuncType{{}, {ValType::I64}}.to_string()},
+    };
+    EXPECT_EQ(seen, expected);
 }
 
 TEST(EngineLink, MissingImportIsNamed) {

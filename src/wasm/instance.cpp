@@ -406,6 +406,15 @@ const Extern* Linker::find(std::string_view module, std::string_view name) const
     return it == definitions_.end() ? nullptr : &it->second;
 }
 
+void Linker::for_each_definition(
+    const std::function<void(std::string_view, std::string_view, const Extern&)>& visit) const {
+    for (const auto& [key, value] : definitions_) {
+        const size_t separator = key.find('\0'); // key_of() puts one after the module name
+        const std::string_view whole(key);
+        visit(whole.substr(0, separator), whole.substr(separator + 1), value);
+    }
+}
+
 Result<std::shared_ptr<const detail::ImportBinding>>
 Linker::bind(const std::shared_ptr<const Module>& module) const {
     const auto same_module = [&](const CachedBinding& cached) {

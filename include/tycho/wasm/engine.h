@@ -597,6 +597,12 @@ class Linker {
         define(module, name, Extern::of(Function::host(std::move(type), std::move(callback))));
     }
     const Extern* find(std::string_view module, std::string_view name) const;
+    // Calls `visit(module, name, value)` once for every definition, in no particular order
+    // (for embedders and tests that enumerate what a linker offers). `visit` must not
+    // define anything in this linker.
+    void for_each_definition(
+        const std::function<void(std::string_view module, std::string_view name, const Extern&)>&
+            visit) const;
 
     // Resolves imports, allocates memories, tables and globals, applies segments and runs
     // the start function in `context`. Link errors and start-up traps come back as Error.
