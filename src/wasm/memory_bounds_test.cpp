@@ -7,7 +7,7 @@
 #include "code.h"
 #include "compiled_module.h"
 #include "op.h"
-#include "test_module.h"
+#include "wasm_test_module.h"
 
 #include <tycho/wasm/engine.h>
 

@@ -1,12 +1,14 @@
 // A minimal encoder of Wasm binaries for tests that need many variations of one small
-// module (one function per access form, say) rather than a fixed file under testdata/.
-// Only what those tests use: functions with i32 locals, one memory, exports, and one
-// active data segment.
+// module (one function per access form, one per host function and argument pattern)
+// rather than a fixed file under testdata/. Only what those tests use: imported functions,
+// functions with i32 and i64 locals, one memory, exports, a start function and one active
+// data segment.
 #pragma once
 
 #include <tycho/wasm/types.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -69,17 +71,27 @@ struct Code {
 };
 
 struct TestFunction {
-    std::string export_name;
+    std::string export_name; // "" leaves the function unexported
     std::vector<ValType> params;
     std::vector<ValType> results;
     uint32_t i32_locals = 0; // declared locals, after the params
     Code body;               // without the final `end`
+    uint32_t i64_locals = 0; // declared locals, after the i32 ones
+};
+
+struct TestImport {
+    std::string module;
+    std::string name;
+    FuncType type;
 };
 
 struct TestModule {
     uint32_t min_pages = 1;
     uint32_t max_pages = 1;
-    std::vector<TestFunction> functions; // function i has type i; all exported
+    bool export_memory = true;           // as "memory"
+    std::vector<TestImport> imports;     // functions 0 .. imports.size() - 1
+    std::vector<TestFunction> functions; // function imports.size() + i is functions[i]
+    std::optional<uint32_t> start;       // index of the start function, if any
     uint32_t data_offset = 0;            // an active segment for memory 0, when data is set
     std::vector<uint8_t> data;
 
@@ -99,37 +111,58 @@ struct TestModule {
             }
         };
 
-        Code types, funcs, exports, code;
-        types.u32(functions.size());
+        auto func_type = [&value_type](Code& into, const std::vector<ValType>& params,
+                                       const std::vector<ValType>& results) {
+            into.op(0x60).u32(params.size());
+            for (ValType t : params)
+                into.op(value_type(t));
+            into.u32(results.size());
+            for (ValType t : results)
+                into.op(value_type(t));
+        };
+
+        // Type i is import i's, then type imports.size() + i is function i's.
+        Code types, import_section, funcs, exports, code;
+        types.u32(imports.size() + functions.size());
+        import_section.u32(imports.size());
+        for (uint32_t i = 0; i < imports.size(); ++i) {
+            func_type(types, imports[i].type.params, imports[i].type.results);
+            import_section.name(imports[i].module).name(imports[i].name).op(0x00).u32(i);
+        }
         funcs.u32(functions.size());
-        exports.u32(functions.size() + 1);
         code.u32(functions.size());
+        Code export_entries;
+        uint32_t export_count = 0;
         for (uint32_t i = 0; i < functions.size(); ++i) {
             const TestFunction& f = functions[i];
-            types.op(0x60).u32(f.params.size());
-            for (ValType t : f.params)
-                types.op(value_type(t));
-            types.u32(f.results.size());
-            for (ValType t : f.results)
-                types.op(value_type(t));
-            funcs.u32(i);
-            exports.name(f.export_name).op(0x00).u32(i);
+            const uint32_t index = uint32_t(imports.size()) + i;
+            func_type(types, f.params, f.results);
+            funcs.u32(index);
+            if (!f.export_name.empty()) {
+                export_entries.name(f.export_name).op(0x00).u32(index);
+                ++export_count;
+            }
             Code body;
-            if (f.i32_locals)
-                body.u32(1).u32(f.i32_locals).op(0x7f);
-            else
-                body.u32(0);
+            body.u32((f.i32_locals ? 1 : 0) + (f.i64_locals ? 1 : 0));
+            if (f.i32_locals) body.u32(f.i32_locals).op(0x7f);
+            if (f.i64_locals) body.u32(f.i64_locals).op(0x7e);
             body.append(f.body).op(0x0b);
             code.u32(body.bytes.size()).append(body);
         }
-        exports.name("memory").op(0x02).u32(0);
+        if (export_memory) {
+            export_entries.name("memory").op(0x02).u32(0);
+            ++export_count;
+        }
+        exports.u32(export_count).append(export_entries);
         Code memory;
         memory.u32(1).op(0x01).u32(min_pages).u32(max_pages);
 
         section(1, types);
+        if (!imports.empty()) section(2, import_section);
         section(3, funcs);
         section(5, memory);
         section(7, exports);
+        if (start) section(8, Code{}.u32(*start));
         section(10, code);
         if (!data.empty()) {
             Code segments;
