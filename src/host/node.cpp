@@ -53,9 +53,11 @@ Node::Node(NodeOptions options) : options_(std::move(options)) {
 }
 
 Node::~Node() {
-    // Stop the workers first: nothing runs while the rest is torn down. Then the threads
-    // that call into the environment and the scheduler (a pool job that finishes notifies
-    // its process, a timer delivers or notifies) end, before what they use goes away.
+    // Stop the timer thread first: its callbacks (delayed sends that outlived their sender,
+    // receive timeouts of abandoned processes) reach into the environment and the scheduler,
+    // and none runs after stop(). Then the workers: nothing runs while the rest is torn
+    // down. Then the pool, whose finished jobs notify their processes.
+    timers_->stop();
     scheduler_->stop();
     blocking_.reset();
     timers_.reset();

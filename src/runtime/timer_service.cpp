@@ -5,12 +5,16 @@ namespace tycho::runtime {
 TimerService::TimerService() : thread_([this] { run(); }) {}
 
 TimerService::~TimerService() {
+    stop();
+}
+
+void TimerService::stop() {
     {
         std::lock_guard guard(lock_);
         stopping_ = true;
     }
     changed_.notify_one();
-    thread_.join();
+    if (thread_.joinable()) thread_.join();
 }
 
 TimerService::TimerId TimerService::schedule_at(Clock::time_point deadline, Callback callback) {

@@ -20,7 +20,7 @@ class TimerService {
     using TimerId = uint64_t; // never 0
 
     TimerService();
-    // Stops the thread; timers not yet due never fire.
+    // Stops the thread (see stop()).
     ~TimerService();
     TimerService(const TimerService&) = delete;
     TimerService& operator=(const TimerService&) = delete;
@@ -33,6 +33,10 @@ class TimerService {
     // firing right now) or never existed.
     bool cancel(TimerId id);
     size_t pending() const;
+    // Stops the thread, after the callback it may be running: timers not yet due never
+    // fire, and those scheduled later neither. For teardown: whatever the callbacks reach
+    // may then go, while the service itself stays usable (a no-op) until it is destroyed.
+    void stop();
 
   private:
     // A timer lives in a slot, which is recycled after it fires or is cancelled. Its id is

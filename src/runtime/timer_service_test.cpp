@@ -6,6 +6,7 @@
 #include <atomic>
 #include <future>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 using namespace tycho::runtime;
@@ -129,6 +130,28 @@ TEST(TimerService, ManyTimersAllFireOnce) {
         });
     ASSERT_EQ(all.get_future().wait_for(10s), std::future_status::ready);
     EXPECT_EQ(fired.load(), kTimers);
+}
+
+TEST(TimerService, StopWaitsForTheRunningCallbackAndThenNothingFires) {
+    TimerService timers;
+    std::promise<void> inside;
+    std::atomic<bool> finished{false};
+    timers.schedule_after(0ms, [&] {
+        inside.set_value();
+        std::this_thread::sleep_for(20ms); // stop() is called meanwhile
+        finished = true;
+    });
+    const auto later = timers.schedule_after(1h, [] { ADD_FAILURE() << "fired after stop"; });
+    ASSERT_EQ(inside.get_future().wait_for(5s), std::future_status::ready);
+    timers.stop();
+    EXPECT_TRUE(finished.load()); // stop() returned after the callback did
+    // The service stays usable, but nothing fires any more.
+    std::atomic<int> fired{0};
+    EXPECT_NE(timers.schedule_after(0ms, [&] { ++fired; }), 0u);
+    EXPECT_EQ(timers.pending(), 2u);
+    EXPECT_TRUE(timers.cancel(later));
+    timers.stop(); // again: nothing happens
+    EXPECT_EQ(fired.load(), 0);
 }
 
 } // namespace
