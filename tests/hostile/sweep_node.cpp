@@ -69,7 +69,7 @@ SweepNode::Settled SweepNode::settle(runtime::ProcessId first, Clock::duration q
     Settled settled;
     uint64_t ends = ends_.load(std::memory_order_relaxed);
     Clock::time_point last_end = Clock::now();
-    while (!environment.wait_until_empty(kSlice)) {
+    while (quiet > Clock::duration::zero() && !environment.wait_until_empty(kSlice)) {
         const uint64_t now_ended = ends_.load(std::memory_order_relaxed);
         if (now_ended != ends) {
             ends = now_ended;

@@ -52,7 +52,7 @@ class SweepNode {
     // wait, as a hostile timeout may ask them to), every process from id `first` on is
     // killed, again until none is live; a process still live `hang_limit` after the kill
     // is a hang. Waiting for quiet rather than a fixed time keeps a loaded machine from
-    // killing processes that were merely slow to run.
+    // killing processes that were merely slow to run. A zero `quiet` kills at once.
     Settled settle(runtime::ProcessId first, Clock::duration quiet, Clock::duration hang_limit);
 
     // How process `id` ended, if it has.
