@@ -54,6 +54,7 @@ const std::vector<Pairs>& pairs() {
         {"range crossing the end of memory", {kMemoryBytes - 4, 8}, 2},
         {"in-bounds ranges", {kInBounds, 8}, -1},
         {"empty in-bounds ranges", {kInBounds, 0}, -1},
+        {"long in-bounds ranges", {kInBounds, 4096}, -1}, // 4,096 tags are 32 KiB
     };
     return list;
 }

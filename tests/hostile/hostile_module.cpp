@@ -12,6 +12,7 @@ const char* to_string(Place place) {
     case Place::root_start: return "_start";
     case Place::spawned_entry: return "spawned entry";
     case Place::start_function: return "start function";
+    case Place::inside_catch: return "inside catch";
     }
     return "?";
 }
@@ -37,6 +38,7 @@ enum Import : uint32_t {
     kSpawn,
     kProcExit,
     kPushModule,
+    kCatch,
     kImportCount,
 };
 struct HelperName {
@@ -58,14 +60,15 @@ constexpr HelperName kHelpers[kImportCount] = {
     {"lunatic::process", "spawn"},
     {"wasi_snapshot_preview1", "proc_exit"},
     {"lunatic::message", "push_module"},
+    {"lunatic::trap", "catch"},
 };
 
 // Own functions follow the imports.
 constexpr uint32_t kHostileFunction = kImportCount; // prelude + the call under test
 constexpr uint32_t kStartExport = kImportCount + 1; // `_start`
 constexpr uint32_t kEntryExport = kImportCount + 2; // `entry`, for spawned children
-// `_lunatic_catch_trap`, which lunatic::trap::catch calls: it makes the hostile call again,
-// so catch recurses through the host until something gives.
+// `_lunatic_catch_trap`, which lunatic::trap::catch calls: it makes the hostile call (so
+// when that is catch itself, catch recurses through the host until something gives).
 constexpr uint32_t kCatchHandler = kImportCount + 3;
 
 // Linear memory: a data segment at kDataStart with what the preludes and the spawning root
@@ -196,6 +199,7 @@ std::vector<uint8_t> hostile_module(const wasm::Linker& linker, const HostFuncti
     case Place::root_start: start.body.call(kHostileFunction); break;
     case Place::spawned_entry: start.body = spawn_child_then_exit(); break;
     case Place::start_function: m.start = kHostileFunction; break;
+    case Place::inside_catch: start.body.i32_const(0).i32_const(0).call(kCatch).drop(); break;
     }
     wasm::test::TestFunction catch_handler{"_lunatic_catch_trap",
                                            {ValType::I32, ValType::I32},

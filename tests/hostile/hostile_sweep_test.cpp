@@ -1,6 +1,7 @@
 // The hostile-guest sweep: every function the Host's linker defines, called with
 // out-of-bounds and wrapping pointers, unknown and just-dropped ids, from a root's `_start`,
-// from a spawned child's entry and from a module's start function. The runtime must never
+// from a spawned child's entry, from a module's start function and from inside
+// lunatic::trap::catch (hostile_module.h). The runtime must never
 // die (each host function is its own test process, so a crash names the function), never
 // hang (a process that outlives its kill fails the test), and give back everything the
 // hostile processes held (the runtime-wide memory budget returns to where it was; the
