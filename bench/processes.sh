@@ -2,9 +2,9 @@
 # Runs Tycho's process benchmarks (bench/process/process_bench.c under `tycho run`) and
 # their Erlang/OTP baseline (bench/erlang/run.sh), then prints one table: Tycho's median,
 # Erlang's median, their ratio and Tycho's target for each metric, followed by the raw
-# result lines and the exact commands used. spawn_exit and idle_process run twice: with
-# the benchmark module's own (wasi-libc) children, and with the embedded small guest
-# (*_small_* metrics, same Erlang baseline); max_idle runs the small guest
+# result lines and the exact commands used. spawn_exit, idle_process and cold_spawn run
+# twice: with the benchmark module's own (wasi-libc) children, and with the embedded small
+# guest (*_small_* metrics, same Erlang baseline); max_idle runs the small guest
 # (bench/process/README.md, "Two guests").
 #
 #   bench/processes.sh                         # every benchmark
@@ -40,10 +40,11 @@ repeat="${REPEAT:-5}"
 export REPEAT="$repeat"
 
 # Benchmarks in run order, with their metrics.
-benches=(spawn_exit idle_process max_idle ring_hop ping_pong fan_in fairness)
+benches=(spawn_exit idle_process cold_spawn max_idle ring_hop ping_pong fan_in fairness)
 declare -A metrics_of=(
     [spawn_exit]="spawn_exit_us spawn_exit_small_us"
     [idle_process]="idle_process_bytes idle_process_small_bytes idle_process_bytes_erlang"
+    [cold_spawn]="cold_spawn_us cold_spawn_kb cold_spawn_small_us cold_spawn_small_kb"
     [max_idle]="max_idle_processes max_idle_rss_bytes max_idle_spawn_ms"
     [ring_hop]="ring_hop_ns"
     [ping_pong]="ping_pong_ns"
@@ -108,6 +109,7 @@ record() {
 declare -A sizes_of=(
     [spawn_exit]="SPAWN_M"
     [idle_process]="IDLE_K"
+    [cold_spawn]="COLD_SPAWN_K"
     [max_idle]="MAX_IDLE_TARGET"
     [ring_hop]="RING_SIZE RING_ROUNDS"
     [ping_pong]="PING_PONG_N"
@@ -150,7 +152,7 @@ tycho_run() {
     shift
     mapfile -t args < <(sizes_set "$bench")
     case "$bench" in
-    idle_process) extra=("MEASURE_MS=$measure_ms") ;;
+    idle_process | cold_spawn) extra=("MEASURE_MS=$measure_ms") ;;
     max_idle) extra=("MEASURE_MS=$measure_ms" "MAX_IDLE_MAX_MS=$((max_idle_seconds * 1000))") ;;
     fairness) extra=("REPEAT=$repeat" "WORKERS=$workers") ;;
     *) extra=("REPEAT=$repeat") ;;
@@ -261,6 +263,34 @@ idle_rounds() {
     summarize "$metric" bytes "${values[@]}" >>"$tmp/tycho.out"
 }
 
+# cold_rounds SUFFIX [KEY=VALUE...]: cold_spawn once per fresh run (a warm-up run first),
+# as the Erlang side does; appends the result lines of cold_spawn${SUFFIX}_us (the guest's
+# time per spawn) and cold_spawn${SUFFIX}_kb (RSS growth per process, from the markers).
+cold_rounds() {
+    local suffix=$1 us_values=() kb_values=() i base idle k status us kb
+    shift
+    for ((i = 0; i <= repeat; i++)); do
+        status=0
+        tycho_run cold_spawn "$@" || status=$?
+        if ((status != 0)); then fail_note cold_spawn "$status"; return 1; fi
+        us="$(awk '$1 == "cold_spawn_us" { print $2 }' "$tmp/run.out")"
+        base="$(awk '$1 == "baseline" { print $2 }' "$tmp/marks")"
+        idle="$(awk '$1 == "idle" { print $2 }' "$tmp/marks")"
+        k="$(awk '$1 == "idle" { print $3 }' "$tmp/marks")"
+        if [[ -z "$us" || -z "$base" || -z "$idle" ]]; then fail_note cold_spawn 1; return 1; fi
+        kb="$(awk -v a="$base" -v b="$idle" -v k="$k" 'BEGIN { printf "%.3f", (b - a) / k / 1024 }')"
+        if ((i == 0)); then
+            echo "  warm-up: cold_spawn${suffix}_us $us us, cold_spawn${suffix}_kb $kb KB" >&2
+        else
+            echo "  run $i/$repeat: cold_spawn${suffix}_us $us us, cold_spawn${suffix}_kb $kb KB" >&2
+            us_values+=("$us")
+            kb_values+=("$kb")
+        fi
+    done
+    summarize "cold_spawn${suffix}_us" us "${us_values[@]}" >>"$tmp/tycho.out"
+    summarize "cold_spawn${suffix}_kb" KB "${kb_values[@]}" >>"$tmp/tycho.out"
+}
+
 run_tycho() {
     local bench=$1 status=0
     case "$bench" in
@@ -278,6 +308,10 @@ run_tycho() {
         idle_rounds idle_process_bytes || return 0
         idle_rounds idle_process_small_bytes SMALL_GUEST=1 || return 0
         note[idle_process_bytes_erlang]="Erlang only"
+        ;;
+    cold_spawn)
+        cold_rounds "" || return 0
+        cold_rounds _small SMALL_GUEST=1 || return 0
         ;;
     max_idle)
         # The small guest: this measures the runtime, not wasi-libc's pages (README).
@@ -338,10 +372,12 @@ done
 field() { # field FILE METRIC N: the Nth word of METRIC's result line
     awk -v m="$2" -v n="$3" '$1 == m { print $n; exit }' "$1"
 }
-target_of() {
+target_of() { # "OP VALUE", or "OP RATIOx" for a bound on Tycho/Erlang
     case "$1" in
     spawn_exit_us | spawn_exit_small_us) echo "<= 2" ;;
     idle_process_bytes | idle_process_small_bytes) echo "<= 16384" ;;
+    cold_spawn_us | cold_spawn_small_us) echo "<= 1.5x" ;;
+    cold_spawn_kb | cold_spawn_small_kb) echo "<= 8" ;;
     max_idle_processes) echo ">= 1000000" ;;
     ring_hop_ns) echo "<= 300" ;;
     *) echo "-" ;;
@@ -367,7 +403,9 @@ for bench in "${selected[@]}"; do
         met=-
         if [[ "$target" != "-" ]]; then
             met=no
-            if [[ -n "$tv" ]] && awk -v v="$tv" -v t="${target#* }" -v op="${target%% *}" \
+            value="$tv" bound="${target#* }"
+            if [[ "$bound" == *x ]]; then value="${ratio/#-/}" bound="${bound%x}"; fi
+            if [[ -n "$value" ]] && awk -v v="$value" -v t="$bound" -v op="${target%% *}" \
                 'BEGIN { exit !(op == "<=" ? v <= t : v >= t) }'; then met=yes; fi
         fi
         printf '%-26s %-9s %14s %14s %12s %-6s %-11s %-4s %s\n' "$m" "$unit" "${tv:-n/a}" \

@@ -11,8 +11,8 @@
 %% warm-up round. Sizes can be overridden with the environment variables listed in
 %% params/0.
 %%
-%% The processes that collect many messages (the parents in spawn_exit, idle_process
-%% and max_idle, the receiver in fan_in) keep their message queue off the heap
+%% The processes that collect many messages (the parents in spawn_exit, idle_process,
+%% cold_spawn and max_idle, the receiver in fan_in) keep their message queue off the heap
 %% (message_queue_data = off_heap), as is usual on the BEAM for such processes. With
 %% the default, each garbage collection of the collector scans every message still
 %% queued: spawn_exit then costs about 6 us per process instead of about 1.2, and
@@ -25,6 +25,7 @@
 benchmarks() ->
     [{spawn_exit, [spawn_exit_us]},
      {idle_process, [idle_process_bytes, idle_process_bytes_erlang]},
+     {cold_spawn, [cold_spawn_us, cold_spawn_kb]},
      {max_idle, [max_idle_processes, max_idle_rss_bytes, max_idle_spawn_ms]},
      {ring_hop, [ring_hop_ns]},
      {ping_pong, [ping_pong_ns]},
@@ -36,6 +37,7 @@ params() ->
     [{"REPEAT", 5},
      {"SPAWN_M", 100000},          % spawn_exit: processes per round
      {"IDLE_K", 100000},           % idle_process: idle processes per round
+     {"COLD_SPAWN_K", 100000},     % cold_spawn: idle processes spawned in a fresh VM
      {"MAX_IDLE_TARGET", 1000000}, % max_idle: processes to reach
      {"RING_SIZE", 1000},          % ring_hop: processes in the ring
      {"RING_ROUNDS", 1000},        % ring_hop: times the token goes round
@@ -94,9 +96,11 @@ command(["run", Name]) ->
 %% in_fresh_vm/1 reads).
 command(["sample", "idle_process"]) ->
     io:format("~w.~n", [isolated(fun() -> idle_process(param("IDLE_K")) end)]);
+command(["sample", "cold_spawn"]) ->
+    io:format("~w.~n", [isolated(fun() -> cold_spawn(param("COLD_SPAWN_K")) end)]);
 command(Args) ->
-    fail("usage: main list | resolve NAME... | run NAME | sample idle_process (got ~p)",
-         [Args]).
+    fail("usage: main list | resolve NAME... | run NAME | sample idle_process|cold_spawn "
+         "(got ~p)", [Args]).
 
 resolve(Name) ->
     case [B || {B, Metrics} <- benchmarks(), B =:= Name orelse lists:member(Name, Metrics)] of
@@ -130,6 +134,11 @@ run(idle_process) ->
     progress("idle_process: ~b processes blocked in receive, a fresh VM per round", [K]),
     repeat([{idle_process_bytes, "bytes"}, {idle_process_bytes_erlang, "bytes"}],
            fun() -> in_fresh_vm("idle_process") end);
+run(cold_spawn) ->
+    K = param("COLD_SPAWN_K"),
+    progress("cold_spawn: ~b processes spawned to block in receive, a fresh VM per round", [K]),
+    repeat([{cold_spawn_us, "us"}, {cold_spawn_kb, "KB"}],
+           fun() -> in_fresh_vm("cold_spawn") end);
 run(max_idle) ->
     Target = param("MAX_IDLE_TARGET"),
     progress("max_idle: up to ~b processes blocked in receive (process limit ~b)",
@@ -300,6 +309,24 @@ rss_bytes() ->
     {ok, Status} = file:read_file("/proc/" ++ os:getpid() ++ "/status"),
     {match, [Kb]} = re:run(Status, "VmRSS:\\s+(\\d+) kB", [{capture, all_but_first, list}]),
     list_to_integer(Kb) * 1024.
+
+%% ---------------------------------------------------------------------------------
+%% cold_spawn_us / cold_spawn_kb: wall time per process to spawn K processes that stay
+%% alive blocked in receive, from the first spawn until all K have told the parent they
+%% run, in a VM that has spawned nothing before (see in_fresh_vm/1); with the growth of
+%% the VM's resident set across it, per process, in KB (1,024 bytes).
+
+cold_spawn(K) ->
+    process_flag(message_queue_data, off_heap),
+    Existing = sets:from_list(erlang:processes(), [{version, 2}]),
+    erlang:garbage_collect(),
+    Rss0 = rss_bytes(),
+    T0 = now_ns(),
+    spawn_idle(K),
+    Us = (now_ns() - T0) / K / 1000,
+    Rss1 = rss_bytes(),
+    kill_new(Existing),
+    [Us, (Rss1 - Rss0) / K / 1024].
 
 %% ---------------------------------------------------------------------------------
 %% max_idle_processes: how many processes blocked in receive are alive once the

@@ -4,7 +4,7 @@
  *
  *   tycho run [--workers N] process_bench.wasm BENCHMARK [KEY=VALUE...]
  *
- * BENCHMARK: spawn_exit, idle_process, max_idle, ring_hop, ping_pong, fan_in, fairness
+ * BENCHMARK: spawn_exit, idle_process, cold_spawn, max_idle, ring_hop, ping_pong, fan_in, fairness
  * (`list` prints them). KEY=VALUE arguments override the sizes, named like the Erlang
  * side's environment variables (see kParams below), plus WORKERS (the --workers given to
  * tycho; fairness spins 2 x WORKERS processes), MEASURE_MS, TIMEOUT_MS and
@@ -17,9 +17,9 @@
  * and, for the memory benchmarks, "@measure <label> [values]" marker lines: the guest
  * cannot see the host's resident set, so it prints a marker, flushes, and sleeps
  * MEASURE_MS while the runner (bench/processes.sh) reads VmRSS of the tycho process.
- * idle_process does one round per run (the runner repeats it in fresh runs); max_idle
- * prints its count and time itself and leaves the RSS to the runner, with "@progress <n>"
- * and "@note <metric> <text>" lines for it. Progress goes to stderr.
+ * idle_process and cold_spawn do one round per run (the runner repeats them in fresh
+ * runs); max_idle prints its count and time itself and leaves the RSS to the runner, with
+ * "@progress <n>" and "@note <metric> <text>" lines for it. Progress goes to stderr.
  *
  * Children are exported functions of this module. Messages are 8-byte data messages;
  * the tag says what they are. Every round ends the processes it started.
@@ -61,6 +61,7 @@ static Param kParams[] = {
     {"REPEAT", 5},
     {"SPAWN_M", 100000},          /* spawn_exit: processes per round */
     {"IDLE_K", 100000},           /* idle_process: idle processes */
+    {"COLD_SPAWN_K", 100000},     /* cold_spawn: idle processes spawned in a fresh run */
     {"MAX_IDLE_TARGET", 1000000}, /* max_idle: processes to reach */
     {"RING_SIZE", 1000},          /* ring_hop: processes in the ring */
     {"RING_ROUNDS", 1000},        /* ring_hop: times the token goes round */
@@ -75,8 +76,8 @@ static Param kParams[] = {
     {"WORKERS", 1},               /* tycho's worker threads (pass --workers' value) */
     {"MEASURE_MS", 1500},         /* pause after a @measure marker */
     {"TIMEOUT_MS", 60000},        /* the root gives up waiting for a message after this */
-    {"SMALL_GUEST", 0},           /* 1: spawn_exit, idle_process and max_idle children run
-                                     small_guest.c instead of this module */
+    {"SMALL_GUEST", 0},           /* 1: spawn_exit, idle_process, cold_spawn and max_idle
+                                     children run small_guest.c instead of this module */
 };
 
 static int64_t param(const char* name) {
@@ -291,20 +292,46 @@ EXPORT("idle_child") void idle_child(int64_t parent) {
     recv_u64(LUNATIC_NO_TIMEOUT, &v);
 }
 
+/* Spawns k idle processes and waits until all are ready; returns the nanoseconds from the
+ * first spawn to the last ready message. */
+static uint64_t spawn_idle(uint64_t k) {
+    uint8_t p[LUNATIC_PARAM_SIZE];
+    lunatic_param_i64(p, (int64_t)g_self);
+    const uint64_t t0 = now_ns();
+    for (uint64_t i = 0; i < k; ++i) spawn_or_die_from(g_child_module, "idle_child", p, 1);
+    for (uint64_t i = 0; i < k; ++i) expect(TAG_READY, "ready message", i, k);
+    return now_ns() - t0;
+}
+
 /* One round in this run: @measure baseline, spawn K idle processes, wait until all are
  * ready, @measure idle K. The runner computes (RSS idle - RSS baseline) / K. */
 static int idle_process_sample(void) {
     const uint64_t k = (uint64_t)param("IDLE_K");
     fprintf(stderr, "idle_process: %llu processes blocked in receive\n", (unsigned long long)k);
-    uint8_t p[LUNATIC_PARAM_SIZE];
-    lunatic_param_i64(p, (int64_t)g_self);
     measure_marker("baseline", "");
-    for (uint64_t i = 0; i < k; ++i) spawn_or_die_from(g_child_module, "idle_child", p, 1);
-    for (uint64_t i = 0; i < k; ++i) expect(TAG_READY, "ready message", i, k);
+    spawn_idle(k);
     char values[32];
     snprintf(values, sizeof values, "%llu", (unsigned long long)k);
     measure_marker("idle", values);
     return 0; /* the runtime ends with the root process, and the idle ones with it */
+}
+
+/* cold_spawn_us: the same spawns as idle_process, timed, in a run that has spawned
+ * nothing before, so that every stack and memory cell is new. One round per run: prints
+ * the time per process as a result line between the two markers (the runner computes
+ * cold_spawn_kb from them). */
+static int cold_spawn_sample(void) {
+    const uint64_t k = (uint64_t)param("COLD_SPAWN_K");
+    if (k == 0) die("COLD_SPAWN_K must be positive");
+    fprintf(stderr, "cold_spawn: %llu processes spawned to block in receive\n",
+            (unsigned long long)k);
+    measure_marker("baseline", "");
+    double us = (double)spawn_idle(k) / (double)k / 1000.0;
+    report("cold_spawn_us", "us", &us, 1);
+    char values[32];
+    snprintf(values, sizeof values, "%llu", (unsigned long long)k);
+    measure_marker("idle", values);
+    return 0;
 }
 
 /* Spawns idle processes until the target, the first failing spawn or MAX_IDLE_MAX_MS;
@@ -550,6 +577,7 @@ typedef struct {
 static const Bench kBenches[] = {
     {"spawn_exit", spawn_exit_round, NULL, 1, {"spawn_exit_us"}, {"us"}},
     {"idle_process", NULL, idle_process_sample, 1, {"idle_process_bytes"}, {"bytes"}},
+    {"cold_spawn", NULL, cold_spawn_sample, 1, {"cold_spawn_us"}, {"us"}},
     {"max_idle", NULL, max_idle, 2, {"max_idle_processes", "max_idle_spawn_ms"}, {"processes", "ms"}},
     {"ring_hop", ring_hop_round, NULL, 1, {"ring_hop_ns"}, {"ns"}},
     {"ping_pong", ping_pong_round, NULL, 1, {"ping_pong_ns"}, {"ns"}},
