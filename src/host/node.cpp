@@ -46,6 +46,8 @@ Node::Node(NodeOptions options) : options_(std::move(options)) {
     blocking_ = std::make_unique<runtime::BlockingPool>(kBlockingThreads);
     runtime::StackPool::Options stack_options;
     stack_options.stack_bytes = stack_bytes;
+    // What WasmProcess sets aside at the top; the page below is the one a parked process uses.
+    stack_options.first_touch_depth = host_options.value_stack_bytes + WasmProcess::kValueLift;
     stacks_ = std::make_unique<runtime::StackPool>(stack_options);
     environment_ = std::make_unique<runtime::Environment>(host_options.environment_id, *scheduler_,
                                                           *timers_, *stacks_, *blocking_);

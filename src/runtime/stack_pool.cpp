@@ -1,5 +1,7 @@
 #include "runtime/stack_pool.h"
 
+#include "runtime/page_advice.h"
+
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -9,6 +11,9 @@
 
 #ifndef MADV_GUARD_INSTALL
 #define MADV_GUARD_INSTALL 102 // Linux 6.13; older headers lack it
+#endif
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23 // Linux 5.14
 #endif
 
 namespace tycho::runtime {
@@ -20,6 +25,12 @@ size_t page_size() {
 }
 size_t round_up(size_t n, size_t to) {
     return (n + to - 1) / to * to;
+}
+// Offset in a cell of the page holding the byte just below `depth` bytes under its top,
+// above the guard page.
+size_t first_touch_page(size_t cell_bytes, size_t guard_bytes, size_t depth) {
+    const size_t byte = cell_bytes - 1 - std::min(depth, cell_bytes - guard_bytes - 1);
+    return byte / page_size() * page_size();
 }
 } // namespace
 
@@ -50,7 +61,8 @@ StackPool::StackPool(const Options& options)
     : cell_bytes_(round_up(options.stack_bytes, page_size()) + page_size()),
       guard_bytes_(page_size()),
       cells_per_slab_(std::max<size_t>(1, options.slab_bytes / cell_bytes_)),
-      max_cached_(options.max_cached) {}
+      max_cached_(options.max_cached), growth_batch_(std::max<size_t>(1, options.growth_batch)),
+      first_touch_offset_(first_touch_page(cell_bytes_, guard_bytes_, options.first_touch_depth)) {}
 
 StackPool::~StackPool() {
     for (const Slab& slab : slabs_)
@@ -72,23 +84,52 @@ size_t StackPool::cached() const {
     return cached_.size();
 }
 
+size_t StackPool::prepared() const {
+    std::lock_guard guard(lock_);
+    return prepared_.size();
+}
+
 uint8_t* StackPool::take_cell() {
-    uint8_t* fresh = nullptr;
+    std::vector<uint8_t*> batch;
     {
         std::lock_guard guard(lock_);
-        for (auto* list : {&cached_, &released_}) {
+        // Resident pages first, then prepared cells (their first page resident), then cells
+        // whose pages went back to the system.
+        for (auto* list : {&cached_, &prepared_, &released_}) {
             if (!list->empty()) {
                 uint8_t* cell = list->back();
                 list->pop_back();
                 return cell;
             }
         }
-        fresh = carve_cell();
+        batch = carve_batch();
     }
-    // A cell without a guard is never handed out: it stays carved and unused (rare: the
-    // system is out of memory or of mappings).
-    if (fresh && !install_guard(fresh)) return nullptr;
-    return fresh;
+    prepare(batch); // outside the lock: system calls that touch pages
+    if (batch.empty()) return nullptr;
+    uint8_t* cell = batch.back();
+    batch.pop_back();
+    if (!batch.empty()) {
+        std::lock_guard guard(lock_);
+        prepared_.insert(prepared_.end(), batch.begin(), batch.end());
+    }
+    return cell;
+}
+
+// Fresh cells, as many as were carved before (so that a program that uses few stacks
+// prepares few), at least one and at most growth_batch_; the first carved last. Fewer (or
+// none) when the system refuses a new slab. Called locked.
+std::vector<uint8_t*> StackPool::carve_batch() {
+    const size_t n = std::clamp<size_t>(carved_, 1, growth_batch_);
+    std::vector<uint8_t*> cells;
+    cells.reserve(n);
+    while (cells.size() < n) {
+        uint8_t* cell = carve_cell();
+        if (!cell) break;
+        cells.push_back(cell);
+    }
+    carved_ += cells.size();
+    std::reverse(cells.begin(), cells.end());
+    return cells;
 }
 
 // A never-used cell from the last slab, mapping a new slab when it is full. Called locked.
@@ -107,7 +148,32 @@ uint8_t* StackPool::carve_cell() {
     return slabs_.back().base + cell_bytes_ * carved_in_last_slab_++;
 }
 
-// Guards survive MADV_DONTNEED, so each cell gets its guard once, when first carved.
+// Installs the guards of fresh cells and makes resident the page their stacks are first
+// written at, one system call for all cells each (see advise_ranges). A cell whose guard
+// cannot be installed is dropped: it stays carved and unused (rare: the system is out of
+// memory or of mappings). Guards survive MADV_DONTNEED, so each cell gets its guard once.
+void StackPool::prepare(std::vector<uint8_t*>& cells) {
+    if (cells.empty()) return;
+    std::vector<iovec> ranges(cells.size());
+    bool guarded = false;
+    if (madvise_guards_.load(std::memory_order_relaxed)) {
+        for (size_t i = 0; i < cells.size(); ++i)
+            ranges[i] = iovec{cells[i], guard_bytes_};
+        guarded = advise_ranges(ranges, MADV_GUARD_INSTALL);
+    }
+    if (!guarded) // one by one, with the fallback for kernels without guard regions
+        std::erase_if(cells, [this](uint8_t* cell) { return !install_guard(cell); });
+    if (populate_.load(std::memory_order_relaxed)) {
+        ranges.resize(cells.size());
+        for (size_t i = 0; i < cells.size(); ++i)
+            ranges[i] = iovec{cells[i] + first_touch_offset_, page_size()};
+        // A page not made resident is only faulted in later; a kernel without
+        // MADV_POPULATE_WRITE (before 5.14) is not asked again.
+        if (!advise_ranges(ranges, MADV_POPULATE_WRITE) && errno == EINVAL)
+            populate_.store(false, std::memory_order_relaxed);
+    }
+}
+
 bool StackPool::install_guard(uint8_t* cell) {
     if (madvise_guards_.load(std::memory_order_relaxed)) {
         if (madvise(cell, guard_bytes_, MADV_GUARD_INSTALL) == 0) return true;

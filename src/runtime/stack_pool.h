@@ -1,11 +1,16 @@
 // Native stacks for fibers, each with a guard page, recycled through a pool: on this VM a
-// freshly touched page costs tens of microseconds and an mmap/munmap pair about two, so
+// freshly touched page costs several microseconds and an mmap/munmap pair about two, so
 // spawn speed is decided by reusing stacks whose pages are already resident.
 //
 // Stacks are cells of large slabs (one mapping holds many stacks), and the guard pages are
 // installed with MADV_GUARD_INSTALL, which does not split the mapping: a million stacks
 // cost at most one VMA per slab (neighbouring slabs merge) instead of two million
 // (vm.max_map_count is 65530).
+//
+// When no free cell is left the pool prepares fresh ones in batches (1, 2, 4, ... up to
+// Options::growth_batch cells): one system call installs all their guards and another makes
+// resident the page each of their stacks is first written at, instead of one madvise and one
+// page fault per stack.
 #pragma once
 
 #include <atomic>
@@ -67,6 +72,12 @@ class StackPool {
         // returned to the system (their address range stays in the pool for reuse).
         size_t max_cached = 1024;
         size_t slab_bytes = size_t(64) << 20; // address space per slab (at least one stack)
+        // Most fresh cells prepared at once (at least 1). Prepared cells not yet handed out
+        // hold one resident page each.
+        size_t growth_batch = 64;
+        // How far below the top of its cell an owner starts using a stack: what it sets aside
+        // with reserve_top(). The page just below is the one made resident in fresh cells.
+        size_t first_touch_depth = 0;
     };
     StackPool();
     explicit StackPool(const Options& options);
@@ -83,6 +94,8 @@ class StackPool {
     size_t stack_bytes() const { return cell_bytes_ - guard_bytes_; }
     // Free stacks whose pages are kept resident.
     size_t cached() const;
+    // Fresh cells prepared ahead (guard installed, first page resident), not yet handed out.
+    size_t prepared() const;
 
   private:
     friend class FiberStack;
@@ -91,7 +104,9 @@ class StackPool {
         size_t bytes;
     };
     uint8_t* take_cell();
+    std::vector<uint8_t*> carve_batch();
     uint8_t* carve_cell();
+    void prepare(std::vector<uint8_t*>& cells);
     bool install_guard(uint8_t* cell);
     void give_back(uint8_t* cell);
 
@@ -99,11 +114,16 @@ class StackPool {
     size_t guard_bytes_;
     size_t cells_per_slab_;
     size_t max_cached_;
+    size_t growth_batch_;
+    size_t first_touch_offset_; // from the cell's start: the page fresh cells get resident
     std::atomic<bool> madvise_guards_{true}; // false once the kernel refused MADV_GUARD_INSTALL
+    std::atomic<bool> populate_{true};       // false once it refused MADV_POPULATE_WRITE
     mutable std::mutex lock_;
     std::vector<Slab> slabs_;
     size_t carved_in_last_slab_ = 0;
+    size_t carved_ = 0;              // cells carved so far: the next batch is as many (capped)
     std::vector<uint8_t*> cached_;   // free cells with resident pages, most recent last
+    std::vector<uint8_t*> prepared_; // fresh cells, guarded, first page resident; next last
     std::vector<uint8_t*> released_; // free cells whose pages went back to the system
 };
 

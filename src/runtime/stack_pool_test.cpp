@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -45,6 +46,14 @@ void write_into_guard(const FiberStack& stack) {
 
 void expect_guarded(const FiberStack& stack) {
     EXPECT_EXIT(write_into_guard(stack), ::testing::KilledBySignal(SIGSEGV), "");
+}
+
+// Whether the page holding `p` is resident, without touching it.
+bool resident(const uint8_t* p) {
+    const uintptr_t start = uintptr_t(p) / page() * page();
+    unsigned char state = 0;
+    EXPECT_EQ(mincore(reinterpret_cast<void*>(start), page(), &state), 0);
+    return (state & 1) != 0;
 }
 
 void expect_usable(const FiberStack& stack) {
@@ -150,6 +159,75 @@ TEST(StackPoolDeathTest, StackBeyondTheCapComesBackZeroedAndGuarded) {
     EXPECT_EQ(stack.bottom()[0], 0);
     EXPECT_EQ(stack.top()[-1], 0);
     expect_guarded(stack);
+}
+
+// Fresh cells come prepared in batches: the page below the owner's reserved area resident
+// before anything writes to the stack, the rest of the stack not.
+TEST(StackPool, FreshStacksHaveTheirFirstPageResident) {
+    constexpr size_t kReserved = 5000; // not a page multiple: the page holding its last byte
+    StackPool::Options options{kStackBytes, 16};
+    options.growth_batch = 8;
+    options.first_touch_depth = kReserved;
+    StackPool pool(options);
+    std::vector<FiberStack> stacks(40); // batches of 1, 1, 2, 4, 8, 8, 8, 8
+    for (auto& s : stacks) {
+        s = pool.acquire();
+        ASSERT_TRUE(s.valid());
+        EXPECT_LE(pool.prepared(), options.growth_batch);
+    }
+    for (auto& s : stacks) {
+        uint8_t* area = s.reserve_top(kReserved);
+        EXPECT_TRUE(resident(area - 1));
+        EXPECT_FALSE(resident(area + kReserved - 1)); // the owner's area: its own business
+        EXPECT_FALSE(resident(s.bottom()));
+    }
+}
+
+TEST(StackPool, PreparesNoMoreStacksThanItHasHandedOut) {
+    StackPool::Options options{kStackBytes, 16};
+    options.growth_batch = 64;
+    StackPool pool(options);
+    FiberStack first = pool.acquire();
+    EXPECT_EQ(pool.prepared(), 0u); // a program with one process prepares one stack
+    FiberStack second = pool.acquire();
+    EXPECT_EQ(pool.prepared(), 0u);
+    FiberStack third = pool.acquire();
+    EXPECT_EQ(pool.prepared(), 1u); // the batch of two carved for the third
+    FiberStack fourth = pool.acquire();
+    EXPECT_EQ(pool.prepared(), 0u);
+    EXPECT_TRUE(first.valid() && second.valid() && third.valid() && fourth.valid());
+}
+
+// Every stack of a batch gets its guard, not just the one handed out first.
+TEST(StackPoolDeathTest, EveryStackOfABatchIsGuarded) {
+    StackPool::Options options{kStackBytes, 16};
+    options.growth_batch = 16;
+    StackPool pool(options);
+    std::vector<FiberStack> stacks(24);
+    for (auto& s : stacks)
+        s = pool.acquire();
+    for (size_t i : {size_t(0), size_t(7), size_t(12), size_t(23)}) {
+        expect_usable(stacks[i]);
+        expect_guarded(stacks[i]);
+    }
+}
+
+// Released stacks are handed out again before prepared ones, and prepared ones before new.
+TEST(StackPool, HandsOutResidentStacksFirst) {
+    StackPool::Options options{kStackBytes, 16};
+    options.growth_batch = 4;
+    StackPool pool(options);
+    std::vector<FiberStack> stacks(5); // batches of 1, 1, 2, 4: three left prepared
+    for (auto& s : stacks)
+        s = pool.acquire();
+    ASSERT_EQ(pool.prepared(), 3u);
+    uint8_t* released = stacks[0].bottom();
+    pool.release(std::move(stacks[0]));
+    FiberStack again = pool.acquire();
+    EXPECT_EQ(again.bottom(), released);
+    EXPECT_EQ(pool.prepared(), 3u);
+    FiberStack next = pool.acquire();
+    EXPECT_EQ(pool.prepared(), 2u);
 }
 
 int burn_stack(int depth) {
