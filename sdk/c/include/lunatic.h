@@ -3,11 +3,11 @@
  *
  * Covers the namespaces lunatic::process, ::message, ::timer, ::registry,
  * ::error, ::version, ::wasi and ::trap. The Wasm types of every import match
- * the ABI reference (shared/docs/lunatic-abi.md) section 28 exactly: each i32 is an
+ * those Lunatic v0.13.2 registers exactly: each i32 is an
  * int32_t, uint32_t or pointer (wasm32 pointers are i32), each i64 an int64_t
  * or uint64_t. Which C signedness is used only documents the meaning.
  *
- * Conventions (see the ABI document, sections 3-5 and 10):
+ * Conventions (Lunatic's, which Tycho follows):
  *  - Strings are (pointer, byte length) pairs, never NUL terminated.
  *  - Out-pointers receive little-endian values; no alignment is required.
  *  - Fallible calls return 0 (success), 1 (failure: an error id is written,
@@ -35,17 +35,17 @@ extern "C" {
  * Constants
  * ------------------------------------------------------------------------- */
 
-/** Status returned by calls whose timeout expired (section 5). */
+/** Status returned by calls whose timeout expired. */
 #define LUNATIC_TIMEOUT 9027
 /** Timeout value meaning "wait forever" (u64::MAX, -1 as a Wasm i64). */
 #define LUNATIC_NO_TIMEOUT ((int64_t)-1)
 
-/** Results of lunatic_message_receive (section 10.1). */
+/** Results of lunatic_message_receive. */
 #define LUNATIC_DATA_MESSAGE 0
 #define LUNATIC_LINK_DIED 1
 #define LUNATIC_PROCESS_DIED 2
 
-/** Spawn parameter records (section 8.2). */
+/** Spawn parameter records. */
 #define LUNATIC_PARAM_SIZE 17
 #define LUNATIC_PARAM_I32 0x7F
 #define LUNATIC_PARAM_I64 0x7E
@@ -56,7 +56,7 @@ extern "C" {
 #define LUNATIC_SELF_MODULE ((int64_t)-1)
 
 /* ---------------------------------------------------------------------------
- * lunatic::process (26 functions, section 16)
+ * lunatic::process (26 functions)
  * ------------------------------------------------------------------------- */
 
 /** Compiles a module; 0 + module id at *id, 1 + error id at *id, -1 without permission. */
@@ -147,7 +147,7 @@ LUNATIC_IMPORT("lunatic::process", "exists")
 int32_t lunatic_process_exists(uint64_t process_id);
 
 /* ---------------------------------------------------------------------------
- * lunatic::message (18 functions, section 17)
+ * lunatic::message (18 functions)
  * ------------------------------------------------------------------------- */
 
 /** Replaces the scratch slot with an empty data message (tag 0 = untagged). */
@@ -207,7 +207,7 @@ LUNATIC_IMPORT("lunatic::message", "take_udp_socket")
 uint64_t lunatic_message_take_udp_socket(uint64_t index);
 
 /* ---------------------------------------------------------------------------
- * lunatic::timer (2 functions, section 18)
+ * lunatic::timer (2 functions)
  * ------------------------------------------------------------------------- */
 
 /** Sends the scratch message to process_id after delay_ms; returns a timer id. */
@@ -220,7 +220,7 @@ LUNATIC_IMPORT("lunatic::timer", "cancel_timer")
 int32_t lunatic_timer_cancel_timer(uint64_t timer_id);
 
 /* ---------------------------------------------------------------------------
- * lunatic::registry (3 functions, section 19)
+ * lunatic::registry (3 functions)
  * ------------------------------------------------------------------------- */
 
 /** Stores name -> (node_id, process_id), replacing any entry; returns nothing. */
@@ -236,7 +236,7 @@ LUNATIC_IMPORT("lunatic::registry", "remove")
 void lunatic_registry_remove(const char* name, uint32_t name_len);
 
 /* ---------------------------------------------------------------------------
- * lunatic::error (3 functions, section 21)
+ * lunatic::error (3 functions)
  * ------------------------------------------------------------------------- */
 
 /** Returns the byte length of the error's UTF-8 text. */
@@ -250,7 +250,7 @@ LUNATIC_IMPORT("lunatic::error", "drop")
 void lunatic_error_drop(uint64_t error_id);
 
 /* ---------------------------------------------------------------------------
- * lunatic::version (3 functions, section 22)
+ * lunatic::version (3 functions)
  * ------------------------------------------------------------------------- */
 
 /** Returns the host's major version (0). */
@@ -264,7 +264,7 @@ LUNATIC_IMPORT("lunatic::version", "patch")
 int32_t lunatic_version_patch(void);
 
 /* ---------------------------------------------------------------------------
- * lunatic::wasi (3 functions, section 23)
+ * lunatic::wasi (3 functions)
  * ------------------------------------------------------------------------- */
 
 /** Appends key=value to the config's WASI environment; returns nothing. */
@@ -281,7 +281,7 @@ LUNATIC_IMPORT("lunatic::wasi", "config_preopen_dir")
 void lunatic_wasi_config_preopen_dir(int64_t config_id, const char* dir, uint32_t dir_len);
 
 /* ---------------------------------------------------------------------------
- * lunatic::trap (1 function, section 24)
+ * lunatic::trap (1 function)
  * ------------------------------------------------------------------------- */
 
 /** Calls _lunatic_catch_trap(function, pointer); returns its result, or 0 if that trapped. */
