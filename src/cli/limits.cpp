@@ -14,17 +14,13 @@ std::string pages(uint64_t count) {
 
 std::optional<std::string> check_initial_memory(const wasm::Module& module, uint64_t max_memory,
                                                 const std::string& file) {
-    const wasm::ModuleInfo& info = module.info();
+    const auto initial = host::oversized_initial_memory(module, max_memory);
+    if (!initial) return std::nullopt;
     const uint32_t limit = host::memory_page_limit(max_memory);
-    for (size_t i = info.num_imported_memories; i < info.memories.size(); ++i) {
-        const uint32_t initial = info.memories[i].limits.min;
-        if (initial <= limit) continue;
-        return "'" + file + "' starts with a memory of " + pages(initial) + " (" +
-               std::to_string(uint64_t(initial) * wasm::kPageSize) +
-               " bytes), more than --max-memory " + std::to_string(max_memory) + " allows (" +
-               pages(limit) + ")";
-    }
-    return std::nullopt;
+    return "'" + file + "' starts with a memory of " + pages(*initial) + " (" +
+           std::to_string(uint64_t(*initial) * wasm::kPageSize) +
+           " bytes), more than --max-memory " + std::to_string(max_memory) + " allows (" +
+           pages(limit) + ")";
 }
 
 } // namespace tycho::cli

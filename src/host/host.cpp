@@ -1,6 +1,7 @@
 #include "host/host.h"
 
 #include "host/host_module.h"
+#include "host/process_limits.h"
 #include "host/process_memory.h"
 #include "host/wasm_process.h"
 
@@ -51,17 +52,11 @@ namespace {
 // The limits an instance of `module` breaks before anything of it runs (§2.2), as an error.
 std::optional<std::string> static_limit_violation(const wasm::Module& module,
                                                   const ProcessConfig& config) {
-    const wasm::ModuleInfo& info = module.info();
-    const uint64_t page_limit =
-        std::min<uint64_t>(config.max_memory / wasm::kPageSize, wasm::kMaxPages);
-    for (size_t i = info.num_imported_memories; i < info.memories.size(); ++i) {
-        const uint64_t pages = info.memories[i].limits.min;
-        if (pages > page_limit)
-            return "initial memory of " + std::to_string(pages) + " pages exceeds the limit of " +
-                   std::to_string(page_limit) + " pages (max_memory " +
-                   std::to_string(config.max_memory) + " bytes)";
-    }
-    return std::nullopt;
+    const auto pages = oversized_initial_memory(module, config.max_memory);
+    if (!pages) return std::nullopt;
+    return "initial memory of " + std::to_string(*pages) + " pages exceeds the limit of " +
+           std::to_string(memory_page_limit(config.max_memory)) + " pages (max_memory " +
+           std::to_string(config.max_memory) + " bytes)";
 }
 
 } // namespace

@@ -3,10 +3,11 @@
 // wasm::InstantiateOptions. Shared by processes and by `tycho run --invoke`.
 #pragma once
 
-#include <tycho/wasm/types.h>
+#include <tycho/wasm/engine.h>
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace tycho::host {
@@ -30,5 +31,9 @@ inline std::string out_of_fuel_reason(uint64_t max_fuel) {
 inline uint32_t memory_page_limit(uint64_t max_memory) {
     return uint32_t(std::min<uint64_t>(max_memory / wasm::kPageSize, wasm::kMaxPages));
 }
+
+// The initial page count of the first of the module's own memories that starts above
+// `max_memory`, or nullopt when all fit.
+std::optional<uint32_t> oversized_initial_memory(const wasm::Module& module, uint64_t max_memory);
 
 } // namespace tycho::host

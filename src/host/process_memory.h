@@ -46,8 +46,6 @@ class ProcessMemory final : public wasm::ResourceLimiter {
     // Why the last charge or growth was refused.
     const std::string& refusal() const { return refusal_; }
 
-    uint64_t host_bytes() const { return host_; }
-
     bool memory_growing(size_t current_bytes, size_t desired_bytes) override;
     bool table_growing(uint32_t current_elements, uint32_t desired_elements) override;
 

@@ -27,7 +27,6 @@ template <class T> class ResourceTable {
         return value;
     }
     bool erase(uint64_t id) { return items_.erase(id) != 0; }
-    template <class Pred> void erase_if(Pred pred) { std::erase_if(items_, pred); }
     size_t size() const { return items_.size(); }
 
   private:

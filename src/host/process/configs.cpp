@@ -26,6 +26,19 @@ void add_permission(wasm::Linker& linker, const char* getter, const char* setter
     });
 }
 
+// Each limit has a getter and a setter (§16.2).
+template <uint64_t ProcessConfig::* Field>
+void add_limit(wasm::Linker& linker, const char* getter, const char* setter) {
+    linker.func("lunatic::process", setter, [](Caller& caller, int64_t config_id, int64_t value) {
+        if (ConfigEntry* config = config_of(caller, config_id))
+            config->edit().*Field = uint64_t(value);
+    });
+    linker.func("lunatic::process", getter, [](Caller& caller, int64_t config_id) -> int64_t {
+        ConfigEntry* config = config_of(caller, config_id);
+        return config ? int64_t(config->get().*Field) : 0;
+    });
+}
+
 } // namespace
 
 void add_config_functions(wasm::Linker& linker) {
@@ -41,26 +54,8 @@ void add_config_functions(wasm::Linker& linker) {
             caller.trap("lunatic::process::drop_config: unknown config id " +
                         std::to_string(config_id));
     });
-    linker.func("lunatic::process", "config_set_max_memory",
-                [](Caller& caller, int64_t config_id, int64_t max_memory) {
-                    if (ConfigEntry* config = config_of(caller, config_id))
-                        config->edit().max_memory = uint64_t(max_memory);
-                });
-    linker.func("lunatic::process", "config_get_max_memory",
-                [](Caller& caller, int64_t config_id) -> int64_t {
-                    ConfigEntry* config = config_of(caller, config_id);
-                    return config ? int64_t(config->get().max_memory) : 0;
-                });
-    linker.func("lunatic::process", "config_set_max_fuel",
-                [](Caller& caller, int64_t config_id, int64_t max_fuel) {
-                    if (ConfigEntry* config = config_of(caller, config_id))
-                        config->edit().max_fuel = uint64_t(max_fuel);
-                });
-    linker.func("lunatic::process", "config_get_max_fuel",
-                [](Caller& caller, int64_t config_id) -> int64_t {
-                    ConfigEntry* config = config_of(caller, config_id);
-                    return config ? int64_t(config->get().max_fuel) : 0;
-                });
+    add_limit<&ProcessConfig::max_memory>(linker, "config_get_max_memory", "config_set_max_memory");
+    add_limit<&ProcessConfig::max_fuel>(linker, "config_get_max_fuel", "config_set_max_fuel");
     add_permission<&ProcessConfig::can_compile_modules>(linker, "config_can_compile_modules",
                                                         "config_set_can_compile_modules");
     add_permission<&ProcessConfig::can_create_configs>(linker, "config_can_create_configs",
