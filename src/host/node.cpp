@@ -48,6 +48,8 @@ Node::Node(NodeOptions options) : options_(std::move(options)) {
     stack_options.stack_bytes = stack_bytes;
     // What WasmProcess sets aside at the top; the page below is the one a parked process uses.
     stack_options.first_touch_depth = host_options.value_stack_bytes + WasmProcess::kValueLift;
+    // Spawning processes that stay alive takes fresh stacks; a worker then finds them ready.
+    stack_options.prepare_in_background = true;
     stacks_ = std::make_unique<runtime::StackPool>(stack_options);
     environment_ = std::make_unique<runtime::Environment>(host_options.environment_id, *scheduler_,
                                                           *timers_, *stacks_, *blocking_);

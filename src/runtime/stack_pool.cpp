@@ -62,9 +62,19 @@ StackPool::StackPool(const Options& options)
       guard_bytes_(page_size()),
       cells_per_slab_(std::max<size_t>(1, options.slab_bytes / cell_bytes_)),
       max_cached_(options.max_cached), growth_batch_(std::max<size_t>(1, options.growth_batch)),
-      first_touch_offset_(first_touch_page(cell_bytes_, guard_bytes_, options.first_touch_depth)) {}
+      first_touch_offset_(first_touch_page(cell_bytes_, guard_bytes_, options.first_touch_depth)) {
+    if (options.prepare_in_background) preparer_ = std::thread([this] { prepare_ahead(); });
+}
 
 StackPool::~StackPool() {
+    if (preparer_.joinable()) {
+        {
+            std::lock_guard guard(lock_);
+            stopping_ = true;
+        }
+        batch_wanted_changed_.notify_one();
+        preparer_.join();
+    }
     for (const Slab& slab : slabs_)
         munmap(slab.base, slab.bytes);
 }
@@ -92,18 +102,25 @@ size_t StackPool::prepared() const {
 uint8_t* StackPool::take_cell() {
     std::vector<uint8_t*> batch;
     {
-        std::lock_guard guard(lock_);
+        std::unique_lock guard(lock_);
         // Resident pages first, then prepared cells (their first page resident), then cells
         // whose pages went back to the system.
         for (auto* list : {&cached_, &prepared_, &released_}) {
             if (!list->empty()) {
                 uint8_t* cell = list->back();
                 list->pop_back();
+                if (list == &prepared_ && running_low()) {
+                    batch_wanted_ = true;
+                    guard.unlock();
+                    batch_wanted_changed_.notify_one();
+                }
                 return cell;
             }
         }
         batch = carve_batch();
+        if (preparer_.joinable()) batch_wanted_ = true; // it fell behind: the next batch now
     }
+    batch_wanted_changed_.notify_one();
     prepare(batch); // outside the lock: system calls that touch pages
     if (batch.empty()) return nullptr;
     uint8_t* cell = batch.back();
@@ -146,6 +163,30 @@ uint8_t* StackPool::carve_cell() {
         carved_in_last_slab_ = 0;
     }
     return slabs_.back().base + cell_bytes_ * carved_in_last_slab_++;
+}
+
+// Whether fewer prepared cells are left than half the next batch, with a thread to prepare
+// it. Called locked.
+bool StackPool::running_low() const {
+    return preparer_.joinable() && !batch_wanted_ &&
+           prepared_.size() * 2 < std::clamp<size_t>(carved_, 1, growth_batch_);
+}
+
+// The background preparer: one batch each time take_cell() finds the prepared cells running
+// low, unless free cells came back meanwhile.
+void StackPool::prepare_ahead() {
+    std::unique_lock lock(lock_);
+    for (;;) {
+        batch_wanted_changed_.wait(lock, [this] { return stopping_ || batch_wanted_; });
+        if (stopping_) return;
+        batch_wanted_ = false;
+        if (!cached_.empty() || !released_.empty()) continue;
+        std::vector<uint8_t*> batch = carve_batch();
+        lock.unlock();
+        prepare(batch);
+        lock.lock();
+        prepared_.insert(prepared_.begin(), batch.begin(), batch.end()); // behind those left
+    }
 }
 
 // Installs the guards of fresh cells and makes resident the page their stacks are first

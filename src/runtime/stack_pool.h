@@ -10,13 +10,16 @@
 // When no free cell is left the pool prepares fresh ones in batches (1, 2, 4, ... up to
 // Options::growth_batch cells): one system call installs all their guards and another makes
 // resident the page each of their stacks is first written at, instead of one madvise and one
-// page fault per stack.
+// page fault per stack. With Options::prepare_in_background a thread of the pool's own
+// prepares the next batch while the last one is being handed out.
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 namespace tycho::runtime {
@@ -78,6 +81,10 @@ class StackPool {
         // How far below the top of its cell an owner starts using a stack: what it sets aside
         // with reserve_top(). The page just below is the one made resident in fresh cells.
         size_t first_touch_depth = 0;
+        // Prepare the next batch on a thread of the pool's own as soon as the prepared cells
+        // run low, so that acquire() usually finds one ready. Without it (or when that thread
+        // falls behind) the thread that finds none prepares them.
+        bool prepare_in_background = false;
     };
     StackPool();
     explicit StackPool(const Options& options);
@@ -107,6 +114,8 @@ class StackPool {
     std::vector<uint8_t*> carve_batch();
     uint8_t* carve_cell();
     void prepare(std::vector<uint8_t*>& cells);
+    bool running_low() const;
+    void prepare_ahead();
     bool install_guard(uint8_t* cell);
     void give_back(uint8_t* cell);
 
@@ -125,6 +134,10 @@ class StackPool {
     std::vector<uint8_t*> cached_;   // free cells with resident pages, most recent last
     std::vector<uint8_t*> prepared_; // fresh cells, guarded, first page resident; next last
     std::vector<uint8_t*> released_; // free cells whose pages went back to the system
+    bool batch_wanted_ = false;      // prepare_ahead() has a batch to prepare
+    bool stopping_ = false;
+    std::condition_variable batch_wanted_changed_;
+    std::thread preparer_; // with prepare_in_background; declared last: started last
 };
 
 } // namespace tycho::runtime

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <csignal>
 #include <fstream>
 #include <set>
@@ -196,6 +197,35 @@ TEST(StackPool, PreparesNoMoreStacksThanItHasHandedOut) {
     FiberStack fourth = pool.acquire();
     EXPECT_EQ(pool.prepared(), 0u);
     EXPECT_TRUE(first.valid() && second.valid() && third.valid() && fourth.valid());
+}
+
+// In the background the next batch is prepared without another acquire() asking for it.
+TEST(StackPool, PreparesTheNextBatchInTheBackground) {
+    constexpr size_t kReserved = 8192;
+    StackPool::Options options{kStackBytes, 16};
+    options.growth_batch = 8;
+    options.first_touch_depth = kReserved;
+    options.prepare_in_background = true;
+    StackPool pool(options);
+    std::vector<FiberStack> stacks;
+    for (int round = 0; round < 6; ++round) {
+        stacks.push_back(pool.acquire()); // takes the last prepared (or a new) cell
+        ASSERT_TRUE(stacks.back().valid());
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while (pool.prepared() == 0 && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::yield();
+        ASSERT_GT(pool.prepared(), 0u) << "round " << round;
+        // A batch prepared in the background and one by an acquire() that found none may
+        // meet, nothing more.
+        EXPECT_LT(pool.prepared(), 2 * options.growth_batch);
+        while (pool.prepared() > 0) // use up this batch
+            stacks.push_back(pool.acquire());
+    }
+    for (auto& s : stacks) {
+        uint8_t* area = s.reserve_top(kReserved);
+        EXPECT_TRUE(resident(area - 1));
+        expect_usable(s);
+    }
 }
 
 // Every stack of a batch gets its guard, not just the one handed out first.
