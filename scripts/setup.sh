@@ -10,6 +10,7 @@ packages=(
   libgtest-dev googletest            # unit tests
   libboost-context-dev               # fiber context switches
   libmimalloc-dev                    # the tycho executable's allocator
+  libssl-dev                         # lunatic::distributed's certificates (OpenSSL libcrypto)
   wabt                               # wast2json for the spec testsuite
   "$@"
 )

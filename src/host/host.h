@@ -3,6 +3,7 @@
 // processes of an environment; thread-safe after construction.
 #pragma once
 
+#include "host/distributed/cluster.h"
 #include "host/failure_report.h"
 #include "host/process_config.h"
 #include "runtime/environment.h"
@@ -85,6 +86,8 @@ class Host {
     const std::shared_ptr<wasm::MemoryPool>& memory_pool() const { return memory_pool_; }
     // The runtime-wide memory budget every process draws from.
     runtime::MemoryBudget& memory_budget() { return memory_budget_; }
+    // This node and the others it can reach (a runtime on its own today).
+    const Cluster& cluster() const { return cluster_; }
 
     // Compiles `bytes` and checks that every import is one Tycho provides, with its type
     // (lunatic-abi.md §2.1). The error names the offending import.
@@ -121,6 +124,7 @@ class Host {
     wasm::Linker linker_;
     std::shared_ptr<wasm::MemoryPool> memory_pool_;
     runtime::MemoryBudget memory_budget_;
+    Cluster cluster_;
 };
 
 } // namespace tycho::host

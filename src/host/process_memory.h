@@ -58,4 +58,26 @@ class ProcessMemory final : public wasm::ResourceLimiter {
     std::string refusal_;
 };
 
+// Host memory a host call holds only while it runs (copies of guest strings, a result
+// being encoded), charged to the process for that time.
+class TemporaryCharge {
+  public:
+    explicit TemporaryCharge(ProcessMemory& account) : account_(account) {}
+    ~TemporaryCharge() { account_.release(charged_); }
+    TemporaryCharge(const TemporaryCharge&) = delete;
+    TemporaryCharge& operator=(const TemporaryCharge&) = delete;
+
+    // False (the account's refusal() says why) when the account refuses.
+    bool add(uint64_t bytes) {
+        if (!account_.try_charge(bytes)) return false;
+        charged_ += bytes;
+        return true;
+    }
+    const std::string& refusal() const { return account_.refusal(); }
+
+  private:
+    ProcessMemory& account_;
+    uint64_t charged_ = 0;
+};
+
 } // namespace tycho::host

@@ -70,6 +70,9 @@ constexpr uint32_t kEntryExport = kImportCount + 2; // `entry`, for spawned chil
 // `_lunatic_catch_trap`, which lunatic::trap::catch calls: it makes the hostile call (so
 // when that is catch itself, catch recurses through the host until something gives).
 constexpr uint32_t kCatchHandler = kImportCount + 3;
+// `lunatic_alloc`, which host functions returning a result buffer call: always kAllocArea,
+// so small results land in memory and results too big for the rest of it do not.
+constexpr uint32_t kAllocExport = kImportCount + 4;
 
 // Linear memory: a data segment at kDataStart with what the preludes and the spawning root
 // need. Everything else is zero.
@@ -80,6 +83,7 @@ constexpr uint32_t kGarbage = 0x110;     // 8 bytes that are no module
 constexpr uint32_t kIdSlot = 0x120;      // where compile_module and spawn store ids
 constexpr uint32_t kPayload = 0x130;     // 16 bytes written into prelude messages
 constexpr uint32_t kDataEnd = 0x140;
+constexpr uint32_t kAllocArea = 0x400; // what lunatic_alloc returns
 
 std::vector<uint8_t> data_segment() {
     std::vector<uint8_t> data(kDataEnd - kDataStart, 0);
@@ -206,10 +210,12 @@ std::vector<uint8_t> hostile_module(const wasm::Linker& linker, const HostFuncti
                                            {ValType::I32},
                                            0,
                                            Code{}.call(kHostileFunction).i32_const(0)};
-    m.functions = {std::move(hostile), std::move(start), std::move(entry),
-                   std::move(catch_handler)};
+    wasm::test::TestFunction alloc{
+        "lunatic_alloc", {ValType::I32}, {ValType::I32}, 0, Code{}.i32_const(kAllocArea)};
+    m.functions = {std::move(hostile), std::move(start), std::move(entry), std::move(catch_handler),
+                   std::move(alloc)};
     static_assert(kStartExport == kHostileFunction + 1 && kEntryExport == kHostileFunction + 2 &&
-                  kCatchHandler == kHostileFunction + 3);
+                  kCatchHandler == kHostileFunction + 3 && kAllocExport == kHostileFunction + 4);
     m.data_offset = kDataStart;
     m.data = data_segment();
     return m.encode();

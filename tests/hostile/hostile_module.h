@@ -8,7 +8,8 @@
 //                     (`_lunatic_catch_trap`) makes the call: a host call nested in Wasm
 //                     called from a host call.
 // Besides the function under test, the module imports the helpers its prelude and the
-// spawning root need; their types come from the linker that will run it.
+// spawning root need; their types come from the linker that will run it. It exports
+// `lunatic_alloc` for the host functions that return a result buffer.
 #pragma once
 
 #include "host_functions.h"

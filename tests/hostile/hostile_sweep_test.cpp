@@ -115,9 +115,10 @@ TEST(HostileSweepSetup, SweepsEveryFunctionOfTheHostsLinker) {
         EXPECT_EQ(swept[i].type, defined[i].type) << swept[i].full_name();
     }
     // The lunatic namespaces and WASI are all there.
-    for (const char* module : {"lunatic::error", "lunatic::message", "lunatic::process",
-                               "lunatic::registry", "lunatic::timer", "lunatic::trap",
-                               "lunatic::version", "lunatic::wasi", "wasi_snapshot_preview1"}) {
+    for (const char* module :
+         {"lunatic::distributed", "lunatic::error", "lunatic::message", "lunatic::process",
+          "lunatic::registry", "lunatic::timer", "lunatic::trap", "lunatic::version",
+          "lunatic::wasi", "wasi_snapshot_preview1"}) {
         EXPECT_TRUE(std::any_of(swept.begin(), swept.end(), [&](const HostFunction& f) {
             return f.module == module;
         })) << module;

@@ -2,8 +2,8 @@
  * lunatic.h - C declarations of the Lunatic v0.13 host ABI for wasm32 guests.
  *
  * Covers the namespaces lunatic::process, ::message, ::timer, ::registry,
- * ::error, ::version, ::wasi and ::trap. The Wasm types of every import match
- * those Lunatic v0.13.2 registers exactly: each i32 is an
+ * ::error, ::version, ::wasi, ::trap and ::distributed. The Wasm types of
+ * every import match those Lunatic v0.13.2 registers exactly: each i32 is an
  * int32_t, uint32_t or pointer (wasm32 pointers are i32), each i64 an int64_t
  * or uint64_t. Which C signedness is used only documents the meaning.
  *
@@ -288,6 +288,98 @@ void lunatic_wasi_config_preopen_dir(int64_t config_id, const char* dir, uint32_
 LUNATIC_IMPORT("lunatic::trap", "catch")
 int32_t lunatic_trap_catch(int32_t function, int32_t pointer);
 
+/* ---------------------------------------------------------------------------
+ * Result buffers (used by lunatic::distributed and lunatic::sqlite)
+ *
+ * Functions documented as returning "a result buffer" hand their result over in
+ * memory the guest allocates: from inside the call the host calls the module's
+ * export `int32_t lunatic_alloc(int32_t size)`, copies the result to the pointer
+ * it returns, writes the result's length as 8 bytes (u64 LE) to *len and returns
+ * the pointer. The buffer then belongs to the guest. A module calling these
+ * functions must export lunatic_alloc, or the call traps (as it does when
+ * lunatic_alloc traps or returns a pointer the result does not fit at);
+ * LUNATIC_DEFINE_ALLOC below defines one with malloc (free() the buffers).
+ * ------------------------------------------------------------------------- */
+
+/* ---------------------------------------------------------------------------
+ * lunatic::distributed (12 functions)
+ *
+ * Tycho runs as one node that is not part of a distributed setup: node_id and
+ * module_id are 0, no other node is known, and spawn, send,
+ * send_receive_skip_search, exec_lookup_nodes and copy_lookup_nodes_results
+ * trap. The certificate helpers work. Bincode strings are a u64 LE byte length
+ * followed by the UTF-8 bytes; a pair is two of them back to back.
+ * ------------------------------------------------------------------------- */
+
+/** Returns the number of other nodes known (0 here). */
+LUNATIC_IMPORT("lunatic::distributed", "nodes_count")
+int32_t lunatic_distributed_nodes_count(void);
+/** Copies up to nodes_len node ids to nodes; returns how many (0 here). */
+LUNATIC_IMPORT("lunatic::distributed", "get_nodes")
+uint32_t lunatic_distributed_get_nodes(uint64_t* nodes, uint32_t nodes_len);
+/** Returns this node's id (0 when not distributed). */
+LUNATIC_IMPORT("lunatic::distributed", "node_id")
+uint64_t lunatic_distributed_node_id(void);
+/** Returns the control server's id of the caller's module (0: it has none). */
+LUNATIC_IMPORT("lunatic::distributed", "module_id")
+uint64_t lunatic_distributed_module_id(void);
+/**
+ * Spawns entry of control-server module module_id on node node_id (config_id -1:
+ * the caller's config); 0 + pid at *id, 1 node not found, 2 module not found,
+ * LUNATIC_TIMEOUT connection error (each with an error id at *id). Traps here.
+ */
+LUNATIC_IMPORT("lunatic::distributed", "spawn")
+int32_t lunatic_distributed_spawn(uint64_t node_id, int64_t config_id, uint64_t module_id,
+                                  const char* entry, uint32_t entry_len, const void* params,
+                                  uint32_t params_len, uint64_t* id);
+/**
+ * Sends the data message in the scratch slot (no resources) to a process on another
+ * node: 0 sent, 1 process not found, 2 node not found, LUNATIC_TIMEOUT connection
+ * error. Traps here.
+ */
+LUNATIC_IMPORT("lunatic::distributed", "send")
+int32_t lunatic_distributed_send(uint64_t node_id, uint64_t process_id);
+/** send, then waits for a reply tagged wait_on_tag (as message::send_receive_skip_search).
+    Traps here. */
+LUNATIC_IMPORT("lunatic::distributed", "send_receive_skip_search")
+int32_t lunatic_distributed_send_receive_skip_search(uint64_t node_id, uint64_t process_id,
+                                                     int64_t wait_on_tag, int64_t timeout_ms);
+/** Asks the control server for nodes matching a "key=value&..." query: 0 + query id and
+    result count, or 1 + error id. Traps here. */
+LUNATIC_IMPORT("lunatic::distributed", "exec_lookup_nodes")
+int32_t lunatic_distributed_exec_lookup_nodes(const char* query, uint32_t query_len,
+                                              uint64_t* query_id, uint64_t* nodes_len,
+                                              uint64_t* error_id);
+/** Copies up to nodes_len node ids of a finished query and returns how many; -1 + error
+    id for an unknown query. Traps here. */
+LUNATIC_IMPORT("lunatic::distributed", "copy_lookup_nodes_results")
+int32_t lunatic_distributed_copy_lookup_nodes_results(uint64_t query_id, uint64_t* nodes,
+                                                      uint32_t nodes_len, uint64_t* error_id);
+/**
+ * Returns a result buffer holding the bincode pair (certificate PEM, private key PEM) of
+ * the runtime's test certificate authority. Tycho makes its own, once per runtime.
+ */
+LUNATIC_IMPORT("lunatic::distributed", "test_root_cert")
+uint8_t* lunatic_distributed_test_root_cert(uint64_t* len);
+/**
+ * Issues a certificate for "ctrl.lunatic.cloud" with a new key, signed by the CA given
+ * as PEM; returns a result buffer holding the bincode pair (certificate PEM, key PEM).
+ * Traps on an unusable CA certificate or key (or invalid UTF-8).
+ */
+LUNATIC_IMPORT("lunatic::distributed", "default_server_certificates")
+uint8_t* lunatic_distributed_default_server_certificates(const char* ca_cert, uint32_t ca_cert_len,
+                                                         const char* ca_key, uint32_t ca_key_len,
+                                                         uint64_t* len);
+/**
+ * Signs a node's certificate signing request (PEM) with the CA; returns a result buffer
+ * holding the bincode string of the certificate PEM, or NULL (nothing written to *len)
+ * when the request cannot be read or signed. Traps on an unusable CA (or invalid UTF-8).
+ */
+LUNATIC_IMPORT("lunatic::distributed", "sign_node")
+uint8_t* lunatic_distributed_sign_node(const char* ca_cert, uint32_t ca_cert_len,
+                                       const char* ca_key, uint32_t ca_key_len, const char* csr,
+                                       uint32_t csr_len, uint64_t* len);
+
 #undef LUNATIC_IMPORT
 
 /* ---------------------------------------------------------------------------
@@ -355,6 +447,35 @@ static inline int32_t lunatic_registry_get_str(const char* name, uint64_t* node_
 }
 static inline void lunatic_registry_remove_str(const char* name) {
     lunatic_registry_remove(name, (uint32_t)__builtin_strlen(name));
+}
+
+/**
+ * Defines the lunatic_alloc export that result buffers need, with malloc (include
+ * <stdlib.h>); it traps when malloc fails. Use it once per program, at file scope.
+ */
+#define LUNATIC_DEFINE_ALLOC                                                                       \
+    __attribute__((export_name("lunatic_alloc"))) int32_t lunatic_alloc(int32_t size) {            \
+        void* buffer = malloc(size ? (size_t)(uint32_t)size : 1);                                  \
+        if (!buffer) __builtin_trap();                                                             \
+        return (int32_t)(uintptr_t)buffer;                                                         \
+    }
+
+/**
+ * Reads a bincode string (u64 LE length, then the bytes) at *at of the len-byte buffer
+ * buf: sets *text and *text_len, advances *at and returns 1; returns 0 when it does not
+ * fit.
+ */
+static inline int lunatic_bincode_string(const uint8_t* buf, uint64_t len, uint64_t* at,
+                                         const char** text, uint64_t* text_len) {
+    if (len < 8 || *at > len - 8) return 0;
+    uint64_t n = 0;
+    for (int i = 0; i < 8; i++)
+        n |= (uint64_t)buf[*at + i] << (8 * i);
+    if (n > len - *at - 8) return 0;
+    *text = (const char*)buf + *at + 8;
+    *text_len = n;
+    *at += 8 + n;
+    return 1;
 }
 
 #ifdef __cplusplus
