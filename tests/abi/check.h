@@ -194,8 +194,10 @@ static inline void child_survived(int64_t parent) {
 static int64_t next_link_tag_ = 500;
 
 /* Spawns entry(parent_pid) with `config`, linked with a fresh tag, and checks that it
-   reaches its trapping operation (child_reached) and then dies with a failure. */
-static inline void expect_trap_at(const char* entry, int64_t config, const char* file, int line) {
+   reaches its trapping operation (child_reached) and then dies with a failure within
+   `wait_ms`. */
+static inline void expect_trap_at(const char* entry, int64_t config, int64_t wait_ms,
+                                  const char* file, int line) {
     int64_t link = next_link_tag_++;
     lunatic_process_die_when_link_dies(0);
     lunatic_registry_remove(REACHED_NAME_, sizeof REACHED_NAME_ - 1);
@@ -208,7 +210,7 @@ static inline void expect_trap_at(const char* entry, int64_t config, const char*
     CHECK_AT(r == 0, file, line);
 
     int64_t tags[2] = {TAG_SURVIVED, link};
-    r = lunatic_message_receive(tags, 2, WAIT_MS);
+    r = lunatic_message_receive(tags, 2, wait_ms);
     if (r != LUNATIC_LINK_DIED)
         fprintf(stderr, "trap scenario '%s': expected a trap, got %d (%s)\n", entry, (int)r,
                 r == LUNATIC_DATA_MESSAGE ? "it survived" : "timeout");
@@ -223,8 +225,12 @@ static inline void expect_trap_at(const char* entry, int64_t config, const char*
     CHECK_AT(r == 0 && node == 0 && who == id, file, line);
 }
 
-#define EXPECT_TRAP(entry) expect_trap_at((entry), LUNATIC_SELF_CONFIG, __FILE__, __LINE__)
-#define EXPECT_TRAP_CFG(entry, config) expect_trap_at((entry), (config), __FILE__, __LINE__)
+#define EXPECT_TRAP(entry) expect_trap_at((entry), LUNATIC_SELF_CONFIG, WAIT_MS, __FILE__, __LINE__)
+#define EXPECT_TRAP_CFG(entry, config)                                                             \
+    expect_trap_at((entry), (config), WAIT_MS, __FILE__, __LINE__)
+/* For operations that take long before they trap (sanitizer builds are many times slower). */
+#define EXPECT_SLOW_TRAP(entry)                                                                    \
+    expect_trap_at((entry), LUNATIC_SELF_CONFIG, 60 * 1000, __FILE__, __LINE__)
 
 /* Declares an exported entry point. */
 #define ENTRY(name) __attribute__((export_name(#name))) void name

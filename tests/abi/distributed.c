@@ -168,8 +168,7 @@ ENTRY(t_server_mismatched_key)(int64_t parent) {
 ENTRY(t_server_ca_out_of_bounds)(int64_t parent) {
     uint64_t len;
     child_reached(parent);
-    lunatic_distributed_default_server_certificates((const char*)0xFFFFFF00u, 0x1000, "k", 1,
-                                                    &len);
+    lunatic_distributed_default_server_certificates((const char*)0xFFFFFF00u, 0x1000, "k", 1, &len);
     child_survived(parent);
 }
 
