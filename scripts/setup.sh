@@ -11,6 +11,7 @@ packages=(
   libboost-context-dev               # fiber context switches
   libmimalloc-dev                    # the tycho executable's allocator
   libssl-dev                         # lunatic::distributed's certificates (OpenSSL libcrypto)
+  libsqlite3-dev                     # lunatic::sqlite
   wabt                               # wast2json for the spec testsuite
   "$@"
 )
