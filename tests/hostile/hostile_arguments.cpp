@@ -16,6 +16,9 @@ const char* to_string(Prelude prelude) {
     case Prelude::live_config: return "live config id";
     case Prelude::live_module: return "live module id";
     case Prelude::live_error: return "live error id";
+    case Prelude::live_database: return "live sqlite connection id";
+    case Prelude::live_row: return "sqlite statement id with a row";
+    case Prelude::finalized_stmt: return "finalized sqlite statement id";
     }
     return "?";
 }
@@ -62,12 +65,14 @@ const std::vector<Pairs>& pairs() {
 constexpr Prelude kIdPreludes[] = {
     Prelude::dropped_config,  Prelude::dropped_module, Prelude::dropped_error,
     Prelude::cancelled_timer, Prelude::own_id,         Prelude::live_config,
-    Prelude::live_module,     Prelude::live_error,
+    Prelude::live_module,     Prelude::live_error,     Prelude::live_database,
+    Prelude::live_row,        Prelude::finalized_stmt,
 };
 
 bool is_live(Prelude prelude) {
     return prelude == Prelude::live_config || prelude == Prelude::live_module ||
-           prelude == Prelude::live_error;
+           prelude == Prelude::live_error || prelude == Prelude::live_database ||
+           prelude == Prelude::live_row;
 }
 
 } // namespace

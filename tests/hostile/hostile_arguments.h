@@ -29,6 +29,9 @@ enum class Prelude {
     live_config,     // create_config
     live_module,     // compile_module; the module is also pushed into the message
     live_error,      // compile_module of garbage
+    live_database,   // sqlite::open(":memory:")
+    live_row,        // open, query_prepare of a one-row query, sqlite3_step
+    finalized_stmt,  // open, query_prepare, sqlite3_finalize
 };
 const char* to_string(Prelude prelude);
 bool makes_id(Prelude prelude);

@@ -4,6 +4,7 @@
 
 #include <cstring>
 #include <stdexcept>
+#include <string_view>
 
 namespace tycho::hostile {
 
@@ -39,6 +40,10 @@ enum Import : uint32_t {
     kProcExit,
     kPushModule,
     kCatch,
+    kSqliteOpen,
+    kSqlitePrepare,
+    kSqliteStep,
+    kSqliteFinalize,
     kImportCount,
 };
 struct HelperName {
@@ -61,6 +66,10 @@ constexpr HelperName kHelpers[kImportCount] = {
     {"wasi_snapshot_preview1", "proc_exit"},
     {"lunatic::message", "push_module"},
     {"lunatic::trap", "catch"},
+    {"lunatic::sqlite", "open"},
+    {"lunatic::sqlite", "query_prepare"},
+    {"lunatic::sqlite", "sqlite3_step"},
+    {"lunatic::sqlite", "sqlite3_finalize"},
 };
 
 // Own functions follow the imports.
@@ -77,12 +86,15 @@ constexpr uint32_t kAllocExport = kImportCount + 4;
 // Linear memory: a data segment at kDataStart with what the preludes and the spawning root
 // need. Everything else is zero.
 constexpr uint32_t kDataStart = 0x100;
-constexpr uint32_t kEntryName = 0x100;   // "entry"
-constexpr uint32_t kEmptyModule = 0x108; // "\0asm" version 1: a valid module
-constexpr uint32_t kGarbage = 0x110;     // 8 bytes that are no module
-constexpr uint32_t kIdSlot = 0x120;      // where compile_module and spawn store ids
-constexpr uint32_t kPayload = 0x130;     // 16 bytes written into prelude messages
-constexpr uint32_t kDataEnd = 0x140;
+constexpr uint32_t kEntryName = 0x100;      // "entry"
+constexpr uint32_t kEmptyModule = 0x108;    // "\0asm" version 1: a valid module
+constexpr uint32_t kGarbage = 0x110;        // 8 bytes that are no module
+constexpr uint32_t kIdSlot = 0x120;         // where compile_module and spawn store ids
+constexpr uint32_t kPayload = 0x130;        // 16 bytes written into prelude messages
+constexpr uint32_t kMemoryDatabase = 0x140; // ":memory:"
+constexpr uint32_t kQuery = 0x148;          // a query with one row of three columns
+constexpr std::string_view kQueryText = "SELECT 1, 'two', x'03'";
+constexpr uint32_t kDataEnd = 0x160;
 constexpr uint32_t kAllocArea = 0x400; // what lunatic_alloc returns
 
 std::vector<uint8_t> data_segment() {
@@ -94,6 +106,8 @@ std::vector<uint8_t> data_segment() {
     put(kEmptyModule, "\0asm\1\0\0\0", 8);
     put(kGarbage, "garbage!", 8);
     put(kPayload, "hostile payload!", 16);
+    put(kMemoryDatabase, ":memory:", 8);
+    put(kQuery, kQueryText.data(), kQueryText.size());
     return data;
 }
 
@@ -113,6 +127,21 @@ Code& compile_into_id(Code& c, uint32_t bytes) {
     c.i32_const(int32_t(bytes)).i32_const(8).i32_const(int32_t(kIdSlot));
     c.call(kCompileModule).drop();
     return load_id(c).local_set(kIdLocal);
+}
+
+// sqlite::open(":memory:") (unreachable unless it returns 0); the connection id is left
+// at kIdSlot.
+Code& open_database(Code& c) {
+    c.i32_const(int32_t(kMemoryDatabase)).i32_const(8).i32_const(int32_t(kIdSlot));
+    c.call(kSqliteOpen).i64_const(0).op(0x52);    // i64.ne
+    return c.op(0x04).op(0x40).op(0x00).op(0x0b); // if (status != 0) unreachable
+}
+
+// open_database, then query_prepare of kQuery; the statement id goes to kIdLocal.
+Code& prepare_query(Code& c) {
+    load_id(open_database(c));
+    c.i32_const(int32_t(kQuery)).i32_const(int32_t(kQueryText.size())).call(kSqlitePrepare);
+    return c.local_set(kIdLocal);
 }
 
 Code prelude(Prelude kind) {
@@ -141,6 +170,9 @@ Code prelude(Prelude kind) {
         put_message(c).local_get(kIdLocal).call(kPushModule).drop();
         return c;
     case Prelude::live_error: compile_into_id(c, kGarbage); break;
+    case Prelude::live_database: load_id(open_database(c)).local_set(kIdLocal); break;
+    case Prelude::live_row: prepare_query(c).local_get(kIdLocal).call(kSqliteStep).drop(); break;
+    case Prelude::finalized_stmt: prepare_query(c).local_get(kIdLocal).call(kSqliteFinalize); break;
     }
     put_message(c);
     return c;

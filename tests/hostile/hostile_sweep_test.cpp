@@ -117,8 +117,8 @@ TEST(HostileSweepSetup, SweepsEveryFunctionOfTheHostsLinker) {
     // The lunatic namespaces and WASI are all there.
     for (const char* module :
          {"lunatic::distributed", "lunatic::error", "lunatic::message", "lunatic::process",
-          "lunatic::registry", "lunatic::timer", "lunatic::trap", "lunatic::version",
-          "lunatic::wasi", "wasi_snapshot_preview1"}) {
+          "lunatic::registry", "lunatic::sqlite", "lunatic::timer", "lunatic::trap",
+          "lunatic::version", "lunatic::wasi", "wasi_snapshot_preview1"}) {
         EXPECT_TRUE(std::any_of(swept.begin(), swept.end(), [&](const HostFunction& f) {
             return f.module == module;
         })) << module;
@@ -157,7 +157,7 @@ TEST(HostileSweepSetup, PatternsFitTheParameters) {
 
     const HostFunction one_id{"m", "f", {{wasm::ValType::I64}, {}}};
     const std::vector<ArgumentPattern> id_patterns = patterns_for(one_id);
-    EXPECT_EQ(id_patterns.size(), 5u + 8u); // plain, then one per kind of id
+    EXPECT_EQ(id_patterns.size(), 5u + 11u); // plain, then one per kind of id
     for (const ArgumentPattern& p : id_patterns) {
         EXPECT_TRUE(p.memory_exported) << p.name;
         EXPECT_EQ(p.id_position.has_value(), makes_id(p.prelude)) << p.name;

@@ -36,8 +36,8 @@ class SweepNode {
 
     // Compiles `bytes` with the Host's import checks; nullptr (and `error` set) if refused.
     std::shared_ptr<const wasm::Module> compile(std::span<const uint8_t> bytes, std::string& error);
-    // Starts a root process (every permission, no stdin) at `entry`; its id, or nullopt
-    // (and `error` set) when the spawn is refused.
+    // Starts a root process (every permission, "." preopened, no stdin) at `entry`; its id,
+    // or nullopt (and `error` set) when the spawn is refused.
     std::optional<runtime::ProcessId> start(std::shared_ptr<const wasm::Module> module,
                                             std::string& error, std::string_view entry = "_start");
 

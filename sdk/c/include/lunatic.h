@@ -2,10 +2,10 @@
  * lunatic.h - C declarations of the Lunatic v0.13 host ABI for wasm32 guests.
  *
  * Covers the namespaces lunatic::process, ::message, ::timer, ::registry,
- * ::error, ::version, ::wasi, ::trap and ::distributed. The Wasm types of
- * every import match those Lunatic v0.13.2 registers exactly: each i32 is an
- * int32_t, uint32_t or pointer (wasm32 pointers are i32), each i64 an int64_t
- * or uint64_t. Which C signedness is used only documents the meaning.
+ * ::error, ::version, ::wasi, ::trap, ::distributed and ::sqlite. The Wasm
+ * types of every import match those Lunatic v0.13.2 registers exactly: each
+ * i32 is an int32_t, uint32_t or pointer (wasm32 pointers are i32), each i64
+ * an int64_t or uint64_t. Which C signedness is used only documents the meaning.
  *
  * Conventions (Lunatic's, which Tycho follows):
  *  - Strings are (pointer, byte length) pairs, never NUL terminated.
@@ -379,6 +379,98 @@ LUNATIC_IMPORT("lunatic::distributed", "sign_node")
 uint8_t* lunatic_distributed_sign_node(const char* ca_cert, uint32_t ca_cert_len,
                                        const char* ca_key, uint32_t ca_key_len, const char* csr,
                                        uint32_t csr_len, uint64_t* len);
+
+/* ---------------------------------------------------------------------------
+ * lunatic::sqlite (14 functions)
+ *
+ * Connections and statements are resources of the calling process (ids from 0
+ * in two tables of their own, never reused); there is no way to close a
+ * connection, everything is finalised and closed when the process ends. A
+ * process may hold 64 connections and 4096 statements. SQLite's memory counts
+ * against the process's max_memory: a query that needs more traps.
+ *
+ * Values travel in bincode (little-endian, u64 lengths before strings and byte
+ * vectors, enum variants as a u32 index before their payload):
+ *  - bind lists (bind_value): u64 count, then count pairs of key and value.
+ *    Keys: LUNATIC_SQLITE_KEY_NONE; _INDEX + u64 parameter index (from 1);
+ *    _NAME + string. A name or no key binds at parameter 1. Values:
+ *    LUNATIC_SQLITE_NULL; _BLOB + bytes; _TEXT + string; _DOUBLE + f64;
+ *    _INT + i32; _INT64 + i64.
+ *  - column values (read_column): LUNATIC_SQLITE_NULL, _BLOB + bytes,
+ *    _TEXT + string, _DOUBLE + f64 or _INTEGER + i64; rows (read_row): u64
+ *    count, then the values; column names (column_names): u64 count, then the
+ *    strings; errors (last_error): u8 0/1 and u32 code, then u8 0/1 and string
+ *    message (0 and 0 when the last call succeeded).
+ * ------------------------------------------------------------------------- */
+
+/** Results of lunatic_sqlite_step. */
+#define LUNATIC_SQLITE_ROW 100
+#define LUNATIC_SQLITE_DONE 101
+/** Bind list keys. */
+#define LUNATIC_SQLITE_KEY_NONE 0
+#define LUNATIC_SQLITE_KEY_INDEX 1
+#define LUNATIC_SQLITE_KEY_NAME 2
+/** Bind list values and column values. */
+#define LUNATIC_SQLITE_NULL 0
+#define LUNATIC_SQLITE_BLOB 1
+#define LUNATIC_SQLITE_TEXT 2
+#define LUNATIC_SQLITE_DOUBLE 3
+#define LUNATIC_SQLITE_INT 4     /* in bind lists: an i32 */
+#define LUNATIC_SQLITE_INTEGER 4 /* in column values: an i64 */
+#define LUNATIC_SQLITE_INT64 5   /* in bind lists */
+
+/**
+ * Opens (creating it if needed) the database at path (UTF-8, relative to the runtime's
+ * working directory), which must lie inside a directory preopened for the process
+ * (":memory:" is checked like a relative path, then opens an in-memory database):
+ * 0 + connection id (8 bytes) at *connection_id, or 1 + error id there.
+ */
+LUNATIC_IMPORT("lunatic::sqlite", "open")
+int64_t lunatic_sqlite_open(const char* path, uint32_t path_len, uint64_t* connection_id);
+/** Prepares the first statement of sql and returns its id; traps on an unknown connection,
+    invalid UTF-8, or SQL that does not prepare or holds no statement. */
+LUNATIC_IMPORT("lunatic::sqlite", "query_prepare")
+uint64_t lunatic_sqlite_query_prepare(uint64_t connection, const char* sql, uint32_t sql_len);
+/** Runs every statement of sql, discarding rows: 0, or the SQLite result code of the first
+    failure (see last_error). Traps on an unknown connection or invalid UTF-8. */
+LUNATIC_IMPORT("lunatic::sqlite", "execute")
+int32_t lunatic_sqlite_execute(uint64_t connection, const char* sql, uint32_t sql_len);
+/** Binds a bind list (see above); traps on a malformed list or a failed binding. */
+LUNATIC_IMPORT("lunatic::sqlite", "bind_value")
+void lunatic_sqlite_bind_value(uint64_t statement, const void* bind_list, uint32_t len);
+/** Returns the number of rows the connection's last statement changed. */
+LUNATIC_IMPORT("lunatic::sqlite", "sqlite3_changes")
+int32_t lunatic_sqlite_changes(uint64_t connection);
+/** Resets the statement to run again (bindings stay); traps on failure. */
+LUNATIC_IMPORT("lunatic::sqlite", "statement_reset")
+void lunatic_sqlite_statement_reset(uint64_t statement);
+/** Returns a result buffer holding the connection's last error (bincode, see above). */
+LUNATIC_IMPORT("lunatic::sqlite", "last_error")
+uint8_t* lunatic_sqlite_last_error(uint64_t connection, uint64_t* len);
+/** Finalises the statement; its id is gone. */
+LUNATIC_IMPORT("lunatic::sqlite", "sqlite3_finalize")
+void lunatic_sqlite_finalize(uint64_t statement);
+/** Runs the statement to its next row: LUNATIC_SQLITE_ROW or LUNATIC_SQLITE_DONE; any
+    error traps. */
+LUNATIC_IMPORT("lunatic::sqlite", "sqlite3_step")
+int32_t lunatic_sqlite_step(uint64_t statement);
+/** Returns a result buffer holding column `column` of the current row (bincode). Traps
+    without a current row or for a column out of range. */
+LUNATIC_IMPORT("lunatic::sqlite", "read_column")
+uint8_t* lunatic_sqlite_read_column(uint64_t statement, int32_t column, uint64_t* len);
+/** Returns a result buffer holding the names of the result columns (bincode). */
+LUNATIC_IMPORT("lunatic::sqlite", "column_names")
+uint8_t* lunatic_sqlite_column_names(uint64_t statement, uint64_t* len);
+/** Returns a result buffer holding the current row (bincode). Traps without one. */
+LUNATIC_IMPORT("lunatic::sqlite", "read_row")
+uint8_t* lunatic_sqlite_read_row(uint64_t statement, uint64_t* len);
+/** Returns the number of result columns. */
+LUNATIC_IMPORT("lunatic::sqlite", "column_count")
+int32_t lunatic_sqlite_column_count(uint64_t statement);
+/** Returns a result buffer holding the raw UTF-8 bytes of one column name (no bincode).
+    Traps for a column out of range. */
+LUNATIC_IMPORT("lunatic::sqlite", "column_name")
+uint8_t* lunatic_sqlite_column_name(uint64_t statement, int32_t column, uint64_t* len);
 
 #undef LUNATIC_IMPORT
 
