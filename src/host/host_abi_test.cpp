@@ -20,7 +20,6 @@ namespace {
 const std::map<std::string, std::string> kNotYetProvided = {
     {"lunatic::metrics", "not implemented yet"},
     {"lunatic::networking", "TCP, UDP, TLS and DNS are not implemented yet"},
-    {"lunatic::sqlite", "not implemented yet"},
 };
 
 struct ContractEntry {
