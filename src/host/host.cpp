@@ -63,7 +63,14 @@ std::optional<std::string> static_limit_violation(const wasm::Module& module,
 
 wasm::Result<runtime::ProcessId, std::string> Host::spawn(SpawnRequest request,
                                                           WasmProcess* parent) {
-    const runtime::ProcessId id = environment_.allocate_id();
+    if (parent != nullptr) {
+        request.environment = &parent->environment();
+        request.capture = parent->capture_group();
+    } else if (request.environment == nullptr) {
+        request.environment = &environment_;
+    }
+    runtime::Environment& environment = *request.environment;
+    const runtime::ProcessId id = environment.allocate_id();
     if (auto problem = static_limit_violation(*request.module, *request.config)) return *problem;
     // The child's share is drawn now (the child gives it back when it ends).
     if (!memory_budget_.try_charge(ProcessMemory::kProcessShare))
@@ -76,11 +83,11 @@ wasm::Result<runtime::ProcessId, std::string> Host::spawn(SpawnRequest request,
         child->add_link_entry(parent->id(), link_tag);
         parent->add_link_entry(id, 0);
     }
-    environment_.start(child.release()); // the process frees itself when it ends
+    environment.start(child.release()); // the process frees itself when it ends
     return id;
 }
 
-void Host::report_failure(const FailureReport& report) const {
+void Host::report_failure(const FailureReport& report, WasmProcess& process) const {
     if (options_.on_failure) {
         options_.on_failure(report);
         return;
@@ -88,8 +95,12 @@ void Host::report_failure(const FailureReport& report) const {
     const ReportDetail detail = report_detail(options_.log_level, report.ending);
     if (detail == ReportDetail::none) return;
     FailureReport named = report;
-    named.registered_name = environment_.registry().name_of(report.process_id);
+    named.registered_name = process.environment().registry().name_of(report.process_id);
     const std::string text = named.format(detail);
+    if (OutputSink* output = process.output_sink()) {
+        output->write({reinterpret_cast<const uint8_t*>(text.data()), text.size()});
+        return;
+    }
     std::fwrite(text.data(), 1, text.size(), stderr);
 }
 

@@ -22,6 +22,7 @@
 
 namespace tycho::host {
 
+class CaptureGroup;
 class WasmProcess;
 
 // The arguments for a process's entry function (lunatic-abi.md §8.2). Up to kInline of them
@@ -65,7 +66,8 @@ struct HostOptions {
     // Called (on its worker) when any process ends: its id and exit status (0 after a
     // normal end, the code given to proc_exit, 1 after any other failure).
     std::function<void(runtime::ProcessId, int)> on_end;
-    // Environment id reported by process::environment_id.
+    // The id of the host's environment (the one roots join by default), reported by
+    // process::environment_id.
     uint64_t environment_id = 1;
     // What all processes together may hold of the memory Tycho counts for them
     // (process_memory.h); 0: runtime::MemoryBudget::default_limit().
@@ -105,6 +107,15 @@ class Host {
         // A link with the spawner (§7.2): the child stores (parent, tag), the parent
         // (child, 0). Only when `parent` is given and `link_tag` is non-zero.
         int64_t link_tag = 0;
+        // For a process without a parent (a root): the environment it joins (default: the
+        // host's) and the group its output is captured in (default: none, it goes to the
+        // runtime's stdout and stderr). A child always joins its parent's environment and,
+        // if the parent's output is captured, gets a buffer of its own in the same group.
+        runtime::Environment* environment = nullptr;
+        std::shared_ptr<CaptureGroup> capture;
+        // Called (on its worker) when the process ends, with its exit status as
+        // HostOptions::on_end gives it.
+        std::function<void(int status)> on_end;
     };
     // Creates the child and starts it; returns its id at once. The child instantiates its
     // module and runs the start function on its own fiber, as part of its life: a failure
@@ -113,7 +124,9 @@ class Host {
     // max_memory) fails the spawn itself, with an error (the id is consumed either way, §4).
     wasm::Result<runtime::ProcessId, std::string> spawn(SpawnRequest request, WasmProcess* parent);
 
-    void report_failure(const FailureReport& report) const;
+    // Shows the report of `process`'s failure as the log level asks: to the process's
+    // captured output if it has one, else to stderr (or to HostOptions::on_failure).
+    void report_failure(const FailureReport& report, WasmProcess& process) const;
     void process_ended(runtime::ProcessId id, int status) const {
         if (options_.on_end) options_.on_end(id, status);
     }

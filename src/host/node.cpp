@@ -31,15 +31,6 @@ Node::Node(NodeOptions options) : options_(std::move(options)) {
     // The value stack, the interpreter's native frames and the headroom share one stack.
     const size_t stack_bytes = host_options.value_stack_bytes + WasmProcess::kValueLift +
                                host_options.native_headroom + size_t(128) * 1024 * kStackScale;
-    auto user_on_end = host_options.on_end;
-    host_options.on_end = [this, user_on_end](runtime::ProcessId id, int status) {
-        if (user_on_end) user_on_end(id, status);
-        std::lock_guard guard(root_lock_);
-        if (id == root_) {
-            root_status_ = status;
-            root_done_.notify_all();
-        }
-    };
     scheduler_ =
         std::make_unique<runtime::Scheduler>(runtime::Scheduler::Options{options_.workers});
     timers_ = std::make_unique<runtime::TimerService>();
@@ -67,6 +58,15 @@ Node::~Node() {
     timers_.reset();
     host_.reset();
     environment_.reset();
+    more_environments_.clear();
+}
+
+runtime::Environment& Node::add_environment(uint64_t id) {
+    auto environment =
+        std::make_unique<runtime::Environment>(id, *scheduler_, *timers_, *stacks_, *blocking_);
+    std::lock_guard guard(environments_lock_);
+    more_environments_.push_back(std::move(environment));
+    return *more_environments_.back();
 }
 
 wasm::Result<int, std::string> Node::run_root(std::shared_ptr<const wasm::Module> module,
@@ -78,11 +78,18 @@ wasm::Result<int, std::string> Node::run_root(std::shared_ptr<const wasm::Module
     request.entry = entry;
     request.module_name = std::move(module_name);
     request.stdin_fd = 0; // only the root reads the runtime's stdin (it blocks its worker)
-    std::unique_lock lock(root_lock_);
-    // The lock is held across the spawn so the root cannot end before root_ is set.
+    request.on_end = [this](int status) {
+        std::lock_guard guard(root_lock_);
+        root_status_ = status;
+        root_done_.notify_all();
+    };
+    {
+        std::lock_guard guard(root_lock_);
+        root_status_.reset();
+    }
     auto id = host_->spawn(std::move(request), nullptr);
     if (!id) return id.error();
-    root_ = id.value();
+    std::unique_lock lock(root_lock_);
     root_done_.wait(lock, [&] { return root_status_.has_value(); });
     return root_status_.value_or(1); // always set once the wait returns
 }

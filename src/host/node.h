@@ -14,6 +14,7 @@
 #include <mutex>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 namespace tycho::host {
 
@@ -29,6 +30,7 @@ class Node {
     ~Node();
 
     Host& host() { return *host_; }
+    unsigned workers() const { return scheduler_->workers(); }
     runtime::Environment& environment() { return *environment_; }
 
     // Spawns the root process (all permissions, §14.1, or `config` as given), waits until
@@ -36,6 +38,11 @@ class Node {
     wasm::Result<int, std::string> run_root(std::shared_ptr<const wasm::Module> module,
                                             ProcessConfig config, std::string_view entry = "_start",
                                             std::string module_name = "");
+
+    // One more environment on this node's scheduler, timers and pools, with process ids and
+    // a registry of its own (`cargo test` mode runs each test in one, §14.3). It lives as
+    // long as the node; roots join it through Host::SpawnRequest::environment.
+    runtime::Environment& add_environment(uint64_t id);
 
   private:
     NodeOptions options_;
@@ -45,10 +52,11 @@ class Node {
     std::unique_ptr<runtime::StackPool> stacks_;
     std::unique_ptr<runtime::Environment> environment_;
     std::unique_ptr<Host> host_;
+    std::mutex environments_lock_;
+    std::vector<std::unique_ptr<runtime::Environment>> more_environments_;
 
     std::mutex root_lock_;
     std::condition_variable root_done_;
-    runtime::ProcessId root_ = 0;
     std::optional<int> root_status_;
 };
 

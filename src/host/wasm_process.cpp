@@ -35,8 +35,8 @@ wasm::ExecutionContext::Options context_options(const runtime::FiberStack& stack
 } // namespace
 
 WasmProcess::WasmProcess(Host& host, runtime::ProcessId id, Host::SpawnRequest request)
-    : Process(host.environment(), id,
-              with_value_stack(host.environment().stacks().acquire(), host.options())),
+    : Process(*request.environment, id,
+              with_value_stack(request.environment->stacks().acquire(), host.options())),
       host_(host), module_(std::move(request.module)), config_(std::move(request.config)),
       params_(std::move(request.params)), module_name_(std::move(request.module_name)),
       context_(context_options(fiber().stack(), host.options())),
@@ -46,6 +46,8 @@ WasmProcess::WasmProcess(Host& host, runtime::ProcessId id, Host::SpawnRequest r
                                 [this](wasm::ExecutionContext&) { return on_slice_end(); });
     fuel_limit_ = fuel_in_reductions(config_->max_fuel);
     stdin_fd_ = request.stdin_fd;
+    if (request.capture) capture_.emplace(std::move(request.capture));
+    on_end_ = std::move(request.on_end);
     find_entry(request.entry);
 }
 
@@ -124,7 +126,7 @@ runtime::DeathReason WasmProcess::fail(std::string reason, wasm::TrapCode code,
         report.ending = fatal_link() ? Ending::link_died : Ending::killed;
     else if (exit_code_)
         report.ending = Ending::exited;
-    host_.report_failure(report);
+    host_.report_failure(report, *this);
     return runtime::DeathReason::failure;
 }
 
@@ -136,6 +138,7 @@ runtime::DeathReason WasmProcess::run() {
     else if (reason != runtime::DeathReason::normal)
         status = 1;
     host_.process_ended(id(), status);
+    if (on_end_) on_end_(status);
     return reason;
 }
 

@@ -7,6 +7,7 @@
 
 #include "host/host.h"
 #include "host/host_module.h"
+#include "host/output_capture.h"
 #include "host/process_memory.h"
 #include "runtime/process.h"
 
@@ -22,7 +23,8 @@ namespace tycho::host {
 class WasmProcess final : public runtime::Process {
   public:
     // Host::spawn has drawn the process's share from the runtime's memory budget
-    // (ProcessMemory::kProcessShare); the process gives it back when it ends.
+    // (ProcessMemory::kProcessShare), and chosen the environment (request.environment); the
+    // process gives the share back when it ends.
     WasmProcess(Host& host, runtime::ProcessId id, Host::SpawnRequest request);
 
     // A process's fiber stack holds, from the top: kValueLift unused bytes, the Wasm value
@@ -84,6 +86,12 @@ class WasmProcess final : public runtime::Process {
 
     // The host fd behind WASI fd 0 (-1: end of file at once), as the spawn asked.
     int stdin_fd() const { return stdin_fd_; }
+    // Where the process's output is captured, or nullptr when it goes to the runtime's
+    // stdout and stderr.
+    OutputSink* output_sink() { return capture_ ? &*capture_ : nullptr; }
+    std::shared_ptr<CaptureGroup> capture_group() const {
+        return capture_ ? capture_->group() : nullptr;
+    }
 
   protected:
     runtime::DeathReason run() override;
@@ -117,6 +125,8 @@ class WasmProcess final : public runtime::Process {
     wasm::Memory* memory_ = nullptr;
     bool memory_looked_up_ = false;
     int stdin_fd_ = -1;
+    std::optional<CaptureSink> capture_;
+    std::function<void(int)> on_end_;
     // Indexed by detail::state_slot<State>(); declared last, so the states go first, while
     // the instance and the rest of the process still exist.
     std::vector<std::unique_ptr<ProcessState>> states_;

@@ -66,7 +66,7 @@ void add_control(wasm::Linker& linker) {
     linker.func("lunatic::process", "process_id",
                 [](Caller& caller) -> int64_t { return int64_t(WasmProcess::of(caller).id()); });
     linker.func("lunatic::process", "environment_id", [](Caller& caller) -> int64_t {
-        return int64_t(WasmProcess::of(caller).host().options().environment_id);
+        return int64_t(WasmProcess::of(caller).environment().id());
     });
     linker.func("lunatic::process", "link", [](Caller& caller, int64_t tag, int64_t process_id) {
         WasmProcess::of(caller).link(uint64_t(process_id), tag);

@@ -18,6 +18,15 @@
 
 namespace tycho::host {
 
+// Where a process's fd 1 and fd 2 write instead of host descriptors (test mode captures
+// output this way). Called on the writing process's fiber.
+class OutputSink {
+  public:
+    virtual ~OutputSink() = default;
+    // Takes all of `bytes`: writes to a sink are never short and never fail.
+    virtual void write(std::span<const uint8_t> bytes) = 0;
+};
+
 // One process's WASI state.
 struct WasiContext {
     // argv, in order (the CLI puts the program name first), and the "KEY=VALUE" strings of
@@ -28,6 +37,8 @@ struct WasiContext {
     // Where fd 1 and fd 2 go (host file descriptors); tests may redirect them.
     int stdout_fd = 1;
     int stderr_fd = 2;
+    // When set, fd 1 and fd 2 both write here instead; not owned.
+    OutputSink* output = nullptr;
     // Where fd 0 reads from; -1 means an empty stdin (every read is end-of-file). A read
     // blocks the worker thread that runs the process, so set it to 0 only for a process that
     // may own the host's stdin (the CLI's main process), or to a pipe or file.

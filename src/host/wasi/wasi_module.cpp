@@ -16,6 +16,7 @@ class WasiState final : public ProcessState {
         context.args = process.config().args;
         context.env = process.config().env;
         context.stdin_fd = process.stdin_fd();
+        context.output = process.output_sink();
     }
     WasiContext context;
 };

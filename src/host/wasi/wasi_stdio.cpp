@@ -1,6 +1,6 @@
 // The descriptors a process has: 0 (stdin), 1 (stdout) and 2 (stderr), mapped to the host
-// descriptors in its WasiContext. fd_write and fd_read may block the worker thread that runs
-// the process (a full pipe, a terminal waiting for input).
+// descriptors in its WasiContext (or, for 1 and 2, to its output sink). fd_write and fd_read may
+// block the worker thread that runs the process (a full pipe, a terminal waiting for input).
 #include "host/wasi/wasi_functions.h"
 
 #include <algorithm>
@@ -123,6 +123,17 @@ Transfer write_all(int fd, Batch& batch) {
     return t;
 }
 
+// The same into a sink, which takes everything.
+Transfer write_all(OutputSink& sink, const Batch& batch) {
+    Transfer t;
+    for (int i = 0; i < batch.count; ++i) {
+        const iovec& entry = batch.entries[i];
+        sink.write({static_cast<const uint8_t*>(entry.iov_base), entry.iov_len});
+        t.bytes += entry.iov_len;
+    }
+    return t;
+}
+
 // One read into the batch (a short read is a valid answer).
 Transfer read_some(int fd, Batch& batch) {
     Transfer t;
@@ -161,7 +172,8 @@ Errno fd_write(GuestMemory& memory, const WasiContext& context, uint32_t fd, uin
     for (;;) {
         Batch batch = next_batch(memory, *array, next, kMaxTransfer - total.bytes);
         if (batch.count == 0) break;
-        const Transfer t = write_all(host_fd, batch);
+        const Transfer t = context.output != nullptr ? write_all(*context.output, batch)
+                                                     : write_all(host_fd, batch);
         total.bytes += t.bytes;
         total.error = t.error;
         if (t.error != 0) break;
