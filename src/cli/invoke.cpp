@@ -1,5 +1,6 @@
 #include "invoke.h"
 
+#include "errors.h"
 #include "host/failure_report.h"
 #include "host/process_limits.h"
 #include "module_file.h"
@@ -17,11 +18,6 @@ namespace tycho::cli {
 using namespace tycho::wasm;
 
 namespace {
-
-int fail(const std::string& message) {
-    std::fprintf(stderr, "tycho: %s\n", message.c_str());
-    return 1;
-}
 
 // Integers: decimal or 0x-hex, signed or unsigned, as long as the bits fit.
 template <class S, class U> std::optional<U> parse_int(const std::string& text) {
@@ -100,34 +96,37 @@ std::string format_value(const Value& v) {
 int run_invoke(const InvokeRequest& request) {
     std::string error;
     auto bytes = read_module_file(request.file, error);
-    if (!bytes) return fail(error);
+    if (!bytes) return command_error(error);
 
     auto module = Module::compile(*bytes);
     if (!module)
-        return fail("invalid module '" + request.file + "': " + module.error().to_string());
+        return command_error("invalid module '" + request.file +
+                             "': " + module.error().to_string());
 
     if (const auto& imports = (*module)->info().imports; !imports.empty())
-        return fail("'" + request.file + "' imports " + imports[0].module + "::" + imports[0].name +
-                    ", which --invoke does not provide (run it as a process: drop --invoke)");
+        return command_error(
+            "'" + request.file + "' imports " + imports[0].module + "::" + imports[0].name +
+            ", which --invoke does not provide (run it as a process: drop --invoke)");
 
     const FuncType* type = (*module)->exported_func_type(request.function);
     if (!type)
-        return fail("'" + request.file + "' has no exported function '" + request.function + "'");
+        return command_error("'" + request.file + "' has no exported function '" +
+                             request.function + "'");
     if (request.args.size() != type->params.size())
-        return fail("'" + request.function + "' takes " + std::to_string(type->params.size()) +
-                    " argument(s) " + type->to_string() + ", got " +
-                    std::to_string(request.args.size()));
+        return command_error("'" + request.function + "' takes " +
+                             std::to_string(type->params.size()) + " argument(s) " +
+                             type->to_string() + ", got " + std::to_string(request.args.size()));
     std::vector<Value> args;
     for (size_t i = 0; i < request.args.size(); ++i) {
         auto v = parse_value(type->params[i], request.args[i]);
         if (!v)
-            return fail("argument " + std::to_string(i + 1) + " '" + request.args[i] +
-                        "' is not a valid " + to_string(type->params[i]));
+            return command_error("argument " + std::to_string(i + 1) + " '" + request.args[i] +
+                                 "' is not a valid " + to_string(type->params[i]));
         args.push_back(*v);
     }
 
     if (auto problem = check_initial_memory(**module, request.limits.max_memory, request.file))
-        return fail(*problem);
+        return command_error(*problem);
 
     // The same reduction hook as a process's, minus the yield: nothing else runs here.
     ExecutionContext context;
@@ -145,7 +144,8 @@ int run_invoke(const InvokeRequest& request) {
     Linker linker;
     auto instance = linker.instantiate(context, *module, options);
     if (!instance)
-        return fail("cannot instantiate '" + request.file + "': " + instance.error().to_string());
+        return command_error("cannot instantiate '" + request.file +
+                             "': " + instance.error().to_string());
     const Function* fn = (*instance)->exported_function(request.function);
     auto results = fn->call(context, args);
     if (!results) {

@@ -1,4 +1,5 @@
 // The `tycho` command.
+#include "errors.h"
 #include "invoke.h"
 #include "run_process.h"
 
@@ -11,6 +12,8 @@
 #include <vector>
 
 namespace {
+
+using tycho::cli::usage_error;
 
 constexpr const char* kUsage =
     R"(Usage: tycho <command> [options]
@@ -74,11 +77,6 @@ Options:
 Environment:
   TYCHO_LOG=LEVEL    The log level when --log-level is not given.
 )";
-
-int usage_error(const std::string& message) {
-    std::fprintf(stderr, "tycho: %s (see 'tycho --help')\n", message.c_str());
-    return 2;
-}
 
 // A whole decimal number, optionally with a K/M/G (1024-based) suffix when allowed.
 std::optional<uint64_t> parse_count(const std::string& text, bool allow_suffix) {

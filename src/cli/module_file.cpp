@@ -1,5 +1,7 @@
 #include "module_file.h"
 
+#include "limits.h"
+
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -30,6 +32,22 @@ std::optional<std::vector<uint8_t>> read_module_file(const std::string& path, st
         return std::nullopt;
     }
     return bytes;
+}
+
+wasm::Result<std::shared_ptr<const wasm::Module>, std::string>
+load_module(const host::Host& host, const std::string& path, uint64_t max_memory) {
+    std::string error;
+    auto bytes = read_module_file(path, error);
+    if (!bytes) return error;
+    auto module = host.compile(*bytes);
+    if (!module) return "invalid module '" + path + "': " + module.error().to_string();
+    if (auto problem = check_initial_memory(*module.value(), max_memory, path)) return *problem;
+    return std::move(module.value());
+}
+
+std::string base_name(const std::string& path) {
+    const size_t slash = path.find_last_of('/');
+    return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
 } // namespace tycho::cli

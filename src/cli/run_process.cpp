@@ -1,5 +1,6 @@
 #include "run_process.h"
 
+#include "errors.h"
 #include "host/node.h"
 #include "module_file.h"
 
@@ -7,46 +8,28 @@
 
 namespace tycho::cli {
 
-namespace {
-
-int fail(const std::string& message) {
-    std::fprintf(stderr, "tycho: %s\n", message.c_str());
-    return 1;
-}
-
-std::string base_name(const std::string& path) {
-    const size_t slash = path.find_last_of('/');
-    return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
-} // namespace
-
-int run_process(const RunRequest& request) {
-    std::string error;
-    auto bytes = read_module_file(request.file, error);
-    if (!bytes) return fail(error);
-
+host::NodeOptions node_options(const RunRequest& request) {
     host::NodeOptions options;
     options.workers = request.workers;
     options.host.slice_reductions = request.limits.reductions;
     options.host.log_level = request.log_level;
     options.host.max_total_memory = request.max_total_memory;
-    host::Node node(std::move(options));
+    return options;
+}
 
-    auto module = node.host().compile(*bytes);
-    if (!module)
-        return fail("invalid module '" + request.file + "': " + module.error().to_string());
+int run_process(const RunRequest& request) {
+    host::Node node(node_options(request));
+
+    auto module = load_module(node.host(), request.file, request.limits.max_memory);
+    if (!module) return command_error(module.error());
     const wasm::FuncType* start = module.value()->exported_func_type("_start");
     if (start == nullptr)
-        return fail("'" + request.file + "' has no exported function '_start' to run");
+        return command_error("'" + request.file + "' has no exported function '_start' to run");
     if (!start->params.empty() || !start->results.empty())
-        return fail("'" + request.file +
-                    "': _start must take no parameters and return nothing, "
-                    "but its type is " +
-                    start->to_string());
-    if (auto problem =
-            check_initial_memory(*module.value(), request.limits.max_memory, request.file))
-        return fail(*problem);
+        return command_error("'" + request.file +
+                             "': _start must take no parameters and return nothing, "
+                             "but its type is " +
+                             start->to_string());
 
     // The root process's configuration (lunatic-abi.md §14.1): every permission, argv led by
     // the file name, the environment given with --env.
@@ -60,7 +43,7 @@ int run_process(const RunRequest& request) {
 
     auto status = node.run_root(std::move(module.value()), std::move(config), "_start",
                                 base_name(request.file));
-    if (!status) return fail("cannot start '" + request.file + "': " + status.error());
+    if (!status) return command_error("cannot start '" + request.file + "': " + status.error());
     // The runtime ends with the root process: the others are dropped without notice.
     std::fflush(nullptr);
     // Exit statuses are 8 bits: a non-zero code must not wrap around to success.

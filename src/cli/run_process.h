@@ -2,6 +2,7 @@
 #pragma once
 
 #include "host/failure_report.h"
+#include "host/node.h"
 #include "limits.h"
 
 #include <cstdint>
@@ -23,5 +24,9 @@ struct RunRequest {
 
 // Returns the exit status of the root process, or 1 after a one-line error.
 int run_process(const RunRequest& request);
+
+// The node the request's processes run in: its workers, time slices, log level and memory
+// budget.
+host::NodeOptions node_options(const RunRequest& request);
 
 } // namespace tycho::cli
