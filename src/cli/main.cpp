@@ -2,6 +2,7 @@
 #include "errors.h"
 #include "invoke.h"
 #include "run_process.h"
+#include "test_mode.h"
 
 #include <charconv>
 #include <csignal>
@@ -69,6 +70,26 @@ Options of run:
                      for links and monitors, but are not crashes. A non-zero exit of
                      the root process is the command's exit status.
   --invoke NAME      See above.
+  --test-timeout SECONDS
+                     In cargo test mode: fail and kill a test still running after this
+                     long (default 600).
+
+cargo test mode:
+  When CARGO_MANIFEST_DIR is set and FILE.wasm is a test binary under
+  target/wasm32-wasi/{debug,release}/deps/ (or wasm32-unknown-unknown), and no argument
+  is --bench, tycho runs the binary's #lunatic_test_ exports as tests, as cargo's
+  test runner:
+    tycho [RUN OPTIONS] FILE.wasm [FILTER] [--exact] [--ignored] [--nocapture]
+          [--show-output] [--list --format terse] [--dir DIR]... [--test-timeout SECONDS]
+          [GUEST ARGS...]
+  Each test runs as the root process of an environment of its own, with every
+  permission, GUEST ARGS as its argv, the runtime's environment (and --env) as its
+  environ, and "." and each --dir preopened. Its output, and that of the processes it
+  spawns, is captured and shown if it fails (with --show-output, also if it passes;
+  --nocapture also prints it as it comes). Results and the summary are printed as
+  libtest prints them; the status is 1 if a test failed. Tests run concurrently, at
+  most one per worker. Set `runner = "tycho"` for the wasm32-wasi target in
+  .cargo/config.toml.
 
 Options:
   -h, --help     Show this text.
@@ -102,13 +123,14 @@ std::optional<uint64_t> parse_count(const std::string& text, bool allow_suffix) 
 
 struct RunOptions {
     std::optional<std::string> invoke;
+    std::optional<uint64_t> test_timeout;           // seconds
     std::optional<tycho::host::LogLevel> log_level; // given with --log-level
     tycho::cli::RunRequest run;
 };
 
-constexpr const char* kRunOptions[] = {"--invoke",     "--workers",         "--env",
-                                       "--max-memory", "--max-fuel",        "--reductions",
-                                       "--log-level",  "--max-total-memory"};
+constexpr const char* kRunOptions[] = {"--invoke",     "--workers",          "--env",
+                                       "--max-memory", "--max-fuel",         "--reductions",
+                                       "--log-level",  "--max-total-memory", "--test-timeout"};
 
 bool is_run_option(const std::string& arg) {
     const std::string name = arg.substr(0, arg.find('='));
@@ -188,6 +210,12 @@ std::optional<int> parse_run_options(const std::vector<std::string>& args, size_
                 return usage_error(std::string("--log-level needs one of ") +
                                    tycho::host::kLogLevelNames + ", got '" + *value + "'");
             out.log_level = level;
+        } else if (flag == "--test-timeout") {
+            auto n = parse_count(*value, false);
+            if (!n || *n == 0)
+                return usage_error("--test-timeout needs a positive number of seconds, got '" +
+                                   *value + "'");
+            out.test_timeout = n;
         } else if (flag == "--reductions") {
             auto n = parse_count(*value, false);
             if (!n || *n == 0 || *n > uint64_t(INT64_MAX))
@@ -254,5 +282,9 @@ int main(int argc, char** argv) {
     }
     options.run.file = file;
     options.run.args = std::move(rest);
+    if (tycho::cli::is_cargo_test_invocation(std::getenv("CARGO_MANIFEST_DIR"), file,
+                                             options.run.args))
+        return tycho::cli::run_cargo_tests(options.run, options.test_timeout);
+    if (options.test_timeout) return usage_error("--test-timeout applies only in cargo test mode");
     return tycho::cli::run_process(options.run);
 }
