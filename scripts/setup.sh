@@ -7,6 +7,8 @@ packages=(
   cmake ninja-build git
   clang-19 lld-19 llvm-19            # the project's compiler, and guests' wasm32 toolchain
   libclang-rt-19-dev-wasm32 wasi-libc # wasm32 runtime support and libc for C guests
+  rustc cargo libstd-rust-dev-wasm32  # Rust guests (wasm32-wasi) and cargo test mode's tests
+  librust-serde-dev librust-serde-derive-dev librust-bincode-dev # the crates Rust guests use
   libgtest-dev googletest            # unit tests
   libboost-context-dev               # fiber context switches
   libmimalloc-dev                    # the tycho executable's allocator
