@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Tycho needs (only the missing ones) on Debian 12, plus any
-# package named on the command line (scripts/setup-bench.sh adds Erlang that way).
+# package named on the command line (scripts/setup-bench.sh adds Erlang that way), then the
+# npm packages of the AssemblyScript guests.
 set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
 
 packages=(
   cmake ninja-build git
@@ -17,21 +19,42 @@ packages=(
   wabt                               # wast2json for the spec testsuite
   "$@"
 )
-
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -eq 0 ]; then
-  exit 0
+# Node.js and npm run the AssemblyScript compiler (tests/guests/assemblyscript). A machine
+# that has both already, from Debian or elsewhere, keeps what it has.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  packages+=(nodejs npm)
 fi
 
-echo "Installing: ${missing[*]}"
-sudo=""
-if [ "$(id -u)" -ne 0 ]; then
-  command -v sudo >/dev/null || { echo "need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
-  sudo=sudo
-fi
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+install_missing_packages() {
+  local missing=() p
+  for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return
+
+  echo "Installing: ${missing[*]}"
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
+    sudo=sudo
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+# The AssemblyScript compiler and the project's AssemblyScript library, as pinned by
+# tests/guests/assemblyscript/package-lock.json, into that folder's node_modules/; installed
+# again whenever the lock file is newer than the installation.
+install_assemblyscript_packages() {
+  local dir="$root/tests/guests/assemblyscript"
+  local installed="$dir/node_modules/.package-lock.json"
+  if [ -f "$installed" ] && [ ! "$dir/package-lock.json" -nt "$installed" ]; then
+    return
+  fi
+  echo "Installing the npm packages of tests/guests/assemblyscript"
+  (cd "$dir" && npm ci --no-audit --no-fund)
+}
+
+install_missing_packages
+install_assemblyscript_packages
