@@ -101,7 +101,18 @@ bool WasmProcess::yield_to_others() {
     return handle_signals();
 }
 
+// reductions() is approximate within a slice (inside the hook it already includes the
+// next one), so only growth is counted.
+void WasmProcess::count_reductions() {
+    const uint64_t total = context_.reductions();
+    if (total <= reductions_counted_) return;
+    host_.environment().scheduler().count(runtime::Counter::reductions,
+                                          total - reductions_counted_);
+    reductions_counted_ = total;
+}
+
 wasm::HookAction WasmProcess::on_slice_end() {
+    count_reductions();
     if (fuel_limit_ != 0 && context_.reductions() >= fuel_limit_) {
         context_.set_stop_reason(out_of_fuel_reason(config_->max_fuel));
         return wasm::HookAction::Stop;
@@ -132,6 +143,7 @@ runtime::DeathReason WasmProcess::fail(std::string reason, wasm::TrapCode code,
 
 runtime::DeathReason WasmProcess::run() {
     const runtime::DeathReason reason = run_entry();
+    count_reductions();
     int status = 0;
     if (exit_code_)
         status = int(*exit_code_);

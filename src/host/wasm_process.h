@@ -106,6 +106,8 @@ class WasmProcess final : public runtime::Process {
     // How the process ends after its code stopped with `trap` (a trap, proc_exit, a kill).
     runtime::DeathReason ended_by(wasm::Trap trap);
     wasm::HookAction on_slice_end();
+    // Adds the reductions run since the last call to the runtime's statistics.
+    void count_reductions();
     runtime::DeathReason fail(std::string reason, wasm::TrapCode code,
                               std::vector<wasm::BacktraceFrame> backtrace = {});
 
@@ -120,6 +122,7 @@ class WasmProcess final : public runtime::Process {
     ProcessMemory account_; // the instance's limiter: declared before it, so it outlives it
     std::shared_ptr<wasm::Instance> instance_;
     uint64_t fuel_limit_ = 0; // in reductions; 0 = unlimited
+    uint64_t reductions_counted_ = 0;
     std::optional<uint32_t> exit_code_;
     bool initialised_ = false;
     wasm::Memory* memory_ = nullptr;

@@ -59,6 +59,7 @@ void Environment::start(Process* process) {
         std::lock_guard guard(shard.lock);
         shard.insert(process);
     }
+    scheduler_.count(Counter::processes_spawned);
     scheduler_.spawn(process);
 }
 

@@ -53,6 +53,13 @@ class Environment {
     // Pushes `signal` to process `to`; false (and the signal dropped) when there is no such
     // live process. Wakes the target if it waits for signals. Any thread.
     bool deliver(ProcessId to, Signal&& signal);
+    // deliver() for a message sent by a process or on its behalf (a delayed send): counted
+    // as sent (Counter::messages_sent) when it reaches a mailbox.
+    bool send(ProcessId to, Message&& message) {
+        if (!deliver(to, std::move(message))) return false;
+        scheduler_.count(Counter::messages_sent);
+        return true;
+    }
     // Ends a pending wait of `to` without a signal (timeouts). Any thread.
     void notify(ProcessId to);
     bool exists(ProcessId id) const;

@@ -25,7 +25,9 @@ std::string Process::dying_cause() const {
 }
 
 void Process::main() {
-    die(run());
+    const DeathReason reason = run();
+    if (reason == DeathReason::failure) environment_.scheduler().count(Counter::processes_failed);
+    die(reason);
 }
 
 void Process::finished() {
@@ -126,6 +128,7 @@ Process::WaitOutcome Process::receive(std::span<const int64_t> tags,
         // Messages before this mark have been rejected by the same filter already.
         const Mailbox::Mark scanned = mailbox_.mark();
         if (auto message = mailbox_.take_first(tags, since)) {
+            environment_.scheduler().count(Counter::messages_received);
             out = std::move(message);
             return WaitOutcome::ready;
         }
@@ -186,7 +189,7 @@ bool Process::run_blocking(std::function<void()> job) {
 }
 
 void Process::send(ProcessId to, Message&& message) {
-    environment_.deliver(to, std::move(message));
+    environment_.send(to, std::move(message));
 }
 
 void Process::link(ProcessId peer, int64_t tag) {

@@ -378,3 +378,24 @@ TEST_F(ProcessTest, ManyProcessesExchangeMessagesWithoutLoss) {
 }
 
 } // namespace
+
+// The statistics an exporter reads (counters.h): spawns, failures, and messages that reach a
+// mailbox and are taken from it.
+TEST_F(ProcessTest, StatisticsCountSpawnsFailuresAndMessages) {
+    start(env, [](FnProcess& self) {
+        for (int64_t tag : {1, 2, 3})
+            self.send(self.id(), data(tag));
+        self.send(ProcessId(1) << 40, data(4)); // no such process: not sent
+        std::optional<Message> m;
+        for (int i = 0; i < 3; ++i)
+            EXPECT_EQ(self.receive({}, std::nullopt, m), Process::WaitOutcome::ready);
+        return DeathReason::failure;
+    });
+    start(env, [](FnProcess&) { return DeathReason::normal; });
+    ASSERT_TRUE(env.wait_until_empty(20s));
+    EXPECT_EQ(scheduler.total(Counter::processes_spawned), 2u);
+    EXPECT_EQ(scheduler.total(Counter::processes_failed), 1u);
+    EXPECT_EQ(scheduler.total(Counter::messages_sent), 3u);
+    EXPECT_EQ(scheduler.total(Counter::messages_received), 3u);
+    EXPECT_EQ(scheduler.total(Counter::reductions), 0u); // counted by the host's processes
+}

@@ -1,5 +1,6 @@
 #include "runtime/scheduler.h"
 
+#include <algorithm>
 #include <chrono>
 #include <utility>
 
@@ -39,8 +40,11 @@ Scheduler::Scheduler() : Scheduler(Options{}) {}
 Scheduler::Scheduler(const Options& options) {
     unsigned n = options.workers ? options.workers : std::thread::hardware_concurrency();
     if (n == 0) n = 1;
-    for (unsigned i = 0; i < n; ++i)
+    const Clock::time_point now = Clock::now();
+    for (unsigned i = 0; i < n; ++i) {
         workers_.push_back(std::make_unique<Worker>());
+        workers_.back()->stats.started = now;
+    }
     for (unsigned i = 0; i < n; ++i)
         workers_[i]->thread = std::thread([this, i] { run_worker(i); });
 }
@@ -157,10 +161,10 @@ Task* Scheduler::steal(unsigned thief) {
     return nullptr;
 }
 
-Task* Scheduler::spin_for_task(unsigned index) {
+Task* Scheduler::spin_for_task(unsigned index, Clock::time_point since) {
     spinners_.fetch_add(1);
     Task* task = nullptr;
-    const auto until = std::chrono::steady_clock::now() + kSpinBeforePark;
+    const auto until = since + kSpinBeforePark;
     for (unsigned round = 0; !task && !stopping_.load(); ++round) {
         if (queued_.load(std::memory_order_relaxed) > 0) task = next_task(index);
         if (round % 64 == 63 && std::chrono::steady_clock::now() >= until) break;
@@ -178,15 +182,21 @@ Task* Scheduler::spin_for_task(unsigned index) {
 void Scheduler::run_worker(unsigned index) {
     tl_scheduler = this;
     tl_worker = index;
+    Worker& worker = *workers_[index];
     while (!stopping_.load()) {
         Task* task = next_task(index);
-        if (!task) task = spin_for_task(index);
         if (!task) {
-            std::unique_lock lock(idle_lock_);
-            sleepers_.fetch_add(1);
-            idle_.wait(lock, [this] { return stopping_.load() || queued_.load() > 0; });
-            sleepers_.fetch_sub(1);
-            continue;
+            const Clock::time_point idle_start = Clock::now();
+            idle_begins(worker, idle_start);
+            task = spin_for_task(index, idle_start);
+            if (!task) {
+                std::unique_lock lock(idle_lock_);
+                sleepers_.fetch_add(1);
+                idle_.wait(lock, [this] { return stopping_.load() || queued_.load() > 0; });
+                sleepers_.fetch_sub(1);
+            }
+            idle_ends(worker, Clock::now());
+            if (!task) continue;
         }
         task->state_.store(Task::State::Running);
         tl_current = task;
@@ -211,6 +221,63 @@ void Scheduler::after_run(Task* task) {
     }
     task->state_.store(State::Runnable);
     enqueue(task);
+}
+
+// ---- Statistics ---------------------------------------------------------------------------
+
+namespace {
+int64_t nanoseconds_of(std::chrono::steady_clock::time_point at) {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(at.time_since_epoch()).count();
+}
+} // namespace
+
+void Scheduler::count(Counter counter, uint64_t n) {
+    if (tl_scheduler == this)
+        workers_[tl_worker]->stats.counters.add_own(counter, n);
+    else
+        shared_counters_.add_shared(counter, n);
+}
+
+uint64_t Scheduler::total(Counter counter) const {
+    uint64_t sum = shared_counters_.get(counter);
+    for (const auto& worker : workers_)
+        sum += worker->stats.counters.get(counter);
+    return sum;
+}
+
+void Scheduler::idle_begins(Worker& worker, Clock::time_point at) {
+    worker.stats.idle_since_ns.store(nanoseconds_of(at), std::memory_order_release);
+}
+
+// The spell's start is cleared before its length is added, so a reader (who reads the
+// total first) may miss a spell that is just ending but never counts one twice.
+void Scheduler::idle_ends(Worker& worker, Clock::time_point at) {
+    OwnStats& stats = worker.stats;
+    const int64_t since = stats.idle_since_ns.load(std::memory_order_relaxed);
+    stats.idle_since_ns.store(0, std::memory_order_release);
+    stats.idle_ns.store(stats.idle_ns.load(std::memory_order_relaxed) + nanoseconds_of(at) - since,
+                        std::memory_order_release);
+}
+
+std::vector<Scheduler::WorkerStats> Scheduler::worker_stats() const {
+    const Clock::time_point now = Clock::now();
+    std::vector<WorkerStats> all;
+    all.reserve(workers_.size());
+    for (const auto& worker : workers_) {
+        WorkerStats stats;
+        {
+            std::lock_guard guard(worker->lock);
+            stats.queued = worker->queue.size();
+        }
+        stats.alive = now - worker->stats.started;
+        int64_t idle = worker->stats.idle_ns.load(std::memory_order_acquire);
+        const int64_t since = worker->stats.idle_since_ns.load(std::memory_order_acquire);
+        if (since != 0) idle += nanoseconds_of(now) - since;
+        stats.idle =
+            std::clamp(std::chrono::nanoseconds(idle), std::chrono::nanoseconds(0), stats.alive);
+        all.push_back(stats);
+    }
+    return all;
 }
 
 } // namespace tycho::runtime

@@ -5,9 +5,11 @@
 // (blocked until someone wakes it).
 #pragma once
 
+#include "runtime/counters.h"
 #include "runtime/fiber.h"
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -82,7 +84,32 @@ class Scheduler {
     // task was running): callers re-check what they wait for, in a loop.
     static void wait();
 
+    // ---- Statistics (for exporters; any thread) -------------------------------------------
+    // Adds to a counter of the calling worker (an ordinary increment), or, off the workers,
+    // to the scheduler's shared set.
+    void count(Counter counter, uint64_t n = 1);
+    // The sum over every worker and the shared set.
+    uint64_t total(Counter counter) const;
+    struct WorkerStats {
+        size_t queued = 0; // tasks in its run queue (its one-task "next" slot not included)
+        std::chrono::nanoseconds alive{0}; // since the worker started
+        std::chrono::nanoseconds idle{0};  // of which it polled or slept for want of tasks
+    };
+    // One entry per worker. Reading a queue's length takes its lock for a moment.
+    std::vector<WorkerStats> worker_stats() const;
+
   private:
+    using Clock = std::chrono::steady_clock;
+    // What a worker counts for itself (counters.h); its own cache line, since the owner
+    // writes it often and other workers touch the rest of Worker when they steal.
+    struct alignas(64) OwnStats {
+        Counters counters;
+        // Idle time: the total of finished idle spells and the start of the current one (0
+        // while busy), in nanoseconds of Clock. Written by the worker only.
+        std::atomic<int64_t> idle_ns{0};
+        std::atomic<int64_t> idle_since_ns{0};
+        Clock::time_point started;
+    };
     struct Worker {
         std::mutex lock;
         std::deque<Task*> queue;
@@ -96,12 +123,18 @@ class Scheduler {
         // pair of processes messaging each other cannot starve the others queued here.
         unsigned next_streak = 0;
         std::thread thread;
+        OwnStats stats;
     };
 
     void run_worker(unsigned index);
     Task* next_task(unsigned index);
     Task* steal(unsigned thief);
-    Task* spin_for_task(unsigned index);
+    // Polls for a task for a moment; `since` is when the worker found none.
+    Task* spin_for_task(unsigned index, Clock::time_point since);
+    // Idle spells: one starts when a worker finds no task and ends when it has one again
+    // or wakes from parking.
+    void idle_begins(Worker& worker, Clock::time_point at);
+    void idle_ends(Worker& worker, Clock::time_point at);
     void enqueue(Task* task);
     // The next slot of the calling worker (see Worker::next); false off the workers.
     bool run_next_here(Task* task);
@@ -115,6 +148,7 @@ class Scheduler {
     std::condition_variable idle_;
     std::atomic<unsigned> sleepers_{0};
     std::atomic<unsigned> spinners_{0}; // idle workers polling before they park
+    Counters shared_counters_;          // events counted off the workers
 };
 
 } // namespace tycho::runtime

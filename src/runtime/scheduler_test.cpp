@@ -173,3 +173,90 @@ TEST(Scheduler, IdleWorkersParkInsteadOfSpinning) {
 }
 
 } // namespace
+
+namespace {
+
+// Statistics (counters.h): counts from workers and from other threads all arrive.
+TEST(SchedulerStatistics, CountsOnWorkersAndOffThem) {
+    StackPool pool(StackPool::Options{32 << 10, 64});
+    Scheduler scheduler(Scheduler::Options{2});
+    Done done;
+    constexpr int kTasks = 200;
+    std::vector<std::unique_ptr<FnTask>> tasks;
+    for (int i = 0; i < kTasks; ++i)
+        tasks.push_back(std::make_unique<FnTask>(pool, done, [&] {
+            scheduler.count(Counter::messages_sent, 3);
+            Scheduler::yield(); // perhaps resumed on the other worker
+            scheduler.count(Counter::reductions);
+        }));
+    for (auto& t : tasks)
+        scheduler.spawn(t.get());
+    std::thread outsider([&] { scheduler.count(Counter::messages_sent, 1000); });
+    outsider.join();
+    ASSERT_TRUE(done.wait_for(kTasks));
+    EXPECT_EQ(scheduler.total(Counter::messages_sent), 3u * kTasks + 1000);
+    EXPECT_EQ(scheduler.total(Counter::reductions), uint64_t(kTasks));
+    EXPECT_EQ(scheduler.total(Counter::processes_failed), 0u);
+}
+
+// Idle workers count idle time; a worker running a task for 30 ms counts it as busy.
+TEST(SchedulerStatistics, WorkerStatsSplitBusyFromIdle) {
+    StackPool pool;
+    Scheduler scheduler(Scheduler::Options{2});
+    auto busy = [](const std::vector<Scheduler::WorkerStats>& stats) {
+        std::chrono::nanoseconds sum{0};
+        for (const auto& s : stats)
+            sum += s.alive - s.idle;
+        return sum;
+    };
+    // Both workers find nothing to do at once: their idle time grows.
+    const auto deadline = std::chrono::steady_clock::now() + 20s;
+    std::vector<Scheduler::WorkerStats> stats = scheduler.worker_stats();
+    while ((stats[0].idle == 0ns || stats[1].idle == 0ns) &&
+           std::chrono::steady_clock::now() < deadline)
+        stats = scheduler.worker_stats();
+    ASSERT_EQ(stats.size(), 2u);
+    for (const auto& s : stats) {
+        EXPECT_GT(s.idle, 0ns);
+        EXPECT_LE(s.idle, s.alive);
+        EXPECT_EQ(s.queued, 0u);
+    }
+    const auto busy_before = busy(stats);
+    Done done;
+    FnTask spinner(pool, done, [] {
+        const auto until = std::chrono::steady_clock::now() + 30ms;
+        while (std::chrono::steady_clock::now() < until) {
+        }
+    });
+    scheduler.spawn(&spinner);
+    ASSERT_TRUE(done.wait_for(1));
+    EXPECT_GE(busy(scheduler.worker_stats()) - busy_before, 30ms);
+}
+
+// A queued task shows in its worker's queue length.
+TEST(SchedulerStatistics, QueueLengthsCountQueuedTasks) {
+    StackPool pool;
+    Scheduler scheduler(Scheduler::Options{1});
+    Done done;
+    std::atomic<bool> release{false};
+    std::atomic<bool> blocking_started{false};
+    FnTask blocker(pool, done, [&] { // holds the only worker
+        blocking_started = true;
+        while (!release.load()) {
+        }
+    });
+    scheduler.spawn(&blocker);
+    while (!blocking_started.load()) {
+    }
+    std::vector<std::unique_ptr<FnTask>> queued;
+    for (int i = 0; i < 3; ++i) {
+        queued.push_back(std::make_unique<FnTask>(pool, done, [] {}));
+        scheduler.spawn(queued.back().get());
+    }
+    EXPECT_EQ(scheduler.worker_stats().at(0).queued, 3u);
+    release = true;
+    ASSERT_TRUE(done.wait_for(4));
+    EXPECT_EQ(scheduler.worker_stats().at(0).queued, 0u);
+}
+
+} // namespace

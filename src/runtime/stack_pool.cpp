@@ -99,6 +99,18 @@ size_t StackPool::prepared() const {
     return prepared_.size();
 }
 
+StackPool::Stats StackPool::stats() const {
+    std::lock_guard guard(lock_);
+    Stats stats;
+    stats.carved = carved_;
+    stats.cached = cached_.size();
+    stats.prepared = prepared_.size();
+    stats.released = released_.size();
+    for (const Slab& slab : slabs_)
+        stats.reserved_bytes += slab.bytes;
+    return stats;
+}
+
 uint8_t* StackPool::take_cell() {
     std::vector<uint8_t*> batch;
     {

@@ -104,6 +104,22 @@ class StackPool {
     // Fresh cells prepared ahead (guard installed, first page resident), not yet handed out.
     size_t prepared() const;
 
+    // What the pool holds, for statistics: every cell ever carved is handed out (in use),
+    // free with its pages kept (cached), prepared, or free with its pages given back
+    // (released); cells being prepared count as in use for that moment.
+    struct Stats {
+        size_t carved = 0;
+        size_t cached = 0;
+        size_t prepared = 0;
+        size_t released = 0;
+        size_t reserved_bytes = 0; // address space of all slabs
+        size_t in_use() const {
+            const size_t free = cached + prepared + released;
+            return carved > free ? carved - free : 0;
+        }
+    };
+    Stats stats() const;
+
   private:
     friend class FiberStack;
     struct Slab {

@@ -101,6 +101,18 @@ size_t MemoryPool::cached() const {
     return cached_.size();
 }
 
+MemoryPool::Stats MemoryPool::stats() const {
+    std::lock_guard guard(lock_);
+    Stats stats;
+    if (!slabs_.empty())
+        stats.carved = (slabs_.size() - 1) * cells_per_slab_ + carved_in_last_slab_;
+    stats.cached = cached_.size();
+    stats.released = released_.size();
+    for (const Slab& slab : slabs_)
+        stats.reserved_bytes += slab.bytes;
+    return stats;
+}
+
 uint8_t* MemoryPool::take_cell() {
     std::lock_guard guard(lock_);
     if (!cached_.empty()) {

@@ -161,6 +161,22 @@ class MemoryPool {
     // Free cells that keep resident pages.
     size_t cached() const;
 
+    // What the pool holds, for statistics: every cell ever carved is held by a memory (in
+    // use), free with its zeroed pages kept (cached), or free with its pages given back
+    // (released); a cell being zeroed on its way back counts as in use for that moment.
+    // Memories that outgrew their cell live in mappings of their own, not counted here.
+    struct Stats {
+        size_t carved = 0;
+        size_t cached = 0;
+        size_t released = 0;
+        size_t reserved_bytes = 0; // address space of all slabs
+        size_t in_use() const {
+            const size_t free = cached + released;
+            return carved > free ? carved - free : 0;
+        }
+    };
+    Stats stats() const;
+
   private:
     friend class Memory;
     struct Slab {

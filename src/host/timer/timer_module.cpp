@@ -54,7 +54,7 @@ void define_timer_module(wasm::Linker& linker) {
                     if (environment.exists(target)) {
                         entry.timer = environment.timers().schedule_at(
                             deadline, [&environment, target, message] {
-                                environment.deliver(target, std::move(*message));
+                                environment.send(target, std::move(*message));
                             });
                     }
                     return int64_t(timers.table.insert(entry));
