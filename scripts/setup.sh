@@ -16,6 +16,7 @@ packages=(
   libmimalloc-dev                    # the tycho executable's allocator
   libssl-dev                         # lunatic::distributed's certificates (OpenSSL libcrypto)
   libsqlite3-dev                     # lunatic::sqlite
+  prometheus-cpp-dev                 # guests' metrics and the --metrics exporter
   wabt                               # wast2json for the spec testsuite
   "$@"
 )

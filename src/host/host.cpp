@@ -14,6 +14,10 @@ Host::Host(runtime::Environment& environment, HostOptions options)
       memory_pool_(wasm::MemoryPool::create()),
       memory_budget_(options_.max_total_memory != 0 ? options_.max_total_memory
                                                     : runtime::MemoryBudget::default_limit()) {
+    if (options_.record_guest_metrics)
+        guest_metrics_ = std::make_unique<GuestMetrics>(
+            memory_budget_, options_.guest_metrics_limits,
+            [](const std::string& line) { std::fprintf(stderr, "tycho: %s\n", line.c_str()); });
     define_host_modules(linker_);
 }
 

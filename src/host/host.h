@@ -5,6 +5,7 @@
 
 #include "host/distributed/cluster.h"
 #include "host/failure_report.h"
+#include "host/metrics/guest_metrics.h"
 #include "host/process_config.h"
 #include "runtime/environment.h"
 #include "runtime/memory_budget.h"
@@ -72,6 +73,11 @@ struct HostOptions {
     // What all processes together may hold of the memory Tycho counts for them
     // (process_memory.h); 0: runtime::MemoryBudget::default_limit().
     uint64_t max_total_memory = 0;
+    // lunatic::metrics: with it, what guests record goes to a registry an exporter can serve
+    // (metrics/guest_metrics.h); without it (the default, as Lunatic without an exporter)
+    // the calls check their arguments and do nothing else.
+    bool record_guest_metrics = false;
+    GuestMetrics::Limits guest_metrics_limits;
 };
 
 class Host {
@@ -90,6 +96,9 @@ class Host {
     runtime::MemoryBudget& memory_budget() { return memory_budget_; }
     // This node and the others it can reach (a runtime on its own today).
     const Cluster& cluster() const { return cluster_; }
+    // What guests record with lunatic::metrics; nullptr unless
+    // HostOptions::record_guest_metrics.
+    GuestMetrics* guest_metrics() const { return guest_metrics_.get(); }
 
     // Compiles `bytes` and checks that every import is one Tycho provides, with its type
     // (lunatic-abi.md §2.1). The error names the offending import.
@@ -138,6 +147,7 @@ class Host {
     std::shared_ptr<wasm::MemoryPool> memory_pool_;
     runtime::MemoryBudget memory_budget_;
     Cluster cluster_;
+    std::unique_ptr<GuestMetrics> guest_metrics_; // after the budget it charges
 };
 
 } // namespace tycho::host

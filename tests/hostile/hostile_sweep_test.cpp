@@ -72,7 +72,7 @@ void exit_if_hung(const HostFunction& function, const SweepResult& result) {
 TEST_P(HostileSweep, NeverCrashesHangsOrLeaks) {
     const HostFunction& function = GetParam();
     SweepNode node;
-    const uint64_t budget_before = node.host().memory_budget().used();
+    const uint64_t budget_before = node.budget_held_by_processes();
     const std::vector<ArgumentPattern> patterns = patterns_for(function);
 
     const SweepResult result = sweep(node, function, patterns, default_timing());
@@ -82,7 +82,7 @@ TEST_P(HostileSweep, NeverCrashesHangsOrLeaks) {
     for (const CallResult& call : result.calls)
         EXPECT_NE(call.outcome, Outcome::setup_failed)
             << call.pattern << " from " << to_string(call.place) << ": " << call.detail;
-    EXPECT_EQ(node.host().memory_budget().used(), budget_before)
+    EXPECT_EQ(node.budget_held_by_processes(), budget_before)
         << "dead hostile processes left memory charged to the runtime-wide budget";
 
     // Again, killing every process as soon as all are started: the kills land anywhere,
@@ -93,11 +93,11 @@ TEST_P(HostileSweep, NeverCrashesHangsOrLeaks) {
     const SweepResult killed = sweep(node, function, patterns, at_once);
     exit_if_hung(function, killed);
     EXPECT_EQ(killed.problems, "");
-    EXPECT_EQ(node.host().memory_budget().used(), budget_before)
+    EXPECT_EQ(node.budget_held_by_processes(), budget_before)
         << "processes killed at once left memory charged to the runtime-wide budget";
 
     expect_runtime_still_works(node);
-    EXPECT_EQ(node.host().memory_budget().used(), budget_before);
+    EXPECT_EQ(node.budget_held_by_processes(), budget_before);
 }
 
 INSTANTIATE_TEST_SUITE_P(Every, HostileSweep, ::testing::ValuesIn(every_host_function()),
@@ -116,9 +116,9 @@ TEST(HostileSweepSetup, SweepsEveryFunctionOfTheHostsLinker) {
     }
     // The lunatic namespaces and WASI are all there.
     for (const char* module :
-         {"lunatic::distributed", "lunatic::error", "lunatic::message", "lunatic::process",
-          "lunatic::registry", "lunatic::sqlite", "lunatic::timer", "lunatic::trap",
-          "lunatic::version", "lunatic::wasi", "wasi_snapshot_preview1"}) {
+         {"lunatic::distributed", "lunatic::error", "lunatic::message", "lunatic::metrics",
+          "lunatic::process", "lunatic::registry", "lunatic::sqlite", "lunatic::timer",
+          "lunatic::trap", "lunatic::version", "lunatic::wasi", "wasi_snapshot_preview1"}) {
         EXPECT_TRUE(std::any_of(swept.begin(), swept.end(), [&](const HostFunction& f) {
             return f.module == module;
         })) << module;

@@ -7,6 +7,7 @@ namespace tycho::hostile {
 SweepNode::SweepNode() {
     host::NodeOptions options;
     options.workers = 2;
+    options.host.record_guest_metrics = true; // lunatic::metrics records, as with --metrics
     options.host.on_failure = [this](const host::FailureReport& report) { on_failure(report); };
     options.host.on_end = [this](runtime::ProcessId id, int status) { on_end(id, status); };
     node_ = std::make_unique<host::Node>(std::move(options));

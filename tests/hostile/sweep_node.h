@@ -1,6 +1,7 @@
 // A Node for the sweep: it records how each process ended instead of printing failure
-// reports, starts root processes with every permission, and can wait for all of them with
-// a quiet period after which the survivors are killed through the runtime's own kill.
+// reports, records guests' metrics, starts root processes with every permission, and can wait for
+// all of them with a quiet period after which the survivors are killed through the runtime's own
+// kill.
 #pragma once
 
 #include "host/failure_report.h"
@@ -33,6 +34,11 @@ class SweepNode {
 
     host::Node& node() { return *node_; }
     host::Host& host() { return node_->host(); }
+    // What processes hold of the runtime-wide memory budget: all of it but the guest
+    // metrics' series, which stay (with the runtime) after the processes that made them.
+    uint64_t budget_held_by_processes() {
+        return host().memory_budget().used() - host().guest_metrics()->charged_bytes();
+    }
 
     // Compiles `bytes` with the Host's import checks; nullptr (and `error` set) if refused.
     std::shared_ptr<const wasm::Module> compile(std::span<const uint8_t> bytes, std::string& error);

@@ -2,7 +2,8 @@
  * lunatic.h - C declarations of the Lunatic v0.13 host ABI for wasm32 guests.
  *
  * Covers the namespaces lunatic::process, ::message, ::timer, ::registry,
- * ::error, ::version, ::wasi, ::trap, ::distributed and ::sqlite. The Wasm
+ * ::error, ::version, ::wasi, ::trap, ::distributed, ::sqlite and
+ * ::metrics. The Wasm
  * types of every import match those Lunatic v0.13.2 registers exactly: each
  * i32 is an int32_t, uint32_t or pointer (wasm32 pointers are i32), each i64
  * an int64_t or uint64_t. Which C signedness is used only documents the meaning.
@@ -471,6 +472,31 @@ int32_t lunatic_sqlite_column_count(uint64_t statement);
     Traps for a column out of range. */
 LUNATIC_IMPORT("lunatic::sqlite", "column_name")
 uint8_t* lunatic_sqlite_column_name(uint64_t statement, int32_t column, uint64_t* len);
+ * lunatic::metrics (6 functions)
+ *
+ * Metrics by name (UTF-8; no labels). Tycho records them only when run with
+ * --metrics, which serves them to Prometheus; otherwise the calls do nothing.
+ * An invalid or out-of-bounds name traps either way.
+ * ------------------------------------------------------------------------- */
+
+/** Adds value (as unsigned) to the counter: despite the name, it does not set it. */
+LUNATIC_IMPORT("lunatic::metrics", "counter")
+void lunatic_metrics_counter(const char* name, uint32_t name_len, uint64_t value);
+/** Adds 1 to the counter. */
+LUNATIC_IMPORT("lunatic::metrics", "increment_counter")
+void lunatic_metrics_increment_counter(const char* name, uint32_t name_len);
+/** Sets the gauge. */
+LUNATIC_IMPORT("lunatic::metrics", "gauge")
+void lunatic_metrics_gauge(const char* name, uint32_t name_len, double value);
+/** Adds value to the gauge. */
+LUNATIC_IMPORT("lunatic::metrics", "increment_gauge")
+void lunatic_metrics_increment_gauge(const char* name, uint32_t name_len, double value);
+/** Subtracts value from the gauge. */
+LUNATIC_IMPORT("lunatic::metrics", "decrement_gauge")
+void lunatic_metrics_decrement_gauge(const char* name, uint32_t name_len, double value);
+/** Records one sample in the histogram. */
+LUNATIC_IMPORT("lunatic::metrics", "histogram")
+void lunatic_metrics_histogram(const char* name, uint32_t name_len, double value);
 
 #undef LUNATIC_IMPORT
 
