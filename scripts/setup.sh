@@ -17,6 +17,7 @@ packages=(
   libssl-dev                         # lunatic::distributed's certificates (OpenSSL libcrypto)
   libsqlite3-dev                     # lunatic::sqlite
   prometheus-cpp-dev                 # guests' metrics and the --metrics exporter
+  prometheus                         # promtool, which checks the exporter's output (tests)
   wabt                               # wast2json for the spec testsuite
   "$@"
 )

@@ -69,6 +69,14 @@ Options of run:
                      Exits and kills are deliberate: they still count as failures
                      for links and monitors, but are not crashes. A non-zero exit of
                      the root process is the command's exit status.
+  --metrics ADDRESS:PORT
+                     Serve Prometheus metrics over HTTP at ADDRESS:PORT/metrics
+                     while the root process runs: the runtime's (tycho_...) and
+                     those guests record with lunatic::metrics (recorded only
+                     with this option). ADDRESS is an IPv4 address or localhost
+                     (empty: every interface); port 0 picks a free port. The
+                     address is printed to stderr when the port is 0 or the log
+                     level is info or debug.
   --invoke NAME      See above.
   --test-timeout SECONDS
                      In cargo test mode: fail and kill a test still running after this
@@ -130,7 +138,8 @@ struct RunOptions {
 
 constexpr const char* kRunOptions[] = {"--invoke",     "--workers",          "--env",
                                        "--max-memory", "--max-fuel",         "--reductions",
-                                       "--log-level",  "--max-total-memory", "--test-timeout"};
+                                       "--log-level",  "--max-total-memory", "--test-timeout",
+                                       "--metrics"};
 
 bool is_run_option(const std::string& arg) {
     const std::string name = arg.substr(0, arg.find('='));
@@ -216,6 +225,14 @@ std::optional<int> parse_run_options(const std::vector<std::string>& args, size_
                 return usage_error("--test-timeout needs a positive number of seconds, got '" +
                                    *value + "'");
             out.test_timeout = n;
+        } else if (flag == "--metrics") {
+            std::string problem;
+            auto address = tycho::host::parse_listen_address(*value, problem);
+            if (!address)
+                return usage_error("--metrics needs ADDRESS:PORT (an IPv4 address or localhost, "
+                                   "and a port), got '" +
+                                   *value + "': " + problem);
+            out.run.metrics = std::move(address);
         } else if (flag == "--reductions") {
             auto n = parse_count(*value, false);
             if (!n || *n == 0 || *n > uint64_t(INT64_MAX))
@@ -276,6 +293,8 @@ int main(int argc, char** argv) {
     const std::string file = args[i++];
     std::vector<std::string> rest(args.begin() + long(i), args.end());
     if (options.invoke) {
+        if (options.run.metrics)
+            return usage_error("--metrics is for running processes, and --invoke runs none");
         tycho::cli::InvokeRequest request{file, *options.invoke, std::move(rest),
                                           options.run.limits};
         return tycho::cli::run_invoke(request);

@@ -1,6 +1,7 @@
 #include "run_process.h"
 
 #include "errors.h"
+#include "host/metrics/metrics_exporter.h"
 #include "host/node.h"
 #include "module_file.h"
 
@@ -14,11 +15,25 @@ host::NodeOptions node_options(const RunRequest& request) {
     options.host.slice_reductions = request.limits.reductions;
     options.host.log_level = request.log_level;
     options.host.max_total_memory = request.max_total_memory;
+    options.host.record_guest_metrics = request.metrics.has_value();
     return options;
 }
 
 int run_process(const RunRequest& request) {
     host::Node node(node_options(request));
+
+    // Serves until the process exits (std::_Exit below: the node is never torn down under it).
+    std::unique_ptr<host::MetricsExporter> exporter;
+    if (request.metrics) {
+        auto started = host::MetricsExporter::start(*request.metrics, node);
+        if (!started)
+            return command_error("cannot serve metrics on " + request.metrics->to_string() +
+                                 ": " + started.error());
+        exporter = std::move(started.value());
+        // Asked for any free port, the caller can only learn it here.
+        if (request.metrics->port == 0 || request.log_level >= host::LogLevel::info)
+            std::fprintf(stderr, "tycho: serving metrics at %s\n", exporter->url().c_str());
+    }
 
     auto module = load_module(node.host(), request.file, request.limits.max_memory);
     if (!module) return command_error(module.error());

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "host/failure_report.h"
+#include "host/metrics/listen_address.h"
 #include "host/node.h"
 #include "limits.h"
 
@@ -20,6 +21,8 @@ struct RunRequest {
     RunLimits limits;             // of the root process
     host::LogLevel log_level = host::LogLevel::error;
     uint64_t max_total_memory = 0; // bytes; 0: the runtime's default
+    // Serve Prometheus metrics there (--metrics); guests' metrics are recorded only then.
+    std::optional<host::ListenAddress> metrics;
 };
 
 // Returns the exit status of the root process, or 1 after a one-line error.

@@ -2,8 +2,7 @@
  * lunatic.h - C declarations of the Lunatic v0.13 host ABI for wasm32 guests.
  *
  * Covers the namespaces lunatic::process, ::message, ::timer, ::registry,
- * ::error, ::version, ::wasi, ::trap, ::distributed, ::sqlite and
- * ::metrics. The Wasm
+ * ::error, ::version, ::wasi, ::trap, ::distributed, ::sqlite and ::metrics. The Wasm
  * types of every import match those Lunatic v0.13.2 registers exactly: each
  * i32 is an int32_t, uint32_t or pointer (wasm32 pointers are i32), each i64
  * an int64_t or uint64_t. Which C signedness is used only documents the meaning.
