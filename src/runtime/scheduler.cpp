@@ -183,6 +183,7 @@ void Scheduler::run_worker(unsigned index) {
     tl_scheduler = this;
     tl_worker = index;
     Worker& worker = *workers_[index];
+    detail::tl_counting = {this, &worker.stats.counters};
     while (!stopping_.load()) {
         Task* task = next_task(index);
         if (!task) {
@@ -230,13 +231,6 @@ int64_t nanoseconds_of(std::chrono::steady_clock::time_point at) {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(at.time_since_epoch()).count();
 }
 } // namespace
-
-void Scheduler::count(Counter counter, uint64_t n) {
-    if (tl_scheduler == this)
-        workers_[tl_worker]->stats.counters.add_own(counter, n);
-    else
-        shared_counters_.add_shared(counter, n);
-}
 
 uint64_t Scheduler::total(Counter counter) const {
     uint64_t sum = shared_counters_.get(counter);

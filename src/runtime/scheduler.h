@@ -22,6 +22,16 @@ namespace tycho::runtime {
 
 class Scheduler;
 
+namespace detail {
+// The counters of the worker this thread is (counters.h), and whose: set by the worker
+// itself, so that counting is inline and touches no shared state.
+struct WorkerCounting {
+    const Scheduler* scheduler = nullptr;
+    Counters* counters = nullptr;
+};
+inline constinit thread_local WorkerCounting tl_counting;
+} // namespace detail
+
 // Something the scheduler runs: the base of a process.
 class Task {
   public:
@@ -87,7 +97,12 @@ class Scheduler {
     // ---- Statistics (for exporters; any thread) -------------------------------------------
     // Adds to a counter of the calling worker (an ordinary increment), or, off the workers,
     // to the scheduler's shared set.
-    void count(Counter counter, uint64_t n = 1);
+    void count(Counter counter, uint64_t n = 1) {
+        if (detail::tl_counting.scheduler == this)
+            detail::tl_counting.counters->add_own(counter, n);
+        else
+            shared_counters_.add_shared(counter, n);
+    }
     // The sum over every worker and the shared set.
     uint64_t total(Counter counter) const;
     struct WorkerStats {
