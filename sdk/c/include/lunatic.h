@@ -471,6 +471,8 @@ int32_t lunatic_sqlite_column_count(uint64_t statement);
     Traps for a column out of range. */
 LUNATIC_IMPORT("lunatic::sqlite", "column_name")
 uint8_t* lunatic_sqlite_column_name(uint64_t statement, int32_t column, uint64_t* len);
+
+/* ---------------------------------------------------------------------------
  * lunatic::metrics (6 functions)
  *
  * Metrics by name (UTF-8; no labels). Tycho records them only when run with
