@@ -27,8 +27,8 @@ int run_process(const RunRequest& request) {
     if (request.metrics) {
         auto started = host::MetricsExporter::start(*request.metrics, node);
         if (!started)
-            return command_error("cannot serve metrics on " + request.metrics->to_string() +
-                                 ": " + started.error());
+            return command_error("cannot serve metrics on " + request.metrics->to_string() + ": " +
+                                 started.error());
         exporter = std::move(started.value());
         // Asked for any free port, the caller can only learn it here.
         if (request.metrics->port == 0 || request.log_level >= host::LogLevel::info)

@@ -92,8 +92,8 @@ TEST(HostAbi, EveryContractFunctionIsDefinedWithItsExactType) {
         ASSERT_NE(found, nullptr) << entry.module << " " << entry.name << " is missing";
         ASSERT_EQ(found->kind, wasm::ExternKind::Func) << entry.module << " " << entry.name;
         EXPECT_EQ(found->func->type(), entry.type)
-            << entry.module << " " << entry.name << ": defined as " << found->func->type().to_string()
-            << ", the contract says " << entry.type.to_string();
+            << entry.module << " " << entry.name << ": defined as "
+            << found->func->type().to_string() << ", the contract says " << entry.type.to_string();
     }
 }
 
