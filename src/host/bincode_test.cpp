@@ -2,6 +2,8 @@
 // truncated, oversized and invalid input with a message naming the byte.
 #include "host/bincode.h"
 
+#include "byte_list.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -10,12 +12,7 @@
 namespace tycho::host::bincode {
 namespace {
 
-std::vector<uint8_t> bytes_of(std::initializer_list<int> values) {
-    std::vector<uint8_t> out;
-    for (int v : values)
-        out.push_back(uint8_t(v));
-    return out;
-}
+using test::bytes_of;
 
 TEST(BincodeWriter, IntegersAreLittleEndianAndFixedWidth) {
     Writer w;

@@ -3,6 +3,8 @@
 // malformed bind lists refused with a message naming the byte.
 #include "host/sqlite/sqlite_wire.h"
 
+#include "byte_list.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -12,12 +14,7 @@
 namespace tycho::host::sqlite {
 namespace {
 
-std::vector<uint8_t> bytes_of(std::initializer_list<int> values) {
-    std::vector<uint8_t> out;
-    for (int v : values)
-        out.push_back(uint8_t(v));
-    return out;
-}
+using test::bytes_of;
 
 std::string text(std::span<const uint8_t> bytes) {
     return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
