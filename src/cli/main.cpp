@@ -38,8 +38,17 @@ Commands:
 
 Options of run:
   --workers N        Worker threads that run processes (default: one per core).
-  --env KEY=VALUE    Add a variable to the root process's environment (repeatable;
-                     the runtime's own environment is not passed on).
+  --dir HOST_DIR[::GUEST_DIR]
+                     Preopen HOST_DIR for the root process (repeatable), under the
+                     name GUEST_DIR (default: HOST_DIR as written; `--dir .` is the
+                     working directory). Files are reachable only beneath
+                     preopened directories: `..` above one, absolute paths and
+                     links leading out are refused. Nothing is preopened by
+                     default.
+  --env KEY=VALUE    Add a variable to the root process's environment (repeatable).
+  --inherit-env      Pass the runtime's own environment on to the root process
+                     (before the --env variables). Without it, the environment
+                     holds only the --env variables.
   --max-memory BYTES Linear-memory limit of the root process (suffixes K, M, G
                      for powers of 1024; default 4G = 65536 pages, all a memory can
                      have). A module whose memory starts larger is refused; growth
@@ -136,10 +145,15 @@ struct RunOptions {
     tycho::cli::RunRequest run;
 };
 
-constexpr const char* kRunOptions[] = {"--invoke",     "--workers",          "--env",
-                                       "--max-memory", "--max-fuel",         "--reductions",
-                                       "--log-level",  "--max-total-memory", "--test-timeout",
-                                       "--metrics"};
+constexpr const char* kRunOptions[] = {"--invoke",           "--workers",      "--env",
+                                       "--max-memory",       "--max-fuel",     "--reductions",
+                                       "--log-level",        "--dir",          "--inherit-env",
+                                       "--max-total-memory", "--test-timeout", "--metrics"};
+
+// Run options that take no value.
+bool is_switch(const std::string& flag) {
+    return flag == "--inherit-env";
+}
 
 bool is_run_option(const std::string& arg) {
     const std::string name = arg.substr(0, arg.find('='));
@@ -180,6 +194,11 @@ std::optional<int> parse_run_options(const std::vector<std::string>& args, size_
             flag.resize(eq);
         }
         if (!is_run_option(flag)) return usage_error("unknown option '" + flag + "'");
+        if (is_switch(flag)) {
+            if (value) return usage_error(flag + " takes no value");
+            out.run.inherit_env = true;
+            continue;
+        }
         if (!value) {
             if (i + 1 >= args.size())
                 return usage_error(
@@ -194,6 +213,16 @@ std::optional<int> parse_run_options(const std::vector<std::string>& args, size_
             if (eq == std::string::npos || eq == 0)
                 return usage_error("--env needs KEY=VALUE, got '" + *value + "'");
             out.run.env.push_back(*value);
+        } else if (flag == "--dir") {
+            const size_t separator = value->find("::");
+            tycho::host::PreopenDir dir;
+            dir.host_path = value->substr(0, separator);
+            dir.guest_name =
+                separator == std::string::npos ? dir.host_path : value->substr(separator + 2);
+            if (dir.host_path.empty() || dir.guest_name.empty())
+                return usage_error("--dir needs HOST_DIR or HOST_DIR::GUEST_DIR, got '" + *value +
+                                   "'");
+            out.run.dirs.push_back(std::move(dir));
         } else if (flag == "--workers") {
             auto n = parse_count(*value, false);
             if (!n || *n == 0 || *n > 1024)

@@ -6,6 +6,7 @@
 #include "module_file.h"
 
 #include <cstdio>
+#include <unistd.h>
 
 namespace tycho::cli {
 
@@ -47,14 +48,19 @@ int run_process(const RunRequest& request) {
                              start->to_string());
 
     // The root process's configuration (lunatic-abi.md §14.1): every permission, argv led by
-    // the file name, the environment given with --env.
+    // the file name, the environment given with --env (after the runtime's with
+    // --inherit-env), the directories given with --dir.
     host::ProcessConfig config;
     config.max_memory = request.limits.max_memory;
     config.max_fuel = request.limits.max_fuel;
     config.can_compile_modules = config.can_create_configs = config.can_spawn_processes = true;
     config.args.push_back(base_name(request.file));
     config.args.insert(config.args.end(), request.args.begin(), request.args.end());
-    config.env = request.env;
+    if (request.inherit_env)
+        for (char** variable = environ; *variable != nullptr; ++variable)
+            config.env.emplace_back(*variable);
+    config.env.insert(config.env.end(), request.env.begin(), request.env.end());
+    config.preopens = request.dirs;
 
     auto status = node.run_root(std::move(module.value()), std::move(config), "_start",
                                 base_name(request.file));

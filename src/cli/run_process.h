@@ -16,7 +16,10 @@ namespace tycho::cli {
 struct RunRequest {
     std::string file;
     std::vector<std::string> args;
-    std::vector<std::string> env; // KEY=VALUE
+    std::vector<std::string> env; // KEY=VALUE (--env), after the runtime's own with --inherit-env
+    bool inherit_env = false;
+    // Directories preopened for the root (--dir HOST[::GUEST]).
+    std::vector<host::PreopenDir> dirs;
     unsigned workers = 0;         // 0: one per core
     RunLimits limits;             // of the root process
     host::LogLevel log_level = host::LogLevel::error;

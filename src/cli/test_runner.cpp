@@ -65,8 +65,10 @@ std::shared_ptr<const host::ProcessConfig> test_config(const RunRequest& run,
     for (char** variable = environ; *variable != nullptr; ++variable)
         config->env.emplace_back(*variable);
     config->env.insert(config->env.end(), run.env.begin(), run.env.end());
-    config->preopens.push_back(".");
-    config->preopens.insert(config->preopens.end(), args.dirs.begin(), args.dirs.end());
+    config->preopens.push_back({".", "."});
+    for (const std::string& dir : args.dirs)
+        config->preopens.push_back({dir, dir});
+    config->preopens.insert(config->preopens.end(), run.dirs.begin(), run.dirs.end());
     return config;
 }
 

@@ -80,6 +80,11 @@ wasm::Result<runtime::ProcessId, std::string> Host::spawn(SpawnRequest request,
     if (!memory_budget_.try_charge(ProcessMemory::kProcessShare))
         return "the runtime's memory budget (--max-total-memory, " +
                std::to_string(memory_budget_.limit()) + " bytes) is used up";
+    if (!request.preopens) {
+        auto opened = preopens_for(request.config, parent);
+        if (auto* error = std::get_if<std::string>(&opened)) return std::move(*error);
+        request.preopens = std::get<0>(std::move(opened));
+    }
     const int64_t link_tag = request.link_tag;
     auto child = std::make_unique<WasmProcess>(*this, id, std::move(request));
     if (!child->fiber_stack_ok()) return std::string("cannot allocate a stack for the process");
@@ -89,6 +94,13 @@ wasm::Result<runtime::ProcessId, std::string> Host::spawn(SpawnRequest request,
     }
     environment.start(child.release()); // the process frees itself when it ends
     return id;
+}
+
+std::variant<std::shared_ptr<const PreopenSet>, std::string>
+Host::preopens_for(const std::shared_ptr<const ProcessConfig>& config,
+                   const WasmProcess* parent) const {
+    if (parent != nullptr && config == parent->config_snapshot()) return parent->preopens();
+    return open_preopens(config->preopens, parent != nullptr ? parent->preopens().get() : nullptr);
 }
 
 void Host::report_failure(const FailureReport& report, WasmProcess& process) const {

@@ -7,6 +7,7 @@
 #include "host/failure_report.h"
 #include "host/metrics/guest_metrics.h"
 #include "host/process_config.h"
+#include "host/wasi/preopens.h"
 #include "runtime/environment.h"
 #include "runtime/memory_budget.h"
 
@@ -19,6 +20,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 namespace tycho::host {
@@ -113,6 +115,9 @@ class Host {
         EntryParams params;
         std::string module_name; // shown in failure reports
         int stdin_fd = -1;       // host fd behind WASI fd 0 (-1: end of file at once)
+        // The config's preopened directories, opened (preopens_for); null: spawn() opens
+        // them, or shares the parent's when the config is the parent's own.
+        std::shared_ptr<const PreopenSet> preopens;
         // A link with the spawner (§7.2): the child stores (parent, tag), the parent
         // (child, 0). Only when `parent` is given and `link_tag` is non-zero.
         int64_t link_tag = 0;
@@ -133,6 +138,13 @@ class Host {
     // max_memory) fails the spawn itself, with an error (the id is consumed either way, §4).
     wasm::Result<runtime::ProcessId, std::string> spawn(SpawnRequest request, WasmProcess* parent);
 
+    // The opened preopens for a process spawned with `config` by `parent` (nullptr for a
+    // root, whose directories the embedder grants): the parent's own when `config` is its
+    // config, else opened now, each inside one of the parent's (preopens.h). The error
+    // says which directory failed and why.
+    std::variant<std::shared_ptr<const PreopenSet>, std::string>
+    preopens_for(const std::shared_ptr<const ProcessConfig>& config,
+                 const WasmProcess* parent) const;
     // Shows the report of `process`'s failure as the log level asks: to the process's
     // captured output if it has one, else to stderr (or to HostOptions::on_failure).
     void report_failure(const FailureReport& report, WasmProcess& process) const;

@@ -11,13 +11,21 @@
 
 namespace tycho::host {
 
+// A directory a process gets preopened (WASI): `host_path` on the host (relative paths are
+// relative to the runtime's working directory), shown to the guest as `guest_name`.
+struct PreopenDir {
+    std::string host_path;
+    std::string guest_name;
+    bool operator==(const PreopenDir&) const = default;
+};
+
 struct ProcessConfig {
     uint64_t max_memory = UINT32_MAX; // bytes; growth is allowed while the total stays within
     uint64_t max_fuel = 0;            // units of 100,000 reductions; 0 = unlimited
     bool can_compile_modules = false;
     bool can_create_configs = false;
     bool can_spawn_processes = false;
-    std::vector<std::string> preopens;
+    std::vector<PreopenDir> preopens;
     std::vector<std::string> args;
     std::vector<std::string> env; // "KEY=VALUE"
 };

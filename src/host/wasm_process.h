@@ -84,6 +84,8 @@ class WasmProcess final : public runtime::Process {
     // The memory Tycho counts for this process, against its limits (process_memory.h).
     ProcessMemory& memory_account() { return account_; }
 
+    // The preopened directories (never null).
+    const std::shared_ptr<const PreopenSet>& preopens() const { return preopens_; }
     // The host fd behind WASI fd 0 (-1: end of file at once), as the spawn asked.
     int stdin_fd() const { return stdin_fd_; }
     // Where the process's output is captured, or nullptr when it goes to the runtime's
@@ -128,6 +130,7 @@ class WasmProcess final : public runtime::Process {
     wasm::Memory* memory_ = nullptr;
     bool memory_looked_up_ = false;
     int stdin_fd_ = -1;
+    std::shared_ptr<const PreopenSet> preopens_;
     std::optional<CaptureSink> capture_;
     std::function<void(int)> on_end_;
     // Indexed by detail::state_slot<State>(); declared last, so the states go first, while

@@ -13,6 +13,9 @@
  *  - The child can open a directory through its preopen (path_open of "." under fd 3).
  *  - A preopen of a missing directory: config_preopen_dir accepts it, the spawn traps
  *    (in a linked child).
+ *  - Tycho's sandbox rule: a config can only preopen directories inside those of the
+ *    spawning process. The test runs with --dir . --dir .. (CMakeLists.txt), so "." and
+ *    ".." may be granted; "/" may not: that spawn traps too.
  */
 #include <wasi/api.h>
 
@@ -61,6 +64,16 @@ ENTRY(t_preopen_missing)(int64_t parent) {
     child_survived(parent);
 }
 
+ENTRY(t_preopen_outside)(int64_t parent) {
+    uint64_t id;
+    int64_t c = lunatic_process_create_config();
+    CHECK(c >= 0);
+    lunatic_wasi_config_preopen_dir(c, "/", 1);
+    child_reached(parent);
+    lunatic_process_spawn(0, c, LUNATIC_SELF_MODULE, "e_preopen_report", 16, 0, 0, &id);
+    child_survived(parent);
+}
+
 static void expect_fd(__wasi_errno_t prestat, const char* name, __wasi_errno_t fdstat,
                       uint64_t filetype) {
     uint64_t want_name = 0;
@@ -101,6 +114,7 @@ int main(void) {
     CHECK_EQ(READ_U64(), 0); /* "." opened under fd 3 */
 
     EXPECT_TRAP("t_preopen_missing");
+    EXPECT_TRAP("t_preopen_outside");
 
     EXPECT_NOTHING();
     printf("ok\n");

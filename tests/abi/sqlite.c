@@ -5,10 +5,10 @@
  * ABI: §3.1 (address 0 is ordinary), §4 (resource ids), §9.1 (result buffers), §15.1 (the
  * connection id written at address 0), §27 (sqlite).
  *
- * The test runs in a directory of its own (CMakeLists.txt); the checks run in children
- * spawned with a config that preopens "." (the root has no preopened directories).
+ * The test runs in a directory of its own, preopened for the root with --dir .
+ * (CMakeLists.txt); the checks run in children spawned with a config that preopens ".".
  * Expected behaviour checked here:
- *  - The root (no preopens) cannot open even ":memory:": 1 and an error id.
+ *  - A process without preopens cannot open even ":memory:": 1 and an error id.
  *  - A process's first connection is id 0, written as 8 bytes to address 0 (the Rust
  *    client's connect passes pointer 0); the next is 1.
  *  - execute runs several statements and returns 0; prepared statements bind every
@@ -674,10 +674,18 @@ ENTRY(e_main)(int64_t parent) {
     SEND((uint64_t)parent, T_DONE, 0);
 }
 
+/* No preopened directory: not even ":memory:" opens. */
+ENTRY(e_no_preopens)(int64_t parent) {
+    expect_open_refused(":memory:", 8);
+    SEND((uint64_t)parent, T_DONE, 0);
+}
+
 int main(void) {
     lunatic_process_die_when_link_dies(0);
-    /* No preopened directory: not even ":memory:" opens. */
-    expect_open_refused(":memory:", 8);
+    int64_t bare = lunatic_process_create_config();
+    CHECK(bare >= 0);
+    SPAWN(0, bare, "e_no_preopens", (int64_t)self_pid());
+    EXPECT_MSG(T_DONE);
 
     int64_t config = lunatic_process_create_config();
     CHECK(config >= 0);

@@ -50,7 +50,7 @@ std::optional<runtime::ProcessId> SweepNode::start(std::shared_ptr<const wasm::M
     config.can_compile_modules = true;
     config.can_create_configs = true;
     config.can_spawn_processes = true;
-    config.preopens = {"."}; // so that preludes can open in-memory SQLite databases
+    config.preopens = {{".", "."}}; // so that preludes can open in-memory SQLite databases
     host::Host::SpawnRequest request;
     request.module = std::move(module);
     request.config = std::make_shared<const host::ProcessConfig>(std::move(config));

@@ -72,6 +72,14 @@ std::optional<SpawnOutcome> spawn_from_guest(wasm::Caller& caller, const SpawnAr
         caller.trap("lunatic::process::spawn: unknown module id " + std::to_string(args.module_id));
         return std::nullopt;
     }
+    // A preopened directory that cannot be opened, or is not the spawner's to give, traps
+    // the spawner (lunatic-abi.md §11.2).
+    auto preopens = self.host().preopens_for(request.config, &self);
+    if (auto* error = std::get_if<std::string>(&preopens)) {
+        caller.trap("lunatic::process::spawn: " + *error);
+        return std::nullopt;
+    }
+    request.preopens = std::get<0>(std::move(preopens));
     GuestMemory memory(caller);
     auto entry = memory.utf8(args.func_ptr, args.func_len);
     if (!entry) return std::nullopt;

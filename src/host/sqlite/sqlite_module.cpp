@@ -23,6 +23,14 @@ namespace {
 
 using wasm::Caller;
 
+// The host paths of the process's preopened directories, which databases must lie inside.
+std::vector<std::string> preopen_host_paths(const WasmProcess& process) {
+    std::vector<std::string> paths;
+    for (const PreopenDir& dir : process.config().preopens)
+        paths.push_back(dir.host_path);
+    return paths;
+}
+
 // Longer paths are refused before anything is copied.
 constexpr uint32_t kMaxPathBytes = 4096;
 
@@ -198,7 +206,7 @@ void add_connections(wasm::Linker& linker) {
             if (path->size() > kMaxPathBytes)
                 return refuse("the path is longer than " + std::to_string(kMaxPathBytes) +
                               " bytes");
-            if (auto why = refuse_path(*path, self.config().preopens, working_directory()))
+            if (auto why = refuse_path(*path, preopen_host_paths(self), working_directory()))
                 return refuse("permission denied: " + *why);
             SqliteState& state = state_of(caller);
             if (state.connections().size() >= SqliteState::kMaxConnections)
@@ -209,7 +217,7 @@ void add_connections(wasm::Linker& linker) {
             std::unique_ptr<Connection> connection;
             std::string error;
             if (!run(caller, "open", [&] {
-                    connection = Connection::open(owned_path, self.config().preopens, error);
+                    connection = Connection::open(owned_path, preopen_host_paths(self), error);
                 }))
                 return 0;
             if (!connection)

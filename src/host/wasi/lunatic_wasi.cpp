@@ -19,18 +19,17 @@ bool charge_string(wasm::Caller& caller, const char* function, int64_t config_id
         caller, function, uint64_t(config_id), sizeof(std::string) + length);
 }
 
-// `name(config_id, ptr, len)`: appends the guest's UTF-8 string to the config's `List`.
-template <std::vector<std::string> ProcessConfig::* List>
-void add_appender(wasm::Linker& linker, const char* name) {
+// `name(config_id, ptr, len)`: adds the guest's UTF-8 string to the config with `add`.
+template <class Add> void add_appender(wasm::Linker& linker, const char* name, Add add) {
     linker.func("lunatic::wasi", name,
-                [function = "lunatic::wasi::" + std::string(name)](
-                    wasm::Caller& caller, int64_t config_id, uint32_t ptr, uint32_t len) {
+                [function = "lunatic::wasi::" + std::string(name),
+                 add](wasm::Caller& caller, int64_t config_id, uint32_t ptr, uint32_t len) {
                     ConfigEntry* config = config_or_trap(caller, function.c_str(), config_id);
                     if (config == nullptr) return;
                     GuestMemory memory(caller);
                     auto text = memory.utf8(ptr, len);
                     if (text && charge_string(caller, function.c_str(), config_id, text->size()))
-                        (config->edit().*List).emplace_back(*text);
+                        add(config->edit(), std::string(*text));
                 });
 }
 
@@ -52,8 +51,13 @@ void add_lunatic_wasi(wasm::Linker& linker) {
                         return;
                     config->edit().env.push_back(std::string(*key) + "=" + std::string(*value));
                 });
-    add_appender<&ProcessConfig::args>(linker, "config_add_command_line_argument");
-    add_appender<&ProcessConfig::preopens>(linker, "config_preopen_dir");
+    add_appender(linker, "config_add_command_line_argument",
+                 [](ProcessConfig& config, std::string text) { config.args.push_back(text); });
+    // Checked when a process is spawned with the config (preopens.h); the same string is
+    // the host path and the name the guest sees.
+    add_appender(linker, "config_preopen_dir", [](ProcessConfig& config, std::string text) {
+        config.preopens.push_back({text, text});
+    });
 }
 
 } // namespace tycho::host

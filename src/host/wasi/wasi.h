@@ -1,18 +1,21 @@
-// wasi_snapshot_preview1 for processes: the subset that wasi-libc's start-up and stdio need
-// (args, environ, clocks, random, fd_write to stdout/stderr, fd_read from stdin,
-// fd_fdstat_get, fd_close, fd_seek, fd_prestat_*, proc_exit, sched_yield); every other
-// preview-1 function exists with its exact type and returns ENOSYS, so any module built
-// against wasi-libc links.
+// wasi_snapshot_preview1 (and the older wasi_unstable) for processes: every function of the
+// witx, over a per-process descriptor table (fd_table.h) whose files are reachable only
+// beneath preopened directories (sandbox.h).
 //
-// The only file descriptors are 0, 1 and 2, and there are no preopened directories. A bad
-// guest pointer is answered with EFAULT, never a trap; the module must export its memory as
-// "memory" (otherwise every call that touches memory returns EFAULT).
+// A bad guest pointer is answered with EFAULT, never a trap; the module must export its
+// memory as "memory" (otherwise every call that touches memory returns EFAULT). Calls that
+// wait (a read from a pipe or terminal, poll_oneoff, fsync) go through the binding, so an
+// embedder can park just the calling process.
 #pragma once
+
+#include "host/wasi/fd_table.h"
 
 #include <tycho/wasm/engine.h>
 
-#include <array>
+#include <chrono>
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <span>
 #include <string>
 
@@ -34,22 +37,31 @@ struct WasiContext {
     // as long as the context is used (a process points them into its config snapshot).
     std::span<const std::string> args;
     std::span<const std::string> env;
-    // Where fd 1 and fd 2 go (host file descriptors); tests may redirect them.
-    int stdout_fd = 1;
-    int stderr_fd = 2;
-    // When set, fd 1 and fd 2 both write here instead; not owned.
-    OutputSink* output = nullptr;
-    // Where fd 0 reads from; -1 means an empty stdin (every read is end-of-file). A read
-    // blocks the worker thread that runs the process, so set it to 0 only for a process that
-    // may own the host's stdin (the CLI's main process), or to a pipe or file.
-    int stdin_fd = -1;
-    // fd_close of 0, 1 or 2 only hides the descriptor from this process (the host's own
-    // descriptors are shared); later calls on it return EBADF.
-    std::array<bool, 3> stdio_closed{};
+    // The descriptors: 0-2 are stdio (see add_stdio), then the preopens.
+    wasi::FdTable fds;
 };
+
+// Puts stdin, stdout and stderr at 0, 1 and 2: host descriptors (-1 for stdin: always at end
+// of file), or, when `sink` is set, fds 1 and 2 both write there.
+void add_stdio(WasiContext& context, int stdin_fd, int stdout_fd, int stderr_fd,
+               OutputSink* sink = nullptr);
+// Adds a preopened directory at the next free number, visible to the guest as `name`, with
+// every directory right. `root` identifies the preopen (see Descriptor::root); 0 picks a
+// fresh one.
+void add_preopen(WasiContext& context, std::shared_ptr<wasi::HostFd> directory, std::string name,
+                 uint64_t root = 0);
+
+// One host descriptor a waiting call is interested in.
+struct IoInterest {
+    int fd = -1;
+    short events = 0; // POLLIN and/or POLLOUT
+};
+
+enum class WaitResult { ready, timed_out, dying };
 
 // How the WASI functions reach the process that calls them.
 struct WasiBinding {
+    using Clock = std::chrono::steady_clock;
     // The calling process's WASI state.
     WasiContext& (*context_of)(wasm::Caller&) = nullptr;
     // sched_yield: let other processes run.
@@ -57,10 +69,21 @@ struct WasiBinding {
     // proc_exit(code): end the calling process with `code` (must make the call unwind, e.g.
     // through Caller::stop).
     void (*exit)(wasm::Caller&, uint32_t code) = nullptr;
+    // Waits until one of `interests` is ready (each revents[i] gets its poll(2) bits) or
+    // `deadline` passes. On `dying` the binding has stopped the call (Caller::stop) and the
+    // function returns at once. Without it, the calling thread waits in poll(2).
+    WaitResult (*wait)(wasm::Caller&, std::span<const IoInterest> interests,
+                       std::optional<Clock::time_point> deadline,
+                       std::span<short> revents) = nullptr;
+    // Runs `job` (fsync and the like) where it may take long without holding up others;
+    // false when the process must die first (the binding has stopped the call; the job may
+    // still run on its own, so it must own what it touches). Without it, the job runs here.
+    bool (*run_blocking)(wasm::Caller&, std::function<void()> job) = nullptr;
 };
 
-// Defines every wasi_snapshot_preview1 function in `linker`. `binding.context_of` is
-// required; without `exit`, proc_exit traps, and without `yield`, sched_yield does nothing.
+// Defines every function of wasi_snapshot_preview1 and of wasi_unstable in `linker`.
+// `binding.context_of` is required; without `exit`, proc_exit traps, and without `yield`,
+// sched_yield does nothing.
 void add_wasi(wasm::Linker& linker, const WasiBinding& binding);
 
 } // namespace tycho::host

@@ -1,9 +1,13 @@
 // wasi_snapshot_preview1 bound to processes (lunatic-abi.md §23): each process's WASI
-// state is a per-process state of this module, made from its config at the first WASI
-// call; sched_yield yields its worker, proc_exit ends only that process. The folder also
-// holds lunatic::wasi (lunatic_wasi.cpp), which edits the WASI lists of configs.
+// state is a per-process state of this module, made from its config and preopens at the
+// first WASI call; waiting calls park only the calling process; sched_yield yields its
+// worker, proc_exit ends only that process. The folder also holds lunatic::wasi
+// (lunatic_wasi.cpp), which edits the WASI lists of configs.
 #include "host/wasi/wasi.h"
 #include "host/wasm_process.h"
+
+#include <poll.h>
+#include <vector>
 
 namespace tycho::host {
 
@@ -15,11 +19,56 @@ class WasiState final : public ProcessState {
         // The config snapshot never changes and outlives this state.
         context.args = process.config().args;
         context.env = process.config().env;
-        context.stdin_fd = process.stdin_fd();
-        context.output = process.output_sink();
+        add_stdio(context, process.stdin_fd(), 1, 2, process.output_sink());
+        for (const OpenedPreopen& p : *process.preopens())
+            add_preopen(context, p.directory, p.guest_name, p.root);
     }
     WasiContext context;
 };
+
+// Stops the call of a process that must die while it waited.
+WaitResult dying(wasm::Caller& caller, WasmProcess& self) {
+    caller.stop(self.dying_cause());
+    return WaitResult::dying;
+}
+
+WaitResult wait_for(wasm::Caller& caller, std::span<const IoInterest> interests,
+                    std::optional<WasiBinding::Clock::time_point> deadline,
+                    std::span<short> revents) {
+    WasmProcess& self = WasmProcess::of(caller);
+    if (interests.empty()) {
+        if (!deadline) deadline = WasiBinding::Clock::time_point::max();
+        return self.sleep_until(*deadline) ? WaitResult::timed_out : dying(caller, self);
+    }
+    // poll(2) on a thread of the blocking pool while the process is parked; the job owns its
+    // copy of the descriptors' numbers and its result.
+    struct Outcome {
+        std::vector<pollfd> fds;
+        int ready = 0;
+    };
+    auto outcome = std::make_shared<Outcome>();
+    for (const IoInterest& i : interests)
+        outcome->fds.push_back({i.fd, i.events, 0});
+    const bool finished = self.run_blocking([outcome, deadline] {
+        for (;;) {
+            int timeout = -1;
+            if (deadline) {
+                const auto left = *deadline - WasiBinding::Clock::now();
+                timeout = left <= WasiBinding::Clock::duration::zero()
+                              ? 0
+                              : int(std::min<int64_t>(
+                                    std::chrono::ceil<std::chrono::milliseconds>(left).count(),
+                                    INT32_MAX));
+            }
+            outcome->ready = ::poll(outcome->fds.data(), outcome->fds.size(), timeout);
+            if (outcome->ready >= 0 || errno != EINTR) return;
+        }
+    });
+    if (!finished) return dying(caller, self);
+    for (size_t i = 0; i < revents.size() && i < outcome->fds.size(); ++i)
+        revents[i] = outcome->fds[i].revents;
+    return outcome->ready > 0 ? WaitResult::ready : WaitResult::timed_out;
+}
 
 } // namespace
 
@@ -36,6 +85,13 @@ void define_wasi_module(wasm::Linker& linker) {
     };
     binding.exit = [](wasm::Caller& caller, uint32_t code) {
         WasmProcess::of(caller).exit(caller, code);
+    };
+    binding.wait = wait_for;
+    binding.run_blocking = [](wasm::Caller& caller, std::function<void()> job) {
+        WasmProcess& self = WasmProcess::of(caller);
+        if (self.run_blocking(std::move(job))) return true;
+        caller.stop(self.dying_cause());
+        return false;
     };
     add_wasi(linker, binding);
     add_lunatic_wasi(linker);
