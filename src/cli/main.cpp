@@ -45,6 +45,10 @@ Options of run:
                      preopened directories: `..` above one, absolute paths and
                      links leading out are refused. Nothing is preopened by
                      default.
+  --tcplisten ADDRESS:PORT
+                     Listen on this TCP address and hand the socket to the root
+                     process (repeatable), after its directories: it accepts
+                     connections with WASI's sock_accept. ADDRESS as for --metrics.
   --env KEY=VALUE    Add a variable to the root process's environment (repeatable).
   --inherit-env      Pass the runtime's own environment on to the root process
                      (before the --env variables). Without it, the environment
@@ -145,10 +149,10 @@ struct RunOptions {
     tycho::cli::RunRequest run;
 };
 
-constexpr const char* kRunOptions[] = {"--invoke",           "--workers",      "--env",
-                                       "--max-memory",       "--max-fuel",     "--reductions",
-                                       "--log-level",        "--dir",          "--inherit-env",
-                                       "--max-total-memory", "--test-timeout", "--metrics"};
+constexpr const char* kRunOptions[] = {
+    "--invoke",       "--workers",   "--env",      "--max-memory",  "--max-fuel",
+    "--reductions",   "--log-level", "--dir",      "--inherit-env", "--max-total-memory",
+    "--test-timeout", "--metrics",   "--tcplisten"};
 
 // Run options that take no value.
 bool is_switch(const std::string& flag) {
@@ -223,6 +227,14 @@ std::optional<int> parse_run_options(const std::vector<std::string>& args, size_
                 return usage_error("--dir needs HOST_DIR or HOST_DIR::GUEST_DIR, got '" + *value +
                                    "'");
             out.run.dirs.push_back(std::move(dir));
+        } else if (flag == "--tcplisten") {
+            std::string problem;
+            auto address = tycho::host::parse_listen_address(*value, problem);
+            if (!address)
+                return usage_error("--tcplisten needs ADDRESS:PORT (an IPv4 address or "
+                                   "localhost, and a port), got '" +
+                                   *value + "': " + problem);
+            out.run.listen.push_back(std::move(*address));
         } else if (flag == "--workers") {
             auto n = parse_count(*value, false);
             if (!n || *n == 0 || *n > 1024)

@@ -4,6 +4,7 @@
 #include "host/metrics/metrics_exporter.h"
 #include "host/node.h"
 #include "module_file.h"
+#include "root_preopens.h"
 
 #include <cstdio>
 #include <unistd.h>
@@ -62,8 +63,11 @@ int run_process(const RunRequest& request) {
     config.env.insert(config.env.end(), request.env.begin(), request.env.end());
     config.preopens = request.dirs;
 
+    auto preopens = open_root_preopens(request.dirs, request.listen);
+    if (auto* error = std::get_if<std::string>(&preopens)) return command_error(*error);
+
     auto status = node.run_root(std::move(module.value()), std::move(config), "_start",
-                                base_name(request.file));
+                                base_name(request.file), std::get<0>(std::move(preopens)));
     if (!status) return command_error("cannot start '" + request.file + "': " + status.error());
     // The runtime ends with the root process: the others are dropped without notice.
     std::fflush(nullptr);

@@ -20,8 +20,10 @@ struct RunRequest {
     bool inherit_env = false;
     // Directories preopened for the root (--dir HOST[::GUEST]).
     std::vector<host::PreopenDir> dirs;
-    unsigned workers = 0;         // 0: one per core
-    RunLimits limits;             // of the root process
+    // Listening TCP sockets handed to the root after its directories (--tcplisten).
+    std::vector<host::ListenAddress> listen;
+    unsigned workers = 0; // 0: one per core
+    RunLimits limits;     // of the root process
     host::LogLevel log_level = host::LogLevel::error;
     uint64_t max_total_memory = 0; // bytes; 0: the runtime's default
     // Serve Prometheus metrics there (--metrics); guests' metrics are recorded only then.

@@ -108,7 +108,8 @@ void Host::report_failure(const FailureReport& report, WasmProcess& process) con
         options_.on_failure(report);
         return;
     }
-    const ReportDetail detail = report_detail(options_.log_level, report.ending);
+    ReportDetail detail = report_detail(options_.log_level, report.ending);
+    if (detail == ReportDetail::none && !report.note.empty()) detail = ReportDetail::line;
     if (detail == ReportDetail::none) return;
     FailureReport named = report;
     named.registered_name = process.environment().registry().name_of(report.process_id);

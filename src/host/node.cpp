@@ -71,13 +71,15 @@ runtime::Environment& Node::add_environment(uint64_t id) {
 
 wasm::Result<int, std::string> Node::run_root(std::shared_ptr<const wasm::Module> module,
                                               ProcessConfig config, std::string_view entry,
-                                              std::string module_name) {
+                                              std::string module_name,
+                                              std::shared_ptr<const PreopenSet> preopens) {
     Host::SpawnRequest request;
+    request.preopens = std::move(preopens);
     request.module = std::move(module);
     request.config = std::make_shared<const ProcessConfig>(std::move(config));
     request.entry = entry;
     request.module_name = std::move(module_name);
-    request.stdin_fd = 0; // only the root reads the runtime's stdin (it blocks its worker)
+    request.stdin_fd = 0; // only the root reads the runtime's stdin
     request.on_end = [this](int status) {
         std::lock_guard guard(root_lock_);
         root_status_ = status;

@@ -35,9 +35,12 @@ class Node {
 
     // Spawns the root process (all permissions, §14.1, or `config` as given), waits until
     // it ends and returns its exit status. An instantiation failure comes back as an error.
+    // `preopens` are its opened directories and sockets; null: the config's directories,
+    // opened now.
     wasm::Result<int, std::string> run_root(std::shared_ptr<const wasm::Module> module,
                                             ProcessConfig config, std::string_view entry = "_start",
-                                            std::string module_name = "");
+                                            std::string module_name = "",
+                                            std::shared_ptr<const PreopenSet> preopens = nullptr);
 
     // One more environment on this node's scheduler, timers and pools, with process ids and
     // a registry of its own (`cargo test` mode runs each test in one, §14.3). It lives as

@@ -134,6 +134,9 @@ runtime::DeathReason WasmProcess::fail(std::string reason, wasm::TrapCode code,
     report.reason = std::move(reason);
     report.code = code;
     report.backtrace = std::move(backtrace);
+    if (looked_for_preopens_in_vain(*this))
+        report.note = "it looked for preopened directories and found none, so it could not "
+                      "open files; pass --dir DIR to tycho run to grant it one";
     if (dying())
         report.ending = fatal_link() ? Ending::link_died : Ending::killed;
     else if (exit_code_)

@@ -31,6 +31,15 @@ thread_local Task* tl_current = nullptr;
 Task::Task(FiberStack stack) : fiber_(std::move(stack), &Task::entry, this) {}
 Task::~Task() = default;
 
+std::chrono::nanoseconds Task::cpu_time() {
+    const auto now = std::chrono::steady_clock::now();
+    if (!timed_) { // from now on the worker times each run; this one began just now
+        timed_ = true;
+        resumed_at_ = now;
+    }
+    return run_time_ + (now - resumed_at_);
+}
+
 void Task::entry(Fiber&, void* self) {
     static_cast<Task*>(self)->main();
 }
@@ -201,7 +210,9 @@ void Scheduler::run_worker(unsigned index) {
         }
         task->state_.store(Task::State::Running);
         tl_current = task;
+        if (task->timed_) task->resumed_at_ = Clock::now();
         task->fiber_.resume();
+        if (task->timed_) task->run_time_ += Clock::now() - task->resumed_at_;
         tl_current = nullptr;
         after_run(task);
     }

@@ -40,6 +40,11 @@ class Task {
     Task(const Task&) = delete;
     Task& operator=(const Task&) = delete;
 
+    // On the task's own fiber: the time it has spent running on workers since it first
+    // asked (the first call returns about zero). Only a task that asks is timed, so the
+    // others pay nothing for it.
+    std::chrono::nanoseconds cpu_time();
+
   protected:
     // Runs on the task's fiber; the task is finished when it returns. Must not throw.
     virtual void main() = 0;
@@ -59,6 +64,11 @@ class Task {
     Fiber fiber_;
     std::atomic<State> state_{State::Runnable};
     bool wants_wait_ = false; // set on the fiber by wait(), read by the worker after it
+    // cpu_time(): whether the worker times this task's runs, their total, and when the
+    // current run began. Touched only by the thread running the task.
+    bool timed_ = false;
+    std::chrono::nanoseconds run_time_{0};
+    std::chrono::steady_clock::time_point resumed_at_;
 };
 
 class Scheduler {

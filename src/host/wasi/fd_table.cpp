@@ -83,6 +83,13 @@ void FdTable::place(uint32_t fd, Descriptor d) {
     slots_[fd] = std::move(d);
 }
 
+size_t FdTable::preopen_count() const {
+    size_t count = 0;
+    for (const auto& slot : slots_)
+        count += slot && slot->preopen_name ? 1 : 0;
+    return count;
+}
+
 Errno FdTable::close(uint32_t fd) {
     if (get(fd) == nullptr) return Errno::Badf;
     slots_[fd].reset();

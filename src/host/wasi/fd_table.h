@@ -88,6 +88,8 @@ class FdTable {
     // fd_renumber: `from` replaces `to` (closing what `to` was); both must be open.
     Errno renumber(uint32_t from, uint32_t to);
     size_t open_count() const { return open_; }
+    // Descriptors that are preopened directories.
+    size_t preopen_count() const;
 
   private:
     std::vector<std::optional<Descriptor>> slots_;

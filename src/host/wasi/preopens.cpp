@@ -52,7 +52,7 @@ open_preopens(std::span<const PreopenDir> dirs, const PreopenSet* within) {
         p.canonical.assign(resolved, size_t(n));
         if (within != nullptr) {
             bool allowed = false;
-            for (const OpenedPreopen& granted : *within)
+            for (const OpenedPreopen& granted : within->dirs)
                 allowed = allowed || inside(p.canonical, granted.canonical);
             if (!allowed)
                 return shown + " (" + p.canonical +
@@ -64,7 +64,7 @@ open_preopens(std::span<const PreopenDir> dirs, const PreopenSet* within) {
         p.guest_name = dir.guest_name;
         p.host_path = dir.host_path;
         p.root = g_next_root.fetch_add(1, std::memory_order_relaxed);
-        set->push_back(std::move(p));
+        set->dirs.push_back(std::move(p));
     }
     return std::shared_ptr<const PreopenSet>(std::move(set));
 }

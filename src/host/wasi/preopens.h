@@ -25,12 +25,22 @@ struct OpenedPreopen {
     uint64_t root = 0;     // its identity (wasi::Descriptor::root)
 };
 
-using PreopenSet = std::vector<OpenedPreopen>;
+struct PreopenSet {
+    std::vector<OpenedPreopen> dirs;
+    // Listening sockets handed to the process (tycho run --tcplisten), after the
+    // directories in its descriptor table.
+    std::vector<std::shared_ptr<wasi::HostFd>> sockets;
+};
 
 // Opens `dirs`. With `within`, each must lie inside one of those directories. The error
 // names the directory and why.
 std::variant<std::shared_ptr<const PreopenSet>, std::string>
 open_preopens(std::span<const PreopenDir> dirs, const PreopenSet* within);
+
+class WasmProcess;
+// Whether `process` asked for its preopened directories (as wasi-libc does before opening
+// a file) and had none: the likely reason why it failed, if it failed.
+bool looked_for_preopens_in_vain(WasmProcess& process);
 
 // The set without any directory.
 const std::shared_ptr<const PreopenSet>& no_preopens();

@@ -61,14 +61,6 @@ void add_string_list(wasm::Linker& linker, const WasiBinding& b, Dialect dialect
 
 void add_context_free(wasm::Linker& linker, const WasiBinding& b, Dialect dialect) {
     const char* module = module_name(dialect);
-    linker.func(module, "clock_res_get", [](Caller& c, I32 id, I32 out) {
-        GuestMemory m(c, GuestMemory::OnFault::Report);
-        return ret(wasi::clock_res_get(m, id, out));
-    });
-    linker.func(module, "clock_time_get", [](Caller& c, I32 id, I64 precision, I32 out) {
-        GuestMemory m(c, GuestMemory::OnFault::Report);
-        return ret(wasi::clock_time_get(m, id, precision, out));
-    });
     linker.func(module, "random_get", [](Caller& c, I32 buf, I32 len) {
         GuestMemory m(c, GuestMemory::OnFault::Report);
         return ret(wasi::random_get(m, buf, len));
@@ -85,6 +77,11 @@ void add_context_free(wasm::Linker& linker, const WasiBinding& b, Dialect dialec
         if (b.yield != nullptr) b.yield(c);
         return ret(Errno::Success);
     });
+}
+
+void add_clocks(wasm::Linker& linker, const WasiBinding& b, Dialect d) {
+    bind(linker, b, d, "clock_res_get", &wasi::clock_res_get);
+    bind(linker, b, d, "clock_time_get", &wasi::clock_time_get);
 }
 
 void add_fd(wasm::Linker& linker, const WasiBinding& b, Dialect d) {
@@ -140,6 +137,7 @@ void add_wasi(wasm::Linker& linker, const WasiBinding& binding) {
         add_string_list(linker, binding, dialect, "args", &WasiContext::args);
         add_string_list(linker, binding, dialect, "environ", &WasiContext::env);
         add_context_free(linker, binding, dialect);
+        add_clocks(linker, binding, dialect);
         add_fd(linker, binding, dialect);
         add_paths(linker, binding, dialect);
         add_poll_and_sockets(linker, binding, dialect);

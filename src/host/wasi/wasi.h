@@ -39,6 +39,8 @@ struct WasiContext {
     std::span<const std::string> env;
     // The descriptors: 0-2 are stdio (see add_stdio), then the preopens.
     wasi::FdTable fds;
+    // Set when fd_prestat_get found no preopened directory at all (the guest looked for one).
+    bool found_no_preopens = false;
 };
 
 // Puts stdin, stdout and stderr at 0, 1 and 2: host descriptors (-1 for stdin: always at end
@@ -50,6 +52,9 @@ void add_stdio(WasiContext& context, int stdin_fd, int stdout_fd, int stderr_fd,
 // fresh one.
 void add_preopen(WasiContext& context, std::shared_ptr<wasi::HostFd> directory, std::string name,
                  uint64_t root = 0);
+
+// Adds a socket at the next free number: a listener (sock_accept) or a connection.
+void add_socket(WasiContext& context, std::shared_ptr<wasi::HostFd> socket);
 
 // One host descriptor a waiting call is interested in.
 struct IoInterest {
@@ -79,6 +84,9 @@ struct WasiBinding {
     // false when the process must die first (the binding has stopped the call; the job may
     // still run on its own, so it must own what it touches). Without it, the job runs here.
     bool (*run_blocking)(wasm::Caller&, std::function<void()> job) = nullptr;
+    // The calling process's CPU time in nanoseconds, for the process and thread CPU-time
+    // clocks. Without it, those are the host's clocks of the runtime and the calling thread.
+    uint64_t (*cpu_time)(wasm::Caller&) = nullptr;
 };
 
 // Defines every function of wasi_snapshot_preview1 and of wasi_unstable in `linker`.

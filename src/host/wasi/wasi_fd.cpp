@@ -68,6 +68,16 @@ void add_preopen(WasiContext& context, std::shared_ptr<wasi::HostFd> directory, 
     context.fds.insert(std::move(d));
 }
 
+void add_socket(WasiContext& context, std::shared_ptr<wasi::HostFd> socket) {
+    using namespace wasi;
+    Descriptor d;
+    const Probe p = probe(socket->fd());
+    d.host = std::move(socket);
+    d.type = p.type;
+    d.rights_base = p.rights;
+    context.fds.insert(std::move(d));
+}
+
 namespace wasi {
 
 Descriptor* Call::checked(uint32_t fd, uint64_t needed, Errno& error,
@@ -230,7 +240,10 @@ Errno fd_filestat_set_times(Call& call, uint32_t fd, uint64_t atim, uint64_t mti
 
 Errno fd_prestat_get(Call& call, uint32_t fd, uint32_t prestat_out) {
     Descriptor* d = call.descriptor(fd);
-    if (d == nullptr || !d->preopen_name) return Errno::Badf;
+    if (d == nullptr || !d->preopen_name) {
+        if (call.context.fds.preopen_count() == 0) call.context.found_no_preopens = true;
+        return Errno::Badf;
+    }
     auto out = call.memory.bytes(prestat_out, kPrestatSize);
     if (!out) return Errno::Fault;
     std::memset(out->data(), 0, kPrestatSize); // tag 0: a directory

@@ -46,8 +46,8 @@ Errno strings_get(GuestMemory& memory, std::span<const std::string> strings, uin
 Errno strings_sizes_get(GuestMemory& memory, std::span<const std::string> strings,
                         uint32_t count_out, uint32_t size_out);
 
-Errno clock_res_get(GuestMemory& memory, uint32_t id, uint32_t resolution_out);
-Errno clock_time_get(GuestMemory& memory, uint32_t id, uint64_t precision, uint32_t time_out);
+Errno clock_res_get(Call& call, uint32_t id, uint32_t resolution_out);
+Errno clock_time_get(Call& call, uint32_t id, uint64_t precision, uint32_t time_out);
 
 Errno random_get(GuestMemory& memory, uint32_t buf, uint32_t len);
 

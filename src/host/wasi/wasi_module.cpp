@@ -3,6 +3,7 @@
 // first WASI call; waiting calls park only the calling process; sched_yield yields its
 // worker, proc_exit ends only that process. The folder also holds lunatic::wasi
 // (lunatic_wasi.cpp), which edits the WASI lists of configs.
+#include "host/wasi/preopens.h"
 #include "host/wasi/wasi.h"
 #include "host/wasm_process.h"
 
@@ -20,8 +21,10 @@ class WasiState final : public ProcessState {
         context.args = process.config().args;
         context.env = process.config().env;
         add_stdio(context, process.stdin_fd(), 1, 2, process.output_sink());
-        for (const OpenedPreopen& p : *process.preopens())
+        for (const OpenedPreopen& p : process.preopens()->dirs)
             add_preopen(context, p.directory, p.guest_name, p.root);
+        for (const auto& socket : process.preopens()->sockets)
+            add_socket(context, socket);
     }
     WasiContext context;
 };
@@ -72,6 +75,11 @@ WaitResult wait_for(wasm::Caller& caller, std::span<const IoInterest> interests,
 
 } // namespace
 
+bool looked_for_preopens_in_vain(WasmProcess& process) {
+    const WasiState* state = process.find_state<WasiState>();
+    return state != nullptr && state->context.found_no_preopens;
+}
+
 void add_lunatic_wasi(wasm::Linker& linker); // lunatic_wasi.cpp
 
 void define_wasi_module(wasm::Linker& linker) {
@@ -92,6 +100,9 @@ void define_wasi_module(wasm::Linker& linker) {
         if (self.run_blocking(std::move(job))) return true;
         caller.stop(self.dying_cause());
         return false;
+    };
+    binding.cpu_time = [](wasm::Caller& caller) {
+        return uint64_t(WasmProcess::of(caller).cpu_time().count());
     };
     add_wasi(linker, binding);
     add_lunatic_wasi(linker);
