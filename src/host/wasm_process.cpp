@@ -153,6 +153,8 @@ runtime::DeathReason WasmProcess::run() {
         status = int(*exit_code_);
     else if (reason != runtime::DeathReason::normal)
         status = 1;
+    if (reason == runtime::DeathReason::normal && looked_for_preopens_in_vain(*this))
+        host_.note_missing_preopens(*this);
     host_.process_ended(id(), status);
     if (on_end_) on_end_(status);
     return reason;

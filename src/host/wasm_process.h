@@ -43,6 +43,8 @@ class WasmProcess final : public runtime::Process {
     Host& host() const { return host_; }
     const std::shared_ptr<const wasm::Module>& module() const { return module_; }
     const ProcessConfig& config() const { return *config_; }
+    // The name failure reports show for the module ("" when it has none).
+    const std::string& module_name() const { return module_name_; }
     // The same config, for children spawned with config -1 (§11.2).
     const std::shared_ptr<const ProcessConfig>& config_snapshot() const { return config_; }
     wasm::Instance* instance() const { return instance_.get(); }

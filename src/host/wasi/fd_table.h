@@ -68,6 +68,12 @@ struct Descriptor {
     // The preopen this descriptor was reached through (its identity: a rename or link
     // between two different ones is refused); 0 for stdio.
     uint64_t root = 0;
+    // fd_readdir's place: the cookie that continues after the last entry it returned
+    // whole, and the kernel's position of that next entry (see wasi_readdir.cpp).
+    struct ReaddirCursor {
+        uint64_t cookie = 0;
+        int64_t host_position = 0;
+    } readdir;
 
     int host_fd() const { return host ? host->fd() : -1; }
     bool has(uint64_t rights) const { return (rights_base & rights) == rights; }

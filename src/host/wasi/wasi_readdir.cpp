@@ -1,8 +1,12 @@
 // fd_readdir: a directory's entries as dirent records, resumable at any cookie.
 //
-// A cookie is the kernel's own position of the next entry (getdents64's d_off), so a listing
-// resumes with one lseek and never keeps state between calls; each call reads through a
-// descriptor of its own, so processes sharing a preopen do not move each other's position.
+// A cookie counts entries from the start of the listing (cookie n continues after n
+// entries). The kernel's own positions cannot serve: on ext4 they are 63-bit hashes, and
+// wasi-libc keeps cookies in a 32-bit long (telldir), so they would not survive seekdir. A
+// listing that goes on where the last call stopped, the usual case, resumes with one lseek
+// to the kernel position remembered in the descriptor; any other cookie reads from the start
+// and skips that many entries. Each call reads through a descriptor of its own, so
+// processes sharing a preopen do not move each other's position.
 #include "host/wasi/wasi_functions.h"
 
 #include <algorithm>
@@ -43,6 +47,34 @@ FileType type_of_entry(int dir, const char* name, uint8_t d_type) {
     return file_type_of(st.st_mode);
 }
 
+// Reads the directory's records in batches.
+class Listing {
+  public:
+    explicit Listing(int fd) : fd_(fd) {}
+    // The next record, nullptr at the end; `error` is set when the kernel fails.
+    const LinuxDirent64* next(Errno& error) {
+        if (at_ >= filled_) {
+            long n;
+            do {
+                n = ::syscall(SYS_getdents64, fd_, buffer_.data(), buffer_.size());
+            } while (n < 0 && errno == EINTR);
+            if (n < 0) error = errno_from_host(errno);
+            if (n <= 0) return nullptr;
+            filled_ = n;
+            at_ = 0;
+        }
+        const auto* entry = reinterpret_cast<const LinuxDirent64*>(buffer_.data() + at_);
+        at_ += entry->d_reclen;
+        return entry;
+    }
+
+  private:
+    int fd_;
+    alignas(8) std::array<char, 32768> buffer_;
+    long filled_ = 0;
+    long at_ = 0;
+};
+
 } // namespace
 
 Errno fd_readdir(Call& call, uint32_t fd, uint32_t buf, uint32_t buf_len, uint64_t cookie,
@@ -53,43 +85,43 @@ Errno fd_readdir(Call& call, uint32_t fd, uint32_t buf, uint32_t buf_len, uint64
     if (!d->has(rights::kFdReaddir)) return Errno::Notcapable;
     auto out = call.memory.bytes(buf, buf_len);
     if (!out || !call.memory.bytes(bufused_out, 4)) return Errno::Fault;
-    if (cookie > uint64_t(INT64_MAX)) return Errno::Inval;
 
-    UniqueFd listing(::openat(d->host_fd(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (!listing) return errno_from_host(errno);
-    if (::lseek(listing.get(), off_t(cookie), SEEK_SET) < 0) return errno_from_host(errno);
+    UniqueFd listing_fd(::openat(d->host_fd(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!listing_fd) return errno_from_host(errno);
+    const bool resuming = cookie != 0 && cookie == d->readdir.cookie;
+    if (::lseek(listing_fd.get(), resuming ? d->readdir.host_position : 0, SEEK_SET) < 0)
+        return errno_from_host(errno);
+    auto listing = std::make_unique<Listing>(listing_fd.get());
+    Errno error = Errno::Success;
+    uint64_t index = resuming ? cookie : 0;
+    for (; index < cookie; ++index)
+        if (listing->next(error) == nullptr) break; // a cookie past the end: nothing left
 
-    alignas(8) std::array<char, 32768> host_buffer;
     uint32_t used = 0;
-    while (used < buf_len) {
-        const long n =
-            ::syscall(SYS_getdents64, listing.get(), host_buffer.data(), host_buffer.size());
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            return errno_from_host(errno);
-        }
-        if (n == 0) break; // the end of the directory
-        for (long at = 0; at < n && used < buf_len;) {
-            const auto* entry = reinterpret_cast<const LinuxDirent64*>(host_buffer.data() + at);
-            at += entry->d_reclen;
-            const size_t name_length = std::strlen(entry->d_name);
-            uint8_t record[kDirentSize] = {};
-            const auto next = uint64_t(entry->d_off);
-            const auto name_length32 = uint32_t(name_length);
-            std::memcpy(record + 0, &next, 8);
-            std::memcpy(record + 8, &entry->d_ino, 8);
-            std::memcpy(record + 16, &name_length32, 4);
-            record[20] = uint8_t(type_of_entry(listing.get(), entry->d_name, entry->d_type));
-            // As much of the record and then the name as fits: a full buffer tells the guest
-            // to ask again from this entry's cookie with a larger one.
-            const uint32_t header = std::min<uint32_t>(kDirentSize, buf_len - used);
-            std::memcpy(out->data() + used, record, header);
-            used += header;
-            const uint32_t name_bytes = std::min<uint32_t>(name_length32, buf_len - used);
-            std::memcpy(out->data() + used, entry->d_name, name_bytes);
-            used += name_bytes;
-        }
+    while (used < buf_len && index >= cookie) {
+        const LinuxDirent64* entry = listing->next(error);
+        if (entry == nullptr) break;
+        ++index;
+        const size_t name_length = std::strlen(entry->d_name);
+        uint8_t record[kDirentSize] = {};
+        const uint64_t next = index;
+        const auto name_length32 = uint32_t(name_length);
+        std::memcpy(record + 0, &next, 8);
+        std::memcpy(record + 8, &entry->d_ino, 8);
+        std::memcpy(record + 16, &name_length32, 4);
+        record[20] = uint8_t(type_of_entry(listing_fd.get(), entry->d_name, entry->d_type));
+        // As much of the record and then the name as fits: a full buffer tells the guest to
+        // ask again from this entry's cookie with a larger one.
+        const uint32_t header = std::min<uint32_t>(kDirentSize, buf_len - used);
+        std::memcpy(out->data() + used, record, header);
+        used += header;
+        const uint32_t name_bytes = std::min<uint32_t>(name_length32, buf_len - used);
+        std::memcpy(out->data() + used, entry->d_name, name_bytes);
+        used += name_bytes;
+        if (header == kDirentSize && name_bytes == name_length32)
+            d->readdir = {index, entry->d_off}; // returned whole: the next call goes on here
     }
+    if (error != Errno::Success && used == 0) return error;
     call.memory.store<uint32_t>(bufused_out, used);
     return Errno::Success;
 }
