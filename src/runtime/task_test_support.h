@@ -20,7 +20,7 @@ class Done {
         ++count_;
         cv_.notify_all();
     }
-    bool wait_for(int n, std::chrono::seconds limit = 20s) {
+    bool wait_for(int n, std::chrono::milliseconds limit = 20s) {
         std::unique_lock lock(lock_);
         return cv_.wait_for(lock, limit, [&] { return count_ >= n; });
     }
@@ -33,6 +33,18 @@ class Done {
     std::mutex lock_;
     std::condition_variable cv_;
     int count_ = 0;
+};
+
+// A one-shot event another thread can wait for, with a time limit (so that a broken
+// runtime fails the test instead of hanging it).
+class Event {
+  public:
+    void set() { done_.one(); }
+    bool wait_for(std::chrono::milliseconds limit) { return done_.wait_for(1, limit); }
+    bool is_set() { return done_.count() > 0; }
+
+  private:
+    Done done_;
 };
 
 class FnTask : public Task {
