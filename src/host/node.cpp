@@ -34,6 +34,7 @@ Node::Node(NodeOptions options) : options_(std::move(options)) {
     scheduler_ =
         std::make_unique<runtime::Scheduler>(runtime::Scheduler::Options{options_.workers});
     timers_ = std::make_unique<runtime::TimerService>();
+    reactor_ = std::make_unique<runtime::Reactor>();
     blocking_ = std::make_unique<runtime::BlockingPool>(kBlockingThreads);
     runtime::StackPool::Options stack_options;
     stack_options.stack_bytes = stack_bytes;
@@ -42,28 +43,31 @@ Node::Node(NodeOptions options) : options_(std::move(options)) {
     // Spawning processes that stay alive takes fresh stacks; a worker then finds them ready.
     stack_options.prepare_in_background = true;
     stacks_ = std::make_unique<runtime::StackPool>(stack_options);
-    environment_ = std::make_unique<runtime::Environment>(host_options.environment_id, *scheduler_,
-                                                          *timers_, *stacks_, *blocking_);
+    environment_ = std::make_unique<runtime::Environment>(
+        host_options.environment_id, *scheduler_, *timers_, *reactor_, *stacks_, *blocking_);
     host_ = std::make_unique<Host>(*environment_, std::move(host_options));
 }
 
 Node::~Node() {
-    // Stop the timer thread first: its callbacks (delayed sends that outlived their sender,
-    // receive timeouts of abandoned processes) reach into the environment and the scheduler,
-    // and none runs after stop(). Then the workers: nothing runs while the rest is torn
-    // down. Then the pool, whose finished jobs notify their processes.
+    // Stop the timer and reactor threads first: their callbacks (delayed sends that outlived
+    // their sender, receive timeouts and fd waits of abandoned processes) reach into the
+    // environment and the scheduler, and none runs after stop(). Then the workers: nothing
+    // runs while the rest is torn down. Then the pool, whose finished jobs notify their
+    // processes.
     timers_->stop();
+    reactor_->stop();
     scheduler_->stop();
     blocking_.reset();
     timers_.reset();
+    reactor_.reset();
     host_.reset();
     environment_.reset();
     more_environments_.clear();
 }
 
 runtime::Environment& Node::add_environment(uint64_t id) {
-    auto environment =
-        std::make_unique<runtime::Environment>(id, *scheduler_, *timers_, *stacks_, *blocking_);
+    auto environment = std::make_unique<runtime::Environment>(id, *scheduler_, *timers_, *reactor_,
+                                                              *stacks_, *blocking_);
     std::lock_guard guard(environments_lock_);
     more_environments_.push_back(std::move(environment));
     return *more_environments_.back();

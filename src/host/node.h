@@ -1,11 +1,12 @@
-// One Tycho node: the scheduler, timers, stack pool and the pool for blocking jobs, one
-// environment, and the host that runs Wasm processes in it. The CLI runs a root process in a node;
-// tests build their own.
+// One Tycho node: the scheduler, timers, the reactor for fd readiness, stack pool and the
+// pool for blocking jobs, one environment, and the host that runs Wasm processes in it. The CLI
+// runs a root process in a node; tests build their own.
 #pragma once
 
 #include "host/host.h"
 #include "runtime/blocking_pool.h"
 #include "runtime/environment.h"
+#include "runtime/reactor.h"
 #include "runtime/scheduler.h"
 #include "runtime/stack_pool.h"
 #include "runtime/timer_service.h"
@@ -42,15 +43,16 @@ class Node {
                                             std::string module_name = "",
                                             std::shared_ptr<const PreopenSet> preopens = nullptr);
 
-    // One more environment on this node's scheduler, timers and pools, with process ids and
-    // a registry of its own (`cargo test` mode runs each test in one, §14.3). It lives as
-    // long as the node; roots join it through Host::SpawnRequest::environment.
+    // One more environment on this node's scheduler, timers, reactor and pools, with process ids
+    // and a registry of its own (`cargo test` mode runs each test in one, §14.3). It lives as long
+    // as the node; roots join it through Host::SpawnRequest::environment.
     runtime::Environment& add_environment(uint64_t id);
 
   private:
     NodeOptions options_;
     std::unique_ptr<runtime::Scheduler> scheduler_;
     std::unique_ptr<runtime::TimerService> timers_;
+    std::unique_ptr<runtime::Reactor> reactor_;
     std::unique_ptr<runtime::BlockingPool> blocking_;
     std::unique_ptr<runtime::StackPool> stacks_;
     std::unique_ptr<runtime::Environment> environment_;

@@ -3,45 +3,21 @@
 // finishes on its own.
 #include "runtime/blocking_pool.h"
 #include "runtime/process.h"
+#include "runtime/process_test_support.h"
 
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <thread>
 
 using namespace tycho::runtime;
+using namespace tycho::runtime::test_support;
 using namespace std::chrono_literals;
 
 namespace {
-
-// A one-shot event another thread can wait for, with a time limit (so that a broken
-// runtime fails the test instead of hanging it).
-class Event {
-  public:
-    void set() {
-        std::lock_guard guard(lock_);
-        set_ = true;
-        cv_.notify_all();
-    }
-    bool wait_for(std::chrono::milliseconds limit) {
-        std::unique_lock lock(lock_);
-        return cv_.wait_for(lock, limit, [&] { return set_; });
-    }
-    bool is_set() {
-        std::lock_guard guard(lock_);
-        return set_;
-    }
-
-  private:
-    std::mutex lock_;
-    std::condition_variable cv_;
-    bool set_ = false;
-};
 
 TEST(BlockingPool, RunsJobsOnItsOwnThreads) {
     BlockingPool pool(2);
@@ -84,9 +60,10 @@ class BlockingJobTest : public ::testing::Test {
   protected:
     Scheduler scheduler{Scheduler::Options{1}};
     TimerService timers;
+    Reactor reactor;
     StackPool stacks{StackPool::Options{64 << 10, 16}};
     std::unique_ptr<BlockingPool> blocking = std::make_unique<BlockingPool>(1);
-    Environment env{1, scheduler, timers, stacks, *blocking};
+    Environment env{1, scheduler, timers, reactor, stacks, *blocking};
 
     void TearDown() override {
         EXPECT_TRUE(env.wait_until_empty(20s));
@@ -95,26 +72,6 @@ class BlockingJobTest : public ::testing::Test {
         blocking.reset();
     }
 };
-
-class FnProcess : public Process {
-  public:
-    using Body = std::function<DeathReason(FnProcess&)>;
-    FnProcess(Environment& env, Body body)
-        : Process(env, env.allocate_id(), env.stacks().acquire()), body_(std::move(body)) {}
-
-  protected:
-    DeathReason run() override { return body_(*this); }
-
-  private:
-    Body body_;
-};
-
-ProcessId start(Environment& env, FnProcess::Body body) {
-    auto* p = new FnProcess(env, std::move(body)); // NOLINT: processes free themselves
-    const ProcessId id = p->id();
-    env.start(p);
-    return id;
-}
 
 // What a job and the test share; the job holds it by shared_ptr, so it outlives whichever
 // side ends first.

@@ -4,10 +4,10 @@
 
 namespace tycho::runtime {
 
-Environment::Environment(uint64_t id, Scheduler& scheduler, TimerService& timers, StackPool& stacks,
-                         BlockingPool& blocking)
-    : id_(id), scheduler_(scheduler), timers_(timers), stacks_(stacks), blocking_(blocking),
-      registry_(scheduler) {}
+Environment::Environment(uint64_t id, Scheduler& scheduler, TimerService& timers, Reactor& reactor,
+                         StackPool& stacks, BlockingPool& blocking)
+    : id_(id), scheduler_(scheduler), timers_(timers), reactor_(reactor), stacks_(stacks),
+      blocking_(blocking), registry_(scheduler) {}
 
 Environment::~Environment() = default;
 

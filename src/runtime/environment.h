@@ -1,6 +1,6 @@
 // An environment (lunatic-abi.md §4, §7.5): the set of live processes that can see each other,
-// keyed by process id, with the services they share (scheduler, timers, registry, stacks,
-// the pool for blocking jobs).
+// keyed by process id, with the services they share (scheduler, timers, the reactor for
+// fd readiness, registry, stacks, the pool for blocking jobs).
 // Every signal to a process goes through deliver(), which looks the target up and pushes while
 // holding the table shard's lock shared (senders to one process push side by side into its
 // lock-free queue), so a process can never be freed between lookup and push: a process
@@ -9,6 +9,7 @@
 #pragma once
 
 #include "runtime/blocking_pool.h"
+#include "runtime/reactor.h"
 #include "runtime/registry.h"
 #include "runtime/scheduler.h"
 #include "runtime/signal_queue.h"
@@ -30,8 +31,8 @@ class Process;
 
 class Environment {
   public:
-    Environment(uint64_t id, Scheduler& scheduler, TimerService& timers, StackPool& stacks,
-                BlockingPool& blocking);
+    Environment(uint64_t id, Scheduler& scheduler, TimerService& timers, Reactor& reactor,
+                StackPool& stacks, BlockingPool& blocking);
     ~Environment();
     Environment(const Environment&) = delete;
     Environment& operator=(const Environment&) = delete;
@@ -39,6 +40,7 @@ class Environment {
     uint64_t id() const { return id_; }
     Scheduler& scheduler() { return scheduler_; }
     TimerService& timers() { return timers_; }
+    Reactor& reactor() { return reactor_; }
     StackPool& stacks() { return stacks_; }
     BlockingPool& blocking() { return blocking_; }
     Registry& registry() { return registry_; }
@@ -97,6 +99,7 @@ class Environment {
     const uint64_t id_;
     Scheduler& scheduler_;
     TimerService& timers_;
+    Reactor& reactor_;
     StackPool& stacks_;
     BlockingPool& blocking_;
     Registry registry_;

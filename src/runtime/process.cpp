@@ -1,10 +1,61 @@
 #include "runtime/process.h"
 
+#include <array>
 #include <memory>
 #include <mutex>
 #include <utility>
+#include <vector>
 
 namespace tycho::runtime {
+
+namespace {
+
+// The reactor watches that one suspension arms, each ending the wait of the process that
+// armed it; cancelled when the suspension ends.
+class IoWatches {
+  public:
+    IoWatches(Reactor& reactor, size_t count) : reactor_(reactor) {
+        if (count > kInline) overflow_.resize(count);
+    }
+    ~IoWatches() {
+        for (Reactor::WatchId id : ids().first(armed_))
+            reactor_.cancel(id);
+    }
+    IoWatches(const IoWatches&) = delete;
+    IoWatches& operator=(const IoWatches&) = delete;
+
+    // Watches each interest; false at the first one that needs no waiting (or cannot be
+    // watched), which out[i] then describes.
+    bool watch_all(std::span<const IoInterest> interests, std::span<IoEvents> out,
+                   Environment& environment, ProcessId id) {
+        for (size_t i = 0; i < interests.size(); ++i) {
+            // Two words of capture: std::function keeps them without allocating.
+            const Reactor::Watch watch =
+                reactor_.watch(interests[i].fd, interests[i].events,
+                               [&environment, id](IoEvents) { environment.notify(id); });
+            switch (watch.status) {
+            case Reactor::Watch::Status::watching: ids()[armed_++] = watch.id; break;
+            case Reactor::Watch::Status::always_ready: out[i] = interests[i].events; return false;
+            case Reactor::Watch::Status::failed: out[i] = IoEvent::error; return false;
+            }
+        }
+        return true;
+    }
+
+  private:
+    // One socket or stdin is the rule: their ids need no allocation.
+    static constexpr size_t kInline = 4;
+    std::span<Reactor::WatchId> ids() {
+        return overflow_.empty() ? std::span<Reactor::WatchId>(inline_) : overflow_;
+    }
+
+    Reactor& reactor_;
+    std::array<Reactor::WatchId, kInline> inline_{};
+    std::vector<Reactor::WatchId> overflow_;
+    size_t armed_ = 0;
+};
+
+} // namespace
 
 Process::Process(Environment& environment, ProcessId id, FiberStack stack)
     : Task(std::move(stack)), environment_(environment), id_(id) {}
@@ -104,20 +155,26 @@ void Process::on_control(Signal&& signal) {
     }
 }
 
-void Process::wait_for_signal(std::optional<Clock::time_point> deadline) {
-    if (!mailbox_.prepare_wait()) return; // something arrived meanwhile: look again
+bool Process::wait_for_signal(std::optional<Clock::time_point> deadline,
+                              std::span<const IoInterest> interests, std::span<IoEvents> out) {
+    if (!mailbox_.prepare_wait()) return true; // something arrived meanwhile: look again
+    Environment& environment = environment_;
+    const ProcessId id = id_;
     TimerService::TimerId timer = 0;
-    if (deadline) {
-        Environment& environment = environment_;
-        const ProcessId id = id_;
+    if (deadline)
         timer = environment.timers().schedule_at(*deadline,
                                                  [&environment, id] { environment.notify(id); });
-    }
-    Scheduler::wait();
-    // Woken by a signal, the timer, or early by the scheduler: withdraw the mark either way;
-    // a wake-up still in flight only makes a later wait() return at once.
+    // Armed after the wait mark, like the timer: an fd ready already fires at once and ends
+    // this wait rather than being missed.
+    IoWatches watches(environment.reactor(), interests.size());
+    const bool waiting = watches.watch_all(interests, out, environment, id);
+    if (waiting) Scheduler::wait();
+    // Woken by a signal, the timer, an fd, or early by the scheduler (or not waiting at all):
+    // withdraw the mark either way; a wake-up still in flight only makes a later wait()
+    // return at once.
     mailbox_.cancel_wait();
-    if (timer) environment_.timers().cancel(timer);
+    if (timer) environment.timers().cancel(timer);
+    return waiting;
 }
 
 Process::WaitOutcome Process::receive(std::span<const int64_t> tags,
@@ -185,6 +242,24 @@ bool Process::run_blocking(std::function<void()> job) {
         }
         Scheduler::wait();
         mailbox_.cancel_wait(); // see wait_for_signal()
+    }
+}
+
+Process::WaitOutcome Process::wait_ready(std::span<const IoInterest> interests,
+                                         std::optional<Clock::time_point> deadline,
+                                         std::span<IoEvents> out) {
+    // Off its own fiber (code running for a process not started yet) it cannot park.
+    if (Scheduler::current() != this)
+        return poll_ready(interests, out, deadline) > 0 ? WaitOutcome::ready
+                                                        : WaitOutcome::timed_out;
+    for (;;) {
+        if (!handle_signals()) return WaitOutcome::dying;
+        // A look without waiting: the reactor only says when to look again, and what it
+        // saw may have been taken by another reader meanwhile.
+        if (!interests.empty() && poll_ready(interests, out, Clock::time_point::min()) > 0)
+            return WaitOutcome::ready;
+        if (deadline && Clock::now() >= *deadline) return WaitOutcome::timed_out;
+        if (!wait_for_signal(deadline, interests, out)) return WaitOutcome::ready;
     }
 }
 

@@ -3,13 +3,13 @@
 // instance); this class knows nothing of Wasm.
 //
 // Signals are handled only on the process's own fiber, at handling points: whenever it waits
-// (receive, sleep, a blocking job) and whenever the subclass calls handle_signals() (at every
-// preemption).
-// A kill or the failure of a linked process (with die_when_link_dies on) marks the process as
-// dying; the subclass must then unwind and return from run().
+// (receive, sleep, a blocking job, fd readiness) and whenever the subclass calls handle_signals()
+// (at every preemption). A kill or the failure of a linked process (with die_when_link_dies on)
+// marks the process as dying; the subclass must then unwind and return from run().
 #pragma once
 
 #include "runtime/environment.h"
+#include "runtime/io_readiness.h"
 #include "runtime/mailbox.h"
 
 #include <chrono>
@@ -67,6 +67,15 @@ class Process : public Task {
     // (nothing of this process) and report its result through what it shares. Called off
     // this process's fiber (for a process not started yet), it runs the job right there.
     bool run_blocking(std::function<void()> job);
+    // Parks until one of `interests` is ready (io_readiness.h), `deadline` passes (nullopt =
+    // never) or the process must die; messages do not end it. The fds wait in the
+    // environment's reactor, so this process's worker runs others meanwhile. When the
+    // outcome is ready, out[i] (out has interests.size() entries) is what interests[i] is
+    // ready for: its asked events, plus hang_up and error; 0 if nothing. A deadline in the
+    // past still looks once; no interests and a deadline make a plain sleep. Called off this
+    // process's fiber (for a process not started yet), it waits with poll(2) right there.
+    WaitOutcome wait_ready(std::span<const IoInterest> interests,
+                           std::optional<Clock::time_point> deadline, std::span<IoEvents> out);
     Mailbox::Mark mailbox_mark() const { return mailbox_.mark(); }
 
     // Sends to any process of the environment (itself included); dropped when it is gone.
@@ -92,8 +101,12 @@ class Process : public Task {
     void on_control(Signal&& signal);
     void apply_relations(Signal&& signal); // link/unlink/monitor/stop_monitoring only
     void die(DeathReason reason);
-    // One suspension: prepare, wait, withdraw; deadline arms a timer that ends the wait.
-    void wait_for_signal(std::optional<Clock::time_point> deadline);
+    // One suspension: prepare, wait, withdraw. `deadline` arms a timer that ends the wait,
+    // and each of `interests` a reactor watch. False, without waiting, when an interest
+    // needs no wait (an fd epoll cannot watch, which is always ready) or cannot be watched
+    // (reported as an error): out[i] then says so.
+    bool wait_for_signal(std::optional<Clock::time_point> deadline,
+                         std::span<const IoInterest> interests = {}, std::span<IoEvents> out = {});
 
     enum class Dying : uint8_t { no, killed, link_failed, link_missing };
 

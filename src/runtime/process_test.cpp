@@ -1,4 +1,5 @@
 #include "runtime/process.h"
+#include "runtime/process_test_support.h"
 
 #include <gtest/gtest.h>
 
@@ -9,6 +10,7 @@
 #include <vector>
 
 using namespace tycho::runtime;
+using namespace tycho::runtime::test_support;
 using namespace std::chrono_literals;
 
 namespace {
@@ -17,46 +19,13 @@ class ProcessTest : public ::testing::Test {
   protected:
     Scheduler scheduler{Scheduler::Options{2}};
     TimerService timers;
+    Reactor reactor;
     StackPool stacks{StackPool::Options{64 << 10, 64}};
     BlockingPool blocking{1};
-    Environment env{1, scheduler, timers, stacks, blocking};
+    Environment env{1, scheduler, timers, reactor, stacks, blocking};
 
     void TearDown() override { EXPECT_TRUE(env.wait_until_empty(20s)); }
 };
-
-// A process whose body is a C++ function; it returns normally or reports a failure.
-class FnProcess : public Process {
-  public:
-    using Body = std::function<DeathReason(FnProcess&)>;
-    FnProcess(Environment& env, Body body, std::atomic<bool>* finished_flag)
-        : Process(env, env.allocate_id(), env.stacks().acquire()), body_(std::move(body)),
-          finished_flag_(finished_flag) {}
-
-  protected:
-    DeathReason run() override { return body_(*this); }
-    // By now the process has ended and told its links and monitors.
-    void finished() override {
-        if (finished_flag_) *finished_flag_ = true;
-        Process::finished();
-    }
-
-  private:
-    Body body_;
-    std::atomic<bool>* finished_flag_;
-};
-
-// Starts a process; `finished`, when given, is set once it has ended and told its links and
-// monitors.
-ProcessId start(Environment& env, FnProcess::Body body,
-                std::function<void(FnProcess&)> before_start = {},
-                std::atomic<bool>* finished = nullptr) {
-    // NOLINTNEXTLINE(cppcoreguidelines-owning-memory): processes free themselves
-    auto* p = new FnProcess(env, std::move(body), finished);
-    if (before_start) before_start(*p);
-    const ProcessId id = p->id();
-    env.start(p);
-    return id;
-}
 
 Message data(int64_t tag, uint8_t byte = 0) {
     Message m = Message::data(tag);
