@@ -7,6 +7,8 @@
 #include "host/wasi/wasi.h"
 #include "host/wasm_process.h"
 
+#include "runtime/io_readiness.h"
+
 #include <poll.h>
 #include <vector>
 
@@ -35,42 +37,25 @@ WaitResult dying(wasm::Caller& caller, WasmProcess& self) {
     return WaitResult::dying;
 }
 
+// Parks the process in the runtime's reactor until a descriptor is ready or the deadline
+// passes; WASI speaks poll(2) bits, the runtime its own.
 WaitResult wait_for(wasm::Caller& caller, std::span<const IoInterest> interests,
                     std::optional<WasiBinding::Clock::time_point> deadline,
                     std::span<short> revents) {
     WasmProcess& self = WasmProcess::of(caller);
-    if (interests.empty()) {
-        if (!deadline) deadline = WasiBinding::Clock::time_point::max();
-        return self.sleep_until(*deadline) ? WaitResult::timed_out : dying(caller, self);
-    }
-    // poll(2) on a thread of the blocking pool while the process is parked; the job owns its
-    // copy of the descriptors' numbers and its result.
-    struct Outcome {
-        std::vector<pollfd> fds;
-        int ready = 0;
-    };
-    auto outcome = std::make_shared<Outcome>();
+    std::vector<runtime::IoInterest> asked;
+    asked.reserve(interests.size());
     for (const IoInterest& i : interests)
-        outcome->fds.push_back({i.fd, i.events, 0});
-    const bool finished = self.run_blocking([outcome, deadline] {
-        for (;;) {
-            int timeout = -1;
-            if (deadline) {
-                const auto left = *deadline - WasiBinding::Clock::now();
-                timeout = left <= WasiBinding::Clock::duration::zero()
-                              ? 0
-                              : int(std::min<int64_t>(
-                                    std::chrono::ceil<std::chrono::milliseconds>(left).count(),
-                                    INT32_MAX));
-            }
-            outcome->ready = ::poll(outcome->fds.data(), outcome->fds.size(), timeout);
-            if (outcome->ready >= 0 || errno != EINTR) return;
-        }
-    });
-    if (!finished) return dying(caller, self);
-    for (size_t i = 0; i < revents.size() && i < outcome->fds.size(); ++i)
-        revents[i] = outcome->fds[i].revents;
-    return outcome->ready > 0 ? WaitResult::ready : WaitResult::timed_out;
+        asked.push_back({i.fd, runtime::io_events_of(uint32_t(uint16_t(i.events)))});
+    std::vector<runtime::IoEvents> ready(asked.size(), 0);
+    switch (self.wait_ready(asked, deadline, ready)) {
+    case runtime::Process::WaitOutcome::dying: return dying(caller, self);
+    case runtime::Process::WaitOutcome::timed_out: return WaitResult::timed_out;
+    case runtime::Process::WaitOutcome::ready: break;
+    }
+    for (size_t i = 0; i < revents.size() && i < ready.size(); ++i)
+        revents[i] = short(runtime::poll_bits_of(ready[i]));
+    return WaitResult::ready;
 }
 
 } // namespace
