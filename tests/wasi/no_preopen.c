@@ -1,0 +1,17 @@
+/*
+ * no_preopen.c - run without --dir: nothing is preopened (fd 3 is not a preopen), so a
+ * relative open fails in wasi-libc before reaching the host, and tycho warns on stderr,
+ * once, that files need --dir (the runner checks that the warning mentions --dir).
+ */
+#include <wasi/api.h>
+
+#include "wasi_test.h"
+
+int main(void) {
+    __wasi_prestat_t prestat;
+    printf("fd_prestat_get(3): %s\n", errno_name(__wasi_fd_prestat_get(3, &prestat)));
+    report("open data.txt", open("data.txt", O_RDONLY));
+    report("open data.txt again", open("data.txt", O_RDONLY));
+    report("create new.txt", open("new.txt", O_WRONLY | O_CREAT, 0644));
+    return 0;
+}
