@@ -9,6 +9,8 @@
 
 #include "wasi_test.h"
 
+#include <wasi/api.h>
+
 static struct stat stat_of(const char* path) {
     struct stat st;
     CHECK(stat(path, &st) == 0);
@@ -52,8 +54,11 @@ int main(void) {
     print_times("after futimens", stat_of("f"));
 
     long long before = now_ns();
-    struct timespec now_mtime[2] = {{0, UTIME_OMIT}, {0, UTIME_NOW}};
-    report("futimens mtime now", futimens(fd, now_mtime));
+    /* Straight to WASI: the wasi-libc of Debian 12 checks a UTIME_NOW or UTIME_OMIT
+       modification time as if it were a timestamp and fails futimens with EINVAL before
+       asking the host. */
+    errno = __wasi_fd_filestat_set_times(fd, 0, 0, __WASI_FSTFLAGS_MTIM_NOW);
+    report("futimens mtime now", errno == 0 ? 0 : -1);
     long long after = now_ns();
     struct stat st = stat_of("f");
     printf("mtime is now: %s; atime kept: %s\n", within(st.st_mtim, before, after),
