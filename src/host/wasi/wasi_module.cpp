@@ -53,8 +53,12 @@ WaitResult wait_for(wasm::Caller& caller, std::span<const IoInterest> interests,
     case runtime::Process::WaitOutcome::timed_out: return WaitResult::timed_out;
     case runtime::Process::WaitOutcome::ready: break;
     }
-    for (size_t i = 0; i < revents.size() && i < ready.size(); ++i)
-        revents[i] = short(runtime::poll_bits_of(ready[i]));
+    for (size_t i = 0; i < revents.size() && i < ready.size(); ++i) {
+        const runtime::IoEvents events = ready[i];
+        revents[i] = short(runtime::poll_bits_of(events) |
+                           ((events & runtime::IoEvent::hang_up) != 0 ? POLLHUP : 0) |
+                           ((events & runtime::IoEvent::error) != 0 ? POLLERR : 0));
+    }
     return WaitResult::ready;
 }
 
