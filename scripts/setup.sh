@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Tycho needs (only the missing ones) on Debian 12, plus any
 # package named on the command line (scripts/setup-bench.sh adds Erlang that way), then the
-# npm packages of the AssemblyScript guests.
+# npm packages of the AssemblyScript guests, then the Debian source packages of the real
+# programs the tests build (scripts/fetch-debian-sources.sh, into a cache outside the repo).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 
@@ -19,6 +20,7 @@ packages=(
   prometheus-cpp-dev                 # guests' metrics and the --metrics exporter
   prometheus                         # promtool, which checks the exporter's output (tests)
   wabt                               # wast2json for the spec testsuite
+  dpkg-dev                           # dpkg-source unpacks tests/programs' Debian sources
   "$@"
 )
 # Node.js and npm run the AssemblyScript compiler (tests/guests/assemblyscript). A machine
@@ -26,6 +28,20 @@ packages=(
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   packages+=(nodejs npm)
 fi
+
+# Runs a command as root, through sudo when not root already; $1 says what for.
+as_root() {
+  local why=$1
+  shift
+  if [ "$(id -u)" -eq 0 ]; then
+    "$@"
+  elif command -v sudo >/dev/null; then
+    sudo "$@"
+  else
+    echo "need root (or sudo) to $why" >&2
+    exit 1
+  fi
+}
 
 install_missing_packages() {
   local missing=() p
@@ -35,14 +51,33 @@ install_missing_packages() {
   [ ${#missing[@]} -eq 0 ] && return
 
   echo "Installing: ${missing[*]}"
-  local sudo=""
-  if [ "$(id -u)" -ne 0 ]; then
-    command -v sudo >/dev/null || { echo "need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
-    sudo=sudo
-  fi
   export DEBIAN_FRONTEND=noninteractive
-  $sudo apt-get update -qq
-  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  as_root "install: ${missing[*]}" apt-get update -qq
+  as_root "install: ${missing[*]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+# apt-get source needs a deb-src entry for bookworm main. Unless apt's sources have one
+# already, this adds it in a file of its own; then apt's lists are updated if they lack it.
+add_debian_source_entry() {
+  local configured
+  # shellcheck disable=SC2016 # apt's own $(FIELD) placeholders
+  configured="$(apt-get indextargets --no-release-info --format '$(RELEASE) $(COMPONENT)' \
+                'Identifier: Sources')"
+  if ! grep -qx "bookworm main" <<<"$configured"; then
+    echo "Adding a deb-src entry for bookworm main to /etc/apt/sources.list.d/"
+    as_root "add a deb-src entry to apt's sources" \
+      tee /etc/apt/sources.list.d/tycho-debian-src.sources >/dev/null <<'EOF'
+Types: deb-src
+URIs: http://deb.debian.org/debian
+Suites: bookworm
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOF
+  fi
+  # Lists fetched before the entry was there know no source packages (bzip2 is one of ours).
+  if [ -z "$(apt-cache showsrc --only-source bzip2 2>/dev/null)" ]; then
+    as_root "update apt's lists" apt-get update -qq
+  fi
 }
 
 # The AssemblyScript compiler and the project's AssemblyScript library, as pinned by
@@ -60,3 +95,8 @@ install_assemblyscript_packages() {
 
 install_missing_packages
 install_assemblyscript_packages
+# The network is needed only for a pinned version that the cache does not hold yet.
+if ! "$root/scripts/fetch-debian-sources.sh" --check; then
+  add_debian_source_entry
+  "$root/scripts/fetch-debian-sources.sh"
+fi
