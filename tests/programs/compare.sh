@@ -76,10 +76,13 @@ same_file() {
 }
 
 # The Wasm build's stderr is compared in the words of the native build's C library, glibc:
-# wasi-libc's strerror (musl's) words some messages differently (bzip2 prints
-# strerror(errno) after an error even when errno was last set by isatty() probing a stream).
+# - wasi-libc's strerror (musl's) words some messages differently (bzip2 prints
+#   strerror(errno) after an error even when errno was last set by isatty() probing a stream);
+# - glibc has getopt_long, so natively bc uses it instead of its bundled GNU getopt, which
+#   the Wasm build uses and which quotes an unknown option `so' rather than 'so'.
 in_glibc_words() {
-  sed -e 's/Not a tty$/Inappropriate ioctl for device/' "$1"
+  sed -e 's/Not a tty$/Inappropriate ioctl for device/' \
+      -e "s/: unrecognized option \`\(.*\)'\$/: unrecognized option '\1'/" "$1"
 }
 
 # both <label> <stdin file> <working dir pair or ""> ARGS...
