@@ -26,7 +26,7 @@ failures=0
 # Runs the Wasm build (side "wasm") or the native build (side "native") with stdin from the
 # file and ARGS, in the working directory when one is given (preopened as "." for the Wasm
 # build), and keeps its stdout, stderr and exit status in $SCRATCH/<label>.<side>.{out,err,status}.
-# A run still going after a minute is stopped (status 124, as timeout(1) reports it).
+# A run still going after two minutes is stopped (status 124, as timeout(1) reports it).
 run() {
   local side=$1 label=$2 input=$3 dir=$4
   shift 4
@@ -35,11 +35,11 @@ run() {
   if [ "$side" = wasm ]; then
     local preopen=()
     [ -n "$dir" ] && preopen=(--dir .)
-    (cd "$cwd" && exec timeout -k 5 60 "$WASM_RUNNER" run "${preopen[@]}" "$PROGRAM_WASM" "$@") \
+    (cd "$cwd" && exec timeout -k 5 120 "$WASM_RUNNER" run "${preopen[@]}" "$PROGRAM_WASM" "$@") \
       <"$input" >"$base.out" 2>"$base.err" || status=$?
   else
     # shellcheck disable=SC2016 # the inner shell's $0 and $@
-    (cd "$cwd" && exec timeout -k 5 60 bash -c 'exec -a "$0" "$@"' "$program_name" "$PROGRAM_NATIVE" "$@") \
+    (cd "$cwd" && exec timeout -k 5 120 bash -c 'exec -a "$0" "$@"' "$program_name" "$PROGRAM_NATIVE" "$@") \
       <"$input" >"$base.out" 2>"$base.err" || status=$?
   fi
   echo "$status" >"$base.status"
