@@ -91,7 +91,6 @@ std::string FailureReport::format(ReportDetail detail) const {
     if (!module_name.empty()) out += " [" + module_name + "]";
     out += ending == Ending::crashed ? " failed: " : " ended: ";
     out += reason + "\n";
-    if (!note.empty()) out += "  note: " + note + "\n";
     if (detail == ReportDetail::line) return out;
     out += format_backtrace(backtrace);
     if (!hint.empty()) out += "  hint: " + hint + "\n";

@@ -50,9 +50,6 @@ struct FailureReport {
     wasm::TrapCode code = wasm::TrapCode::None;
     std::vector<wasm::BacktraceFrame> backtrace; // innermost first
     std::string hint;                            // "" when there is none
-    // A remark shown even in the one-line report, which it makes appear at every log
-    // level (a process that could not open files for want of --dir); "" when there is none.
-    std::string note;
 
     // The first line only, or the whole report (several lines); each line ends in a
     // newline. "" for ReportDetail::none.

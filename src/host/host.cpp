@@ -103,26 +103,12 @@ Host::preopens_for(const std::shared_ptr<const ProcessConfig>& config,
     return open_preopens(config->preopens, parent != nullptr ? parent->preopens().get() : nullptr);
 }
 
-void Host::note_missing_preopens(WasmProcess& process) {
-    if (noted_missing_preopens_.exchange(true)) return;
-    std::string text = "tycho: note: process " + std::to_string(process.id());
-    if (!process.module_name().empty()) text += " [" + process.module_name() + "]";
-    text += " looked for preopened directories and found none, so it cannot open files; pass "
-            "--dir DIR to tycho run to grant it one\n";
-    if (OutputSink* output = process.output_sink()) {
-        output->write({reinterpret_cast<const uint8_t*>(text.data()), text.size()});
-        return;
-    }
-    std::fwrite(text.data(), 1, text.size(), stderr);
-}
-
 void Host::report_failure(const FailureReport& report, WasmProcess& process) const {
     if (options_.on_failure) {
         options_.on_failure(report);
         return;
     }
-    ReportDetail detail = report_detail(options_.log_level, report.ending);
-    if (detail == ReportDetail::none && !report.note.empty()) detail = ReportDetail::line;
+    const ReportDetail detail = report_detail(options_.log_level, report.ending);
     if (detail == ReportDetail::none) return;
     FailureReport named = report;
     named.registered_name = process.environment().registry().name_of(report.process_id);

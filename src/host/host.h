@@ -149,10 +149,7 @@ class Host {
     // Shows the report of `process`'s failure as the log level asks: to the process's
     // captured output if it has one, else to stderr (or to HostOptions::on_failure).
     void report_failure(const FailureReport& report, WasmProcess& process) const;
-    // Once per host, for a process that ended well although it looked for preopened
-    // directories and found none: a one-line note (where its failure reports would go)
-    // that files need tycho run --dir.
-    void note_missing_preopens(WasmProcess& process);
+
     void process_ended(runtime::ProcessId id, int status) const {
         if (options_.on_end) options_.on_end(id, status);
     }
@@ -164,7 +161,6 @@ class Host {
     std::shared_ptr<wasm::MemoryPool> memory_pool_;
     runtime::MemoryBudget memory_budget_;
     Cluster cluster_;
-    std::atomic<bool> noted_missing_preopens_{false};
     std::unique_ptr<GuestMetrics> guest_metrics_; // after the budget it charges
 };
 

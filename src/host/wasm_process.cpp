@@ -134,9 +134,6 @@ runtime::DeathReason WasmProcess::fail(std::string reason, wasm::TrapCode code,
     report.reason = std::move(reason);
     report.code = code;
     report.backtrace = std::move(backtrace);
-    if (looked_for_preopens_in_vain(*this))
-        report.note = "it looked for preopened directories and found none, so it could not "
-                      "open files; pass --dir DIR to tycho run to grant it one";
     if (dying())
         report.ending = fatal_link() ? Ending::link_died : Ending::killed;
     else if (exit_code_)
@@ -153,8 +150,6 @@ runtime::DeathReason WasmProcess::run() {
         status = int(*exit_code_);
     else if (reason != runtime::DeathReason::normal)
         status = 1;
-    if (reason == runtime::DeathReason::normal && looked_for_preopens_in_vain(*this))
-        host_.note_missing_preopens(*this);
     host_.process_ended(id(), status);
     if (on_end_) on_end_(status);
     return reason;

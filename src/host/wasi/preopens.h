@@ -37,11 +37,6 @@ struct PreopenSet {
 std::variant<std::shared_ptr<const PreopenSet>, std::string>
 open_preopens(std::span<const PreopenDir> dirs, const PreopenSet* within);
 
-class WasmProcess;
-// Whether `process` asked for its preopened directories (as wasi-libc does before opening
-// a file) and had none: the likely reason why it failed, if it failed.
-bool looked_for_preopens_in_vain(WasmProcess& process);
-
 // The set without any directory.
 const std::shared_ptr<const PreopenSet>& no_preopens();
 

@@ -39,8 +39,10 @@ struct WasiContext {
     std::span<const std::string> env;
     // The descriptors: 0-2 are stdio (see add_stdio), then the preopens.
     wasi::FdTable fds;
-    // Set when fd_prestat_get found no preopened directory at all (the guest looked for one).
+    // Set when fd_prestat_get found no preopened directory at all (wasi-libc looks for them
+    // at start-up), and once the note about --dir has been written (see wasi_io.cpp).
     bool found_no_preopens = false;
+    bool noted_missing_dir = false;
 };
 
 // Puts stdin, stdout and stderr at 0, 1 and 2: host descriptors (-1 for stdin: always at end

@@ -12,6 +12,9 @@
 #include <cerrno>
 #include <cstring>
 #include <poll.h>
+#include <string>
+#include <string_view>
+#include <unistd.h>
 
 namespace tycho::host::wasi {
 
@@ -277,6 +280,49 @@ Errno fd_read(Call& call, uint32_t fd, uint32_t iovs, uint32_t iovs_len, uint32_
     return finish_transfer(call.memory, read_through(call, *d, *array, host_readv), nread_out);
 }
 
+namespace {
+
+// What guests print when a path could not be opened for want of a preopened directory:
+// wasi-libc's strerror(ENOTCAPABLE) and the message of Rust's standard library.
+constexpr std::string_view kNoPreopenMessages[] = {"Capabilities insufficient",
+                                                   "failed to find a pre-opened file descriptor"};
+
+// wasi-libc refuses such opens itself, so the host never sees them; what the guest prints
+// about them is the sign. After the first such message on stdout or stderr of a process
+// without preopens, one line about --dir follows it on the same descriptor.
+void note_missing_dir(Call& call, const Descriptor& d, uint32_t fd,
+                      std::span<const uint8_t> array) {
+    WasiContext& context = call.context;
+    if (!context.found_no_preopens || context.noted_missing_dir || (fd != 1 && fd != 2)) return;
+    bool said = false;
+    char last = '\n';
+    size_t next = 0;
+    for (IoBatch b = next_batch(call.memory, array, next, UINT32_MAX); b.count > 0;
+         b = next_batch(call.memory, array, next, UINT32_MAX)) {
+        for (int i = 0; i < b.count; ++i) {
+            const std::string_view text(static_cast<const char*>(b.entries[i].iov_base),
+                                        b.entries[i].iov_len);
+            for (std::string_view message : kNoPreopenMessages)
+                said = said || text.find(message) != std::string_view::npos;
+            last = text.back(); // batches hold no empty buffers
+        }
+    }
+    if (!said) return;
+    context.noted_missing_dir = true;
+    // On a line of its own, also when the guest's message has not ended its line yet.
+    const std::string note = std::string(last == '\n' ? "" : "\n") +
+                             "tycho: note: no directory is preopened, so files cannot be "
+                             "opened; pass --dir DIR to tycho run to grant one\n";
+    const std::string_view kNote = note;
+    if (d.sink != nullptr) {
+        d.sink->write({reinterpret_cast<const uint8_t*>(kNote.data()), kNote.size()});
+        return;
+    }
+    [[maybe_unused]] const ssize_t n = ::write(d.host_fd(), kNote.data(), kNote.size());
+}
+
+} // namespace
+
 Errno fd_write(Call& call, uint32_t fd, uint32_t iovs, uint32_t iovs_len, uint32_t nwritten_out) {
     Errno error = Errno::Success;
     Descriptor* d = io_descriptor(call, fd, rights::kFdWrite, error);
@@ -286,7 +332,10 @@ Errno fd_write(Call& call, uint32_t fd, uint32_t iovs, uint32_t iovs_len, uint32
         e != Errno::Success)
         return e;
     if (!d->host && d->sink == nullptr) return Errno::Badf;
-    return finish_transfer(call.memory, write_through(call, *d, *array, host_writev), nwritten_out);
+    const Errno e =
+        finish_transfer(call.memory, write_through(call, *d, *array, host_writev), nwritten_out);
+    note_missing_dir(call, *d, fd, *array);
+    return e;
 }
 
 // Positioned reads and writes are for files: no waiting, and the descriptor's offset stays.

@@ -64,11 +64,6 @@ WaitResult wait_for(wasm::Caller& caller, std::span<const IoInterest> interests,
 
 } // namespace
 
-bool looked_for_preopens_in_vain(WasmProcess& process) {
-    const WasiState* state = process.find_state<WasiState>();
-    return state != nullptr && state->context.found_no_preopens;
-}
-
 void add_lunatic_wasi(wasm::Linker& linker); // lunatic_wasi.cpp
 
 void define_wasi_module(wasm::Linker& linker) {
