@@ -7,6 +7,7 @@
 #include "root_preopens.h"
 
 #include <cstdio>
+#include <sys/resource.h>
 #include <unistd.h>
 
 namespace tycho::cli {
@@ -21,7 +22,22 @@ host::NodeOptions node_options(const RunRequest& request) {
     return options;
 }
 
+namespace {
+
+// Descriptors are per process in WASI, but all of them are the runtime's: allow as many as
+// the system lets this process have (Debian's soft limit is 1,024, the hard one far more).
+void raise_descriptor_limit() {
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        ::setrlimit(RLIMIT_NOFILE, &limit);
+    }
+}
+
+} // namespace
+
 int run_process(const RunRequest& request) {
+    raise_descriptor_limit();
     host::Node node(node_options(request));
 
     // Serves until the process exits (std::_Exit below: the node is never torn down under it).

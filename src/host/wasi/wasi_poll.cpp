@@ -53,6 +53,7 @@ Clock::time_point saturating_add(Clock::time_point from, uint64_t ns) {
 // not wait on (the CPU-time clocks).
 std::optional<Clock::time_point> clock_deadline(uint32_t id, uint64_t timeout, bool absolute) {
     const Clock::time_point now = Clock::now();
+    if (ClockId(id) != ClockId::Monotonic && ClockId(id) != ClockId::Realtime) return std::nullopt;
     if (!absolute) return saturating_add(now, timeout);
     timespec t{};
     if (ClockId(id) == ClockId::Monotonic) {
