@@ -2,6 +2,7 @@
 // table's stdio and preopens.
 #include "host/wasi/wasi_functions.h"
 
+#include <array>
 #include <atomic>
 #include <cstring>
 #include <fcntl.h>
@@ -15,11 +16,35 @@ namespace {
 
 std::atomic<uint64_t> g_next_root{1};
 
+// The runtime's own 0, 1 and 2 as borrowed descriptors, probed once for every process that
+// uses them (what they are does not change while the runtime runs).
+struct ProbedStdio {
+    std::shared_ptr<wasi::HostFd> host;
+    wasi::Probe probe;
+};
+
+const ProbedStdio& runtime_stdio(int host_fd) {
+    static const std::array<ProbedStdio, 3> probed = [] {
+        std::array<ProbedStdio, 3> all;
+        for (int fd = 0; fd < 3; ++fd)
+            all[size_t(fd)] = {wasi::HostFd::borrowed(fd), wasi::probe(fd)};
+        return all;
+    }();
+    return probed[size_t(host_fd)];
+}
+
 wasi::Descriptor stdio_descriptor(int host_fd, uint64_t allowed) {
     using namespace wasi;
     Descriptor d;
-    d.host = HostFd::borrowed(host_fd);
-    const Probe p = probe(host_fd);
+    Probe p;
+    if (host_fd >= 0 && host_fd < 3) {
+        const ProbedStdio& stdio = runtime_stdio(host_fd);
+        d.host = stdio.host;
+        p = stdio.probe;
+    } else {
+        d.host = HostFd::borrowed(host_fd);
+        p = probe(host_fd);
+    }
     d.type = p.type;
     d.rights_base = p.rights & allowed;
     return d;
