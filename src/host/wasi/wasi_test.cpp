@@ -1,6 +1,6 @@
 // Tests of wasi_snapshot_preview1: every function's type, the guest-memory layouts of the
 // implemented ones, EFAULT/EBADF/ENOSYS answers, and a C program built against wasi-libc.
-#include "host/wasi/wasi.h"
+#include "host/wasi/wasi_test_fixture.h"
 
 #include <gtest/gtest.h>
 
@@ -11,171 +11,15 @@
 #include <cstring>
 #include <fcntl.h>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <unistd.h>
 #include <vector>
 
-using namespace tycho::wasm;
-using tycho::host::add_wasi;
-using tycho::host::WasiBinding;
-using tycho::host::WasiContext;
+using namespace wasi_testing;
 
 namespace {
-
-constexpr int32_t kSuccess = 0;
-constexpr int32_t kBadf = 8;
-constexpr int32_t kFault = 21;
-constexpr int32_t kInval = 28;
-constexpr int32_t kNosys = 52;
-constexpr int32_t kSpipe = 70;
-constexpr uint32_t kPage = 65536;
-
-std::string testdata_path(const char* name) {
-    return std::string(TYCHO_HOST_TESTDATA) + "/" + name;
-}
-
-std::vector<uint8_t> read_testdata(const char* name) {
-    std::ifstream in(testdata_path(name), std::ios::binary);
-    EXPECT_TRUE(in) << name;
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-// The test plays the process: the binding reaches its state through these.
-WasiContext* g_context = nullptr;
-std::optional<uint32_t> g_exit_code;
-int g_yields = 0;
-
-WasiBinding test_binding() {
-    WasiBinding b;
-    b.context_of = [](Caller&) -> WasiContext& { return *g_context; };
-    b.yield = [](Caller&) { ++g_yields; };
-    b.exit = [](Caller& c, uint32_t code) {
-        g_exit_code = code;
-        c.stop("exit " + std::to_string(code));
-    };
-    return b;
-}
-
-// A pipe whose write end stands in for a host stdout/stderr (or whose read end for stdin).
-struct Pipe {
-    int read_end = -1;
-    int write_end = -1;
-    Pipe() {
-        int fds[2];
-        EXPECT_EQ(::pipe(fds), 0);
-        read_end = fds[0], write_end = fds[1];
-    }
-    ~Pipe() {
-        close_write();
-        if (read_end >= 0) ::close(read_end);
-    }
-    Pipe(const Pipe&) = delete;
-    Pipe& operator=(const Pipe&) = delete;
-    void close_write() {
-        if (write_end >= 0) ::close(write_end);
-        write_end = -1;
-    }
-    // Everything written so far (closes the write end).
-    std::string drain() {
-        close_write();
-        std::string out;
-        char buf[4096];
-        for (ssize_t n; (n = ::read(read_end, buf, sizeof buf)) != 0;) {
-            if (n < 0 && errno == EINTR) continue;
-            if (n < 0) break;
-            out.append(buf, size_t(n));
-        }
-        return out;
-    }
-};
-
-// Instantiates wasi_all.wasm, which wraps every WASI function in an export of the same name.
-class Wasi : public ::testing::Test {
-  protected:
-    void SetUp() override {
-        g_context = &context;
-        g_exit_code.reset();
-        g_yields = 0;
-        add_wasi(linker, test_binding());
-        stdio(-1, 1, 2);
-        instance = instantiate("wasi_all.wasm");
-        ASSERT_NE(instance, nullptr);
-        memory = instance->memory();
-    }
-    void TearDown() override { g_context = nullptr; }
-
-    // Makes fds 0-2 these host descriptors (the table starts over).
-    void stdio(int in, int out, int err) {
-        context.fds = tycho::host::wasi::FdTable{};
-        add_stdio(context, in, out, err);
-    }
-
-    std::shared_ptr<Instance> instantiate(const char* file) {
-        auto m = Module::compile(read_testdata(file));
-        EXPECT_TRUE(m) << m.error().to_string();
-        if (!m) return nullptr;
-        auto i = linker.instantiate(exec, m.value());
-        EXPECT_TRUE(i) << i.error().to_string();
-        return i ? i.value() : nullptr;
-    }
-
-    Result<std::vector<Value>, Trap> try_call(const char* name, std::vector<Value> args) {
-        const Function* f = instance->exported_function(name);
-        EXPECT_NE(f, nullptr) << name;
-        return f->call(exec, args);
-    }
-    // Calls a function that must not trap and returns its errno.
-    int32_t call(const char* name, std::vector<Value> args) {
-        auto r = try_call(name, std::move(args));
-        EXPECT_TRUE(r) << name << ": " << (r ? "" : r.error().message);
-        if (!r || r->size() != 1) return -1;
-        return (*r)[0].as_i32();
-    }
-
-    uint8_t* at(uint32_t address) { return memory->data() + address; }
-    void put_u32(uint32_t address, uint32_t v) { std::memcpy(at(address), &v, 4); }
-    uint32_t u32(uint32_t address) {
-        uint32_t v;
-        std::memcpy(&v, at(address), 4);
-        return v;
-    }
-    uint64_t u64(uint32_t address) {
-        uint64_t v;
-        std::memcpy(&v, at(address), 8);
-        return v;
-    }
-    void put_iovec(uint32_t address, uint32_t buf, uint32_t len) {
-        put_u32(address, buf);
-        put_u32(address + 4, len);
-    }
-    void put_text(uint32_t address, std::string_view text) {
-        std::memcpy(at(address), text.data(), text.size());
-    }
-    std::string text(uint32_t address, size_t n) {
-        return {reinterpret_cast<const char*>(at(address)), n};
-    }
-    // Fills guest memory with a sentinel so that stray writes show.
-    void fill(uint8_t byte) { std::memset(memory->data(), byte, memory->size()); }
-    bool untouched(uint32_t from, uint32_t to, uint8_t byte) {
-        for (uint32_t a = from; a < to; ++a)
-            if (*at(a) != byte) return false;
-        return true;
-    }
-
-    static Value i32(uint32_t v) { return Value::i32(int32_t(v)); }
-    static Value i64(uint64_t v) { return Value::i64(int64_t(v)); }
-
-    WasiContext context;
-    ExecutionContext exec;
-    Linker linker;
-    std::shared_ptr<Instance> instance;
-    Memory* memory = nullptr;
-};
 
 // ---------------------------------------------------------------------------------------------
 // Types
