@@ -9,13 +9,18 @@
 #include <gtest/gtest.h>
 
 #include <cerrno>
+#include <chrono>
+#include <condition_variable>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <iterator>
+#include <mutex>
 #include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unistd.h>
 #include <vector>
 
@@ -99,6 +104,44 @@ struct Pipe {
         }
         return out;
     }
+};
+
+// Runs `rescue` after three seconds unless dismissed first: a call that should return at once
+// but waits is ended this way (a byte written to what it waits on), so that the test fails
+// instead of hanging.
+class Watchdog {
+  public:
+    explicit Watchdog(std::function<void()> rescue)
+        : thread_([this, rescue = std::move(rescue)] {
+              std::unique_lock lock(mutex_);
+              if (changed_.wait_for(lock, std::chrono::seconds(3), [this] { return done_; }))
+                  return;
+              fired_ = true;
+              lock.unlock();
+              rescue();
+          }) {}
+    ~Watchdog() {
+        dismiss();
+        thread_.join();
+    }
+    Watchdog(const Watchdog&) = delete;
+    Watchdog& operator=(const Watchdog&) = delete;
+    void dismiss() {
+        std::lock_guard lock(mutex_);
+        done_ = true;
+        changed_.notify_all();
+    }
+    bool fired() {
+        std::lock_guard lock(mutex_);
+        return fired_;
+    }
+
+  private:
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    bool done_ = false;
+    bool fired_ = false;
+    std::thread thread_;
 };
 
 // Instantiates wasi_all.wasm, which wraps every WASI function in an export of the same name.
