@@ -123,7 +123,8 @@ Opened walk_beneath(int dir, std::string_view path, int flags, mode_t mode, Foll
     };
     for (;;) {
         if (parts.empty()) {
-            // The path named the current directory itself.
+            // The path named the current directory itself, which cannot be created.
+            if ((flags & O_CREAT) != 0) return failed(Errno::Isdir);
             const int extra = trailing_slash ? O_DIRECTORY : 0;
             return from_result(
                 ::openat(current(), ".", (flags | extra | O_CLOEXEC) & ~O_CREAT, mode));
@@ -136,7 +137,11 @@ Opened walk_beneath(int dir, std::string_view path, int flags, mode_t mode, Foll
             continue;
         }
         if (parts.empty()) { // the last component
-            const bool must_follow = follow == Follow::yes || trailing_slash;
+            // Creating a name that must be a directory: open(2) says EISDIR.
+            if ((flags & O_CREAT) != 0 && trailing_slash) return failed(Errno::Isdir);
+            // An exclusive create never follows a link: the link itself exists (EEXIST).
+            const bool exclusive = (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL);
+            const bool must_follow = (follow == Follow::yes || trailing_slash) && !exclusive;
             if (must_follow) {
                 if (auto target = link_target(current(), part)) {
                     if (Errno e = splice(*target); e != Errno::Success) return failed(e);

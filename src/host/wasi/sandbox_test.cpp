@@ -283,24 +283,17 @@ TEST_P(Sandbox, CreateThroughALinkIsRefusedWithoutFollowingOrLeadingOut) {
     EXPECT_FALSE(exists(outside + "/created.txt"));
 }
 
-// BUG (component walk): POSIX and Linux say that O_CREAT|O_EXCL fails with EEXIST when the
-// name is a symbolic link, wherever it points ("If O_CREAT and O_EXCL are set, ... if path
-// names a symbolic link, open() shall fail with EEXIST"), and openat2 does so. The walk
-// follows the dangling link first and then creates the target exclusively, so the call
-// succeeds and creates root/created.txt. Disabled until the walk keeps O_EXCL|O_CREAT from
-// following the last link.
-TEST_P(Sandbox, DISABLED_ExclusiveCreateOfALinkIsEexist) {
+// O_CREAT|O_EXCL fails with EEXIST when the name is a symbolic link, wherever it points
+// (POSIX: "if path names a symbolic link, open() shall fail with EEXIST"), in both modes:
+// the component walk must not follow the last link first.
+TEST_P(Sandbox, ExclusiveCreateOfALinkIsEexist) {
     EXPECT_EQ(error("dangling", O_WRONLY | O_CREAT | O_EXCL), Errno::Exist);
     EXPECT_FALSE(exists(root + "/created.txt"));
 }
 
-// BUG (component walk): O_CREAT on a name that is a directory is EISDIR on Linux, for ".",
-// "a/.." and "a/" alike, and a name with a trailing slash that does not exist is EISDIR too
-// (open(2): "pathname refers to a directory and the access requested involved writing" /
-// O_CREAT on a directory). openat2 answers EISDIR. The walk drops O_CREAT for a path that
-// names the start directory (so "." and "a/.." open it, successfully) and adds O_DIRECTORY
-// for a trailing slash (so "a/" and "new/" meet Linux's EINVAL for O_CREAT|O_DIRECTORY).
-TEST_P(Sandbox, DISABLED_CreateOfADirectoryNameIsEisdir) {
+// O_CREAT on a name that is a directory is EISDIR, as Linux answers, for ".", "a/.." and
+// "a/" alike, and a name with a trailing slash that does not exist is EISDIR too.
+TEST_P(Sandbox, CreateOfADirectoryNameIsEisdir) {
     for (const char* path : {".", "a/..", "a/", "new/"})
         EXPECT_EQ(error(path, O_RDONLY | O_CREAT), Errno::Isdir) << path;
     EXPECT_FALSE(exists(root + "/new"));

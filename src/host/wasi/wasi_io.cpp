@@ -175,6 +175,18 @@ ssize_t host_writev(int fd, iovec* entries, int count) {
 
 } // namespace
 
+Errno ready_before_call(Call& call, const Descriptor& d, short events) {
+    if (!must_wait_first(d)) return Errno::Success;
+    const Readiness r = await(call, d, events);
+    if (r == Readiness::ready) return Errno::Success;
+    return r == Readiness::dying ? Errno::Intr : Errno::Again;
+}
+
+Errno ready_after_again(Call& call, const Descriptor& d, short events) {
+    if ((d.flags & fdflags::kNonblock) != 0) return Errno::Again;
+    return await(call, d, events) == Readiness::ready ? Errno::Success : Errno::Intr;
+}
+
 uint64_t IoBatch::bytes() const {
     uint64_t total = 0;
     for (int i = 0; i < count; ++i)

@@ -49,6 +49,14 @@ Transfer read_through(Call& call, const Descriptor& d, std::span<const uint8_t> 
 Transfer write_through(Call& call, const Descriptor& d, std::span<const uint8_t> array,
                        const IoOperation& write);
 
+// Before a call on `d` that could wait for `events` (POLLIN, POLLOUT): Success when it may
+// go ahead, having waited if its host descriptor is in blocking mode; EAGAIN when the guest
+// made it non-blocking and it is not ready; EINTR when the process must die instead.
+Errno ready_before_call(Call& call, const Descriptor& d, short events);
+// After such a call said EAGAIN: Success once it is ready, EAGAIN for a non-blocking
+// guest, EINTR when the process must die.
+Errno ready_after_again(Call& call, const Descriptor& d, short events);
+
 // What a transfer tells the guest: the byte count when any byte moved (as POSIX does),
 // otherwise the error.
 Errno finish_transfer(GuestMemory& memory, const Transfer& t, uint32_t count_out);

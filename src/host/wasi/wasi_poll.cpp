@@ -215,7 +215,7 @@ Errno poll_oneoff(Call& call, uint32_t in, uint32_t out, uint32_t nsubscriptions
     std::vector<short> revents(interests.size(), 0);
     // Something is ready already: look at the descriptors once without waiting.
     const std::optional<Clock::time_point> wait_until =
-        settled_any ? std::optional(Clock::time_point::min()) : earliest;
+        settled_any ? std::optional(Clock::now()) : earliest;
     uint32_t count = 0;
     // Until at least one event: a wait may end early (a spurious wake-up), and a caller such
     // as sleep() counts on its clock having passed.

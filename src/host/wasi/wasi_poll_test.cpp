@@ -214,21 +214,15 @@ TEST_F(WasiPoll, PipeWithRoomIsWritable) {
     EXPECT_EQ(event(0).error, 0);
 }
 
-// BUG: a subscription settled before waiting (a regular file, which is always ready, a bad
-// descriptor, one without the poll right, an unknown clock) makes poll_oneoff look at the
-// other subscriptions "without waiting" by passing Clock::time_point::min() as the deadline.
-// Call::wait (and the process binding's wait_for in wasi_module.cpp) compute
-// `deadline - Clock::now()`, which overflows for min() (undefined behaviour; in practice a
-// wait of centuries). So the call waits until another descriptor becomes ready - here the
-// idle pipe, which a Watchdog writes to after 3 s - and with no other descriptor it never
-// returns (DISABLED_SettledSubscriptionAloneReturnsAtOnce hangs in ppoll with no fds).
-// Expected, as wasmtime and Node answer: the settled events at once, with any other
-// subscription that is ready at that moment. These tests are disabled until the wait treats a
-// deadline in the past as "do not wait".
+// A subscription settled before waiting (a regular file, which is always ready, a bad
+// descriptor, one without the poll right, an unknown clock) makes poll_oneoff answer at
+// once, with any other subscription that is ready at that moment, as wasmtime and Node do.
+// Each test also subscribes to an idle pipe, which a Watchdog writes to after 3 s, so a wait
+// would show.
 //
 // The subscriptions below are settled without waiting; the idle pipe is subscribed to as well
 // and must not be waited for.
-TEST_F(WasiPoll, DISABLED_RegularFileIsAlwaysReadyWithTheBytesLeft) {
+TEST_F(WasiPoll, RegularFileIsAlwaysReadyWithTheBytesLeft) {
     write_file(root + "/f.txt", "0123456789");
     const uint32_t fd = open_ok("f.txt", 0, kReadWrite | rights::kPollFdReadwrite);
     ASSERT_EQ(seek(fd, 3, 0), Errno::Success);
@@ -247,7 +241,7 @@ TEST_F(WasiPoll, DISABLED_RegularFileIsAlwaysReadyWithTheBytesLeft) {
     EXPECT_EQ(write.error, 0);
 }
 
-TEST_F(WasiPoll, DISABLED_BadDescriptorIsAnEventWithEbadf) {
+TEST_F(WasiPoll, BadDescriptorIsAnEventWithEbadf) {
     const uint32_t pipe = idle_fd();
     put_fd(0, 0xBAD, kFdReadTag, 99);
     put_fd(1, 2, kFdReadTag, pipe);
@@ -257,7 +251,7 @@ TEST_F(WasiPoll, DISABLED_BadDescriptorIsAnEventWithEbadf) {
     EXPECT_EQ(event(0).type, kFdReadTag);
 }
 
-TEST_F(WasiPoll, DISABLED_DescriptorWithoutThePollRightIsAnEventWithEnotcapable) {
+TEST_F(WasiPoll, DescriptorWithoutThePollRightIsAnEventWithEnotcapable) {
     write_file(root + "/f.txt", "");
     const uint32_t fd = open_ok("f.txt", 0, rights::kFdRead);
     const uint32_t pipe = idle_fd();
@@ -268,7 +262,7 @@ TEST_F(WasiPoll, DISABLED_DescriptorWithoutThePollRightIsAnEventWithEnotcapable)
     EXPECT_EQ(event(0).error, uint16_t(Errno::Notcapable));
 }
 
-TEST_F(WasiPoll, DISABLED_UnknownClockIsAnEventWithEinval) {
+TEST_F(WasiPoll, UnknownClockIsAnEventWithEinval) {
     const uint32_t pipe = idle_fd();
     put_clock(0, 6, 4, 0);
     put_fd(1, 7, kFdReadTag, pipe);
@@ -277,8 +271,8 @@ TEST_F(WasiPoll, DISABLED_UnknownClockIsAnEventWithEinval) {
     EXPECT_EQ(event(0).error, uint16_t(Errno::Inval));
 }
 
-// The same bug, without a descriptor to end the wait: this one hangs.
-TEST_F(WasiPoll, DISABLED_SettledSubscriptionAloneReturnsAtOnce) {
+// The same without a descriptor that could end a wait.
+TEST_F(WasiPoll, SettledSubscriptionAloneReturnsAtOnce) {
     put_fd(0, 1, kFdReadTag, 99);
     ASSERT_EQ(poll(1), Errno::Success);
     ASSERT_EQ(nevents(), 1u);

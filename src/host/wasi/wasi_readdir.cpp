@@ -85,6 +85,7 @@ Errno fd_readdir(Call& call, uint32_t fd, uint32_t buf, uint32_t buf_len, uint64
     if (!d->has(rights::kFdReaddir)) return Errno::Notcapable;
     auto out = call.memory.bytes(buf, buf_len);
     if (!out || !call.memory.bytes(bufused_out, 4)) return Errno::Fault;
+    if (cookie > uint64_t(INT64_MAX)) return Errno::Inval; // never one this gives out
 
     UniqueFd listing_fd(::openat(d->host_fd(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!listing_fd) return errno_from_host(errno);

@@ -37,7 +37,15 @@ Errno sock_accept(Call& call, uint32_t fd, uint32_t flags, uint32_t fd_out) {
     if ((flags & ~uint32_t(fdflags::kNonblock)) != 0) return Errno::Inval;
     if (!call.memory.bytes(fd_out, 4)) return Errno::Fault;
     if (call.context.fds.open_count() >= FdTable::kMaxDescriptors) return Errno::Mfile;
+    // A socket that does not listen would never become ready for accepting: EINVAL, as
+    // accept(2) says, before any wait.
+    int listening = 0;
+    socklen_t length = sizeof listening;
+    if (::getsockopt(listener->host_fd(), SOL_SOCKET, SO_ACCEPTCONN, &listening, &length) == 0 &&
+        listening == 0)
+        return Errno::Inval;
     for (;;) {
+        if (Errno e = ready_before_call(call, *listener, POLLIN); e != Errno::Success) return e;
         const int connection =
             ::accept4(listener->host_fd(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (connection >= 0) {
@@ -54,11 +62,7 @@ Errno sock_accept(Call& call, uint32_t fd, uint32_t flags, uint32_t fd_out) {
         }
         if (errno == EINTR || errno == ECONNABORTED) continue;
         if (errno != EAGAIN && errno != EWOULDBLOCK) return errno_from_host(errno);
-        if ((listener->flags & fdflags::kNonblock) != 0) return Errno::Again;
-        const IoInterest interest{listener->host_fd(), POLLIN};
-        short revents = 0;
-        if (call.wait({&interest, 1}, std::nullopt, {&revents, 1}) == WaitResult::dying)
-            return Errno::Intr;
+        if (Errno e = ready_after_again(call, *listener, POLLIN); e != Errno::Success) return e;
     }
 }
 

@@ -354,15 +354,11 @@ TEST_F(WasiAccept, AcceptWaitsForAConnection) {
     EXPECT_EQ(fdstat(u32(kOut)).type, kSocketStreamType);
 }
 
-// BUG: a listener the guest made non-blocking (fd_fdstat_set_flags NONBLOCK, which changes
-// only the guest's view of the descriptor) must answer EAGAIN when no connection waits, as
-// sock_recv does for such a socket. sock_accept calls accept4 on the host socket without
-// looking first, so on a listener whose host descriptor is in blocking mode it blocks the
-// worker thread until a client comes (here the Watchdog connects one after 3 s and the call
-// succeeds). The same call on a blocking guest descriptor holds the worker rather than parking
-// the process through the binding's wait. Disabled until sock_accept waits for readiness
-// first, as read_through does.
-TEST_F(WasiAccept, DISABLED_NonblockingListenerWithoutAConnectionIsEagain) {
+// A listener the guest made non-blocking (fd_fdstat_set_flags NONBLOCK, which changes only
+// the guest's view of the descriptor) answers EAGAIN when no connection waits, also when its
+// host descriptor is in blocking mode (the Watchdog connects a client after 3 s, so a
+// blocking accept would show).
+TEST_F(WasiAccept, NonblockingListenerWithoutAConnectionIsEagain) {
     ASSERT_EQ(wasi("fd_fdstat_set_flags", {i32(listener), i32(fdflags::kNonblock)}),
               Errno::Success);
     UniqueFd rescue_client;
