@@ -1,6 +1,7 @@
 // FdTable, HostFd and probing host descriptors (see fd_table.h).
 #include "host/wasi/fd_table.h"
 
+#include <atomic>
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -8,12 +9,14 @@
 
 namespace tycho::host::wasi {
 
-HostFd::HostFd(int fd, bool owned) : fd_(fd), owned_(owned) {
+HostFd::HostFd(int fd, bool owned) : fd_(fd), owned_(owned), probe_(wasi::probe(fd)) {
     const int status = ::fcntl(fd, F_GETFL);
     nonblocking_ = status >= 0 && (status & O_NONBLOCK) != 0;
-    struct stat st{};
-    if (::fstat(fd, &st) == 0)
-        pollable_ = !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode) && !S_ISBLK(st.st_mode);
+}
+
+uint64_t fresh_root() {
+    static std::atomic<uint64_t> next{1};
+    return next.fetch_add(1, std::memory_order_relaxed);
 }
 
 HostFd::~HostFd() {
@@ -35,14 +38,12 @@ Probe probe(int host_fd) {
     if (S_ISREG(st.st_mode)) {
         p.type = FileType::RegularFile;
         p.rights = rights::kRegularFile;
-        p.seekable = true;
     } else if (S_ISDIR(st.st_mode)) {
         p.type = FileType::Directory;
         p.rights = rights::kDirectory;
     } else if (S_ISBLK(st.st_mode)) {
         p.type = FileType::BlockDevice;
         p.rights = rights::kRegularFile;
-        p.seekable = true;
     } else if (S_ISCHR(st.st_mode)) {
         p.type = FileType::CharacterDevice;
         p.rights = rights::kStream;

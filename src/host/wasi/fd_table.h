@@ -20,6 +20,16 @@ class OutputSink;
 
 namespace wasi {
 
+// The WASI type and the most rights a host descriptor can have, from fstat(2).
+struct Probe {
+    FileType type = FileType::Unknown;
+    uint64_t rights = 0;
+};
+Probe probe(int host_fd);
+
+// A fresh identity for a preopened directory (Descriptor::root).
+uint64_t fresh_root();
+
 // A host descriptor, owned (closed with the last holder) or borrowed (the runtime's own 0,
 // 1 and 2, never closed).
 class HostFd {
@@ -31,28 +41,25 @@ class HostFd {
     HostFd& operator=(const HostFd&) = delete;
 
     int fd() const { return fd_; }
+    // What it is, looked at once when it was wrapped.
+    const Probe& probe() const { return probe_; }
     // Whether reads and writes on it return EAGAIN instead of waiting (O_NONBLOCK), so the
     // process can park until it is ready; otherwise a read or write that could wait is
     // preceded by a readiness wait.
     bool nonblocking() const { return nonblocking_; }
     // Whether poll(2) can tell when it is ready; regular files and directories always are.
-    bool pollable() const { return pollable_; }
+    bool pollable() const {
+        return probe_.type != FileType::RegularFile && probe_.type != FileType::Directory &&
+               probe_.type != FileType::BlockDevice;
+    }
 
   private:
     HostFd(int fd, bool owned);
     int fd_;
     bool owned_;
     bool nonblocking_ = false;
-    bool pollable_ = false;
+    Probe probe_;
 };
-
-// The WASI type, rights and pollability of a host descriptor, from fstat(2).
-struct Probe {
-    FileType type = FileType::Unknown;
-    uint64_t rights = 0; // the most the descriptor can have
-    bool seekable = false;
-};
-Probe probe(int host_fd);
 
 struct Descriptor {
     // What the number stands for: a host descriptor, or (host null) output written to

@@ -1,7 +1,6 @@
 // Opening preopened directories (see preopens.h).
 #include "host/wasi/preopens.h"
 
-#include <atomic>
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
@@ -12,8 +11,6 @@
 namespace tycho::host {
 
 namespace {
-
-std::atomic<uint64_t> g_next_root{uint64_t(1) << 32}; // apart from add_preopen's own
 
 // Whether `path` is `directory` or lies beneath it (both canonical).
 bool inside(const std::string& path, const std::string& directory) {
@@ -63,7 +60,7 @@ open_preopens(std::span<const PreopenDir> dirs, const PreopenSet* within) {
         p.directory = wasi::HostFd::owned(std::move(opened));
         p.guest_name = dir.guest_name;
         p.host_path = dir.host_path;
-        p.root = g_next_root.fetch_add(1, std::memory_order_relaxed);
+        p.root = wasi::fresh_root();
         set->dirs.push_back(std::move(p));
     }
     return std::shared_ptr<const PreopenSet>(std::move(set));

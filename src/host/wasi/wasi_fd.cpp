@@ -3,7 +3,6 @@
 #include "host/wasi/wasi_functions.h"
 
 #include <array>
-#include <atomic>
 #include <cstring>
 #include <fcntl.h>
 #include <string>
@@ -14,39 +13,20 @@ namespace tycho::host {
 
 namespace {
 
-std::atomic<uint64_t> g_next_root{1};
-
 // The runtime's own 0, 1 and 2 as borrowed descriptors, probed once for every process that
 // uses them (what they are does not change while the runtime runs).
-struct ProbedStdio {
-    std::shared_ptr<wasi::HostFd> host;
-    wasi::Probe probe;
-};
-
-const ProbedStdio& runtime_stdio(int host_fd) {
-    static const std::array<ProbedStdio, 3> probed = [] {
-        std::array<ProbedStdio, 3> all;
-        for (int fd = 0; fd < 3; ++fd)
-            all[size_t(fd)] = {wasi::HostFd::borrowed(fd), wasi::probe(fd)};
-        return all;
-    }();
-    return probed[size_t(host_fd)];
+const std::shared_ptr<wasi::HostFd>& runtime_stdio(int host_fd) {
+    static const std::array<std::shared_ptr<wasi::HostFd>, 3> wrapped = {
+        wasi::HostFd::borrowed(0), wasi::HostFd::borrowed(1), wasi::HostFd::borrowed(2)};
+    return wrapped[size_t(host_fd)];
 }
 
 wasi::Descriptor stdio_descriptor(int host_fd, uint64_t allowed) {
     using namespace wasi;
     Descriptor d;
-    Probe p;
-    if (host_fd >= 0 && host_fd < 3) {
-        const ProbedStdio& stdio = runtime_stdio(host_fd);
-        d.host = stdio.host;
-        p = stdio.probe;
-    } else {
-        d.host = HostFd::borrowed(host_fd);
-        p = probe(host_fd);
-    }
-    d.type = p.type;
-    d.rights_base = p.rights & allowed;
+    d.host = host_fd >= 0 && host_fd < 3 ? runtime_stdio(host_fd) : HostFd::borrowed(host_fd);
+    d.type = d.host->probe().type;
+    d.rights_base = d.host->probe().rights & allowed;
     return d;
 }
 
@@ -89,39 +69,20 @@ void add_preopen(WasiContext& context, std::shared_ptr<wasi::HostFd> directory, 
     d.rights_base = rights::kDirectory;
     d.rights_inheriting = rights::kAll;
     d.preopen_name = std::move(name);
-    d.root = root != 0 ? root : g_next_root.fetch_add(1, std::memory_order_relaxed);
+    d.root = root != 0 ? root : fresh_root();
     context.fds.insert(std::move(d));
 }
 
 void add_socket(WasiContext& context, std::shared_ptr<wasi::HostFd> socket) {
     using namespace wasi;
     Descriptor d;
-    const Probe p = probe(socket->fd());
+    d.type = socket->probe().type;
+    d.rights_base = socket->probe().rights;
     d.host = std::move(socket);
-    d.type = p.type;
-    d.rights_base = p.rights;
     context.fds.insert(std::move(d));
 }
 
 namespace wasi {
-
-Descriptor* Call::checked(uint32_t fd, uint64_t needed, Errno& error,
-                          bool (*fits)(const Descriptor&), Errno misfit) {
-    Descriptor* d = descriptor(fd);
-    if (d == nullptr) {
-        error = Errno::Badf;
-        return nullptr;
-    }
-    if (fits != nullptr && !fits(*d)) {
-        error = misfit;
-        return nullptr;
-    }
-    if (!d->has(needed)) {
-        error = Errno::Notcapable;
-        return nullptr;
-    }
-    return d;
-}
 
 namespace {
 

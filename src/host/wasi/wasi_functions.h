@@ -37,6 +37,9 @@ struct Call {
                         bool (*fits)(const Descriptor&) = nullptr, Errno misfit = Errno::Badf);
     // A path argument: UTF-8 in guest memory (EFAULT out of bounds, EILSEQ not UTF-8).
     std::optional<std::string_view> path(uint32_t ptr, uint32_t len, Errno& error);
+    // Puts `d` at the lowest free number and stores that number at `fd_out` (checked by the
+    // caller); EMFILE when the table is full.
+    Errno install(Descriptor d, uint32_t fd_out);
 };
 
 // args_* and environ_*: `strings` laid out as an array of pointers at `ptrs` and the

@@ -90,16 +90,6 @@ std::optional<TwoPaths> two_paths(Call& call, uint32_t old_fd, uint64_t old_righ
 
 } // namespace
 
-std::optional<std::string_view> Call::path(uint32_t ptr, uint32_t len, Errno& error) {
-    if (!memory.bytes(ptr, len)) {
-        error = Errno::Fault;
-        return std::nullopt;
-    }
-    auto text = memory.utf8(ptr, len);
-    if (!text) error = Errno::Ilseq;
-    return text;
-}
-
 Errno path_open(Call& call, uint32_t fd, uint32_t dirflags, uint32_t path, uint32_t path_len,
                 uint32_t open_flags, uint64_t rights_base, uint64_t rights_inheriting,
                 uint32_t fd_flags, uint32_t fd_out) {
@@ -145,16 +135,12 @@ Errno path_open(Call& call, uint32_t fd, uint32_t dirflags, uint32_t path, uint3
 
     Descriptor d;
     d.host = HostFd::owned(std::move(opened.fd));
-    const Probe p = probe(d.host_fd());
-    d.type = p.type;
-    d.rights_base = rights_base & p.rights;
+    d.type = d.host->probe().type;
+    d.rights_base = rights_base & d.host->probe().rights;
     d.rights_inheriting = rights_inheriting;
     d.flags = uint16_t(fd_flags);
     d.root = dir->root;
-    auto number = call.context.fds.insert(std::move(d));
-    if (!number) return Errno::Mfile;
-    call.memory.store<uint32_t>(fd_out, *number);
-    return Errno::Success;
+    return call.install(std::move(d), fd_out);
 }
 
 Errno path_create_directory(Call& call, uint32_t fd, uint32_t path, uint32_t path_len) {

@@ -114,39 +114,6 @@ void store_event(uint8_t* at, const Event& e) {
 
 } // namespace
 
-WaitResult Call::wait(std::span<const IoInterest> interests,
-                      std::optional<Clock::time_point> deadline, std::span<short> revents) {
-    if (binding.wait != nullptr) return binding.wait(caller, interests, deadline, revents);
-    std::vector<pollfd> fds;
-    fds.reserve(interests.size());
-    for (const IoInterest& i : interests)
-        fds.push_back({i.fd, i.events, 0});
-    for (;;) {
-        timespec limit{};
-        timespec* timeout = nullptr;
-        if (deadline) {
-            const auto left = std::max(Clock::duration::zero(), *deadline - Clock::now());
-            const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(left).count();
-            limit.tv_sec = time_t(ns / 1'000'000'000);
-            limit.tv_nsec = long(ns % 1'000'000'000);
-            timeout = &limit;
-        }
-        const int n = ::ppoll(fds.data(), fds.size(), timeout, nullptr);
-        if (n < 0 && errno == EINTR) continue;
-        for (size_t i = 0; i < fds.size() && i < revents.size(); ++i)
-            revents[i] = fds[i].revents;
-        if (n > 0) return WaitResult::ready;
-        if (n == 0 && deadline && Clock::now() < *deadline) continue;
-        return WaitResult::timed_out;
-    }
-}
-
-bool Call::run_blocking(std::function<void()> job) {
-    if (binding.run_blocking != nullptr) return binding.run_blocking(caller, std::move(job));
-    job();
-    return true;
-}
-
 Errno poll_oneoff(Call& call, uint32_t in, uint32_t out, uint32_t nsubscriptions,
                   uint32_t nevents_out) {
     if (nsubscriptions == 0) return Errno::Inval;

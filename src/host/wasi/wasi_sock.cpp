@@ -55,10 +55,7 @@ Errno sock_accept(Call& call, uint32_t fd, uint32_t flags, uint32_t fd_out) {
             d.rights_base = rights::kSocket & ~rights::kSockAccept;
             d.flags = uint16_t(flags);
             d.root = listener->root;
-            auto number = call.context.fds.insert(std::move(d));
-            if (!number) return Errno::Mfile;
-            call.memory.store<uint32_t>(fd_out, *number);
-            return Errno::Success;
+            return call.install(std::move(d), fd_out);
         }
         if (errno == EINTR || errno == ECONNABORTED) continue;
         if (errno != EAGAIN && errno != EWOULDBLOCK) return errno_from_host(errno);

@@ -1,5 +1,6 @@
-// Tests of wasi_snapshot_preview1: every function's type, the guest-memory layouts of the
-// implemented ones, EFAULT/EBADF/ENOSYS answers, and a C program built against wasi-libc.
+// Tests of wasi_snapshot_preview1 and wasi_unstable: every function's type, stdio, args,
+// clocks and random with their guest-memory layouts, EFAULT/EBADF answers, no stubs, and a
+// C program built against wasi-libc. Files, paths, poll and sockets have tests of their own.
 #include "host/wasi/wasi_test_fixture.h"
 
 #include <gtest/gtest.h>
