@@ -6,6 +6,7 @@
 #include "host/distributed/cluster.h"
 #include "host/failure_report.h"
 #include "host/metrics/guest_metrics.h"
+#include "host/networking/net_policy.h"
 #include "host/process_config.h"
 #include "host/wasi/preopens.h"
 #include "runtime/environment.h"
@@ -81,6 +82,8 @@ struct HostOptions {
     // the calls check their arguments and do nothing else.
     bool record_guest_metrics = false;
     GuestMetrics::Limits guest_metrics_limits;
+    // Which addresses lunatic::networking may bind, connect and send to (default: all).
+    NetPolicy net_policy = NetPolicy::allow_all();
 };
 
 class Host {

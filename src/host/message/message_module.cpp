@@ -1,8 +1,7 @@
 // lunatic::message (lunatic-abi.md §10, §17): building, sending and receiving messages
 // through the process's scratch slot. Resources in messages belong to the host module that
-// owns their kind (push_module / take_module: process/modules.cpp). Networking resources
-// (TCP/TLS/UDP) cannot exist yet, so their push functions always meet an unknown id and
-// their take functions a slot that cannot hold one; the networking module will own them.
+// owns their kind (push_module / take_module: process/modules.cpp; the sockets:
+// networking/networking_module.cpp).
 #include "host/guest_memory.h"
 #include "host/message/scratch.h"
 #include "host/timeouts.h"
@@ -76,31 +75,6 @@ void add_data(wasm::Linker& linker) {
     });
 }
 
-void add_socket_placeholders(wasm::Linker& linker) {
-    // No networking yet: no process can hold a socket id, and no message carries a socket.
-    for (const char* kind : {"tcp_stream", "tls_stream", "udp_socket"}) {
-        const std::string kind_name = kind;
-        linker.func("lunatic::message", "push_" + kind_name,
-                    [kind_name](Caller& caller, int64_t id) -> int64_t {
-                        std::string text = "lunatic::message::push_" + kind_name;
-                        text += ": unknown " + kind_name + " id " + std::to_string(id);
-                        caller.trap(std::move(text));
-                        return 0;
-                    });
-        linker.func("lunatic::message", "take_" + kind_name,
-                    [kind_name](Caller& caller, int64_t index) -> int64_t {
-                        Message* message = data_message(caller, ("take_" + kind_name).c_str());
-                        if (message == nullptr) return 0;
-                        const bool in_range = uint64_t(index) < message->resources.size();
-                        caller.trap(
-                            "lunatic::message::take_" + kind_name + ": resource " +
-                            std::to_string(index) + " " +
-                            (in_range ? "is not a " + kind_name : std::string("is out of range")));
-                        return 0;
-                    });
-    }
-}
-
 // The waiting half of receive and send_receive_skip_search: on success the message goes
 // to the scratch slot and the result is `ready_code(message)`; 9027 on timeout (slot
 // unchanged); a kill or linked failure unwinds the caller.
@@ -169,7 +143,6 @@ void add_transfer(wasm::Linker& linker) {
 
 void define_message_module(wasm::Linker& linker) {
     add_data(linker);
-    add_socket_placeholders(linker);
     add_transfer(linker);
 }
 

@@ -5,7 +5,7 @@
 // when the last holder goes.
 #pragma once
 
-#include "host/wasi/unique_fd.h"
+#include "host/unique_fd.h"
 #include "host/wasi/wasi_abi.h"
 
 #include <cstdint>

@@ -7,7 +7,7 @@
 // read itself, and keeps a descriptor of every directory above it for `..`.
 #pragma once
 
-#include "host/wasi/unique_fd.h"
+#include "host/unique_fd.h"
 #include "host/wasi/wasi_abi.h"
 
 #include <string>

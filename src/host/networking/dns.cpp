@@ -1,0 +1,7 @@
+#include "host/networking/net_functions.h"
+
+namespace tycho::host {
+
+void add_dns_functions(wasm::Linker& /*linker*/) {}
+
+} // namespace tycho::host

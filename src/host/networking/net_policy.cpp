@@ -1,0 +1,114 @@
+#include "host/networking/net_policy.h"
+
+#include <netdb.h>
+
+#include <charconv>
+#include <memory>
+
+namespace tycho::host {
+
+namespace {
+
+std::string_view trim(std::string_view text) {
+    while (!text.empty() && text.front() == ' ')
+        text.remove_prefix(1);
+    while (!text.empty() && text.back() == ' ')
+        text.remove_suffix(1);
+    return text;
+}
+
+// The addresses `name` has, through the system's resolver.
+std::variant<std::vector<SocketAddress>, std::string> resolve_name(const std::string& name) {
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* found = nullptr;
+    if (int error = getaddrinfo(name.c_str(), nullptr, &hints, &found); error != 0)
+        return std::string(gai_strerror(error));
+    std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> owner(found, freeaddrinfo);
+    std::vector<SocketAddress> addresses;
+    for (addrinfo* entry = found; entry != nullptr; entry = entry->ai_next)
+        if (auto address = SocketAddress::from(entry->ai_addr, entry->ai_addrlen))
+            addresses.push_back(*address);
+    return addresses;
+}
+
+bool same_ip(const SocketAddress& a, const SocketAddress& b) {
+    SocketAddress a0 = a, b0 = b;
+    a0.set_port(0);
+    b0.set_port(0);
+    if (a0.is_v6()) a0.v6.sin6_flowinfo = 0;
+    if (b0.is_v6()) b0.v6.sin6_flowinfo = 0;
+    if (a0.is_v6() && b0.is_v6()) a0.v6.sin6_scope_id = b0.v6.sin6_scope_id;
+    return a0 == b0;
+}
+
+} // namespace
+
+std::variant<NetPolicy, std::string> NetPolicy::parse_allow_list(std::string_view list) {
+    NetPolicy policy(Mode::allow_list);
+    while (!list.empty()) {
+        const size_t comma = list.find(',');
+        const std::string_view entry = trim(list.substr(0, comma));
+        list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+        if (entry.empty()) continue;
+        const std::string quoted = "'" + std::string(entry) + "'";
+        const size_t colon = entry.rfind(':');
+        if (colon == std::string_view::npos)
+            return quoted + " is not HOST:PORT (the port is required; '*' means any)";
+        std::string_view host = entry.substr(0, colon);
+        const std::string_view port_text = entry.substr(colon + 1);
+        uint16_t port = 0;
+        if (port_text != "*") {
+            auto [end, error] =
+                std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+            if (error != std::errc() || end != port_text.data() + port_text.size() || port == 0)
+                return quoted + ": the port must be a number from 1 to 65535, or '*'";
+        }
+        const bool bracketed = host.size() >= 2 && host.front() == '[' && host.back() == ']';
+        if (bracketed) host = host.substr(1, host.size() - 2);
+        if (host.empty()) return quoted + ": the host is missing";
+        if (host == "*") {
+            policy.rules_.push_back(Rule{std::nullopt, port, std::string(entry)});
+            continue;
+        }
+        if (auto ip = SocketAddress::parse_ip(std::string(host), 0)) {
+            if (ip->is_v6() && !bracketed)
+                return quoted + ": write an IPv6 address in brackets, as [::1]:8080";
+            if (!ip->is_v6() && bracketed) return quoted + ": only IPv6 addresses go in brackets";
+            policy.rules_.push_back(Rule{ip, port, std::string(entry)});
+            continue;
+        }
+        if (bracketed) return quoted + ": '" + std::string(host) + "' is not an IPv6 address";
+        auto addresses = resolve_name(std::string(host));
+        if (auto* error = std::get_if<std::string>(&addresses))
+            return quoted + ": cannot resolve '" + std::string(host) + "': " + *error;
+        for (const SocketAddress& ip : std::get<std::vector<SocketAddress>>(addresses))
+            policy.rules_.push_back(Rule{ip, port, std::string(entry)});
+    }
+    if (policy.rules_.empty()) return std::string("the list of allowed addresses is empty");
+    return policy;
+}
+
+std::optional<std::string> NetPolicy::refusal(const SocketAddress& address) const {
+    switch (mode_) {
+    case Mode::allow_all: return std::nullopt;
+    case Mode::deny_all:
+        return "permission denied: network access is turned off (--deny-net), so " +
+               to_string(address) + " is not allowed";
+    case Mode::allow_list: break;
+    }
+    for (const Rule& rule : rules_) {
+        if (rule.port != 0 && rule.port != address.port()) continue;
+        if (rule.ip && !same_ip(*rule.ip, address)) continue;
+        return std::nullopt;
+    }
+    return "permission denied: " + to_string(address) + " is not in the allowed list (--allow-net)";
+}
+
+std::optional<std::string> NetPolicy::dns_refusal() const {
+    if (mode_ != Mode::deny_all) return std::nullopt;
+    return std::string("permission denied: network access is turned off (--deny-net)");
+}
+
+} // namespace tycho::host
