@@ -2,10 +2,10 @@
  * lunatic.h - C declarations of the Lunatic v0.13 host ABI for wasm32 guests.
  *
  * Covers the namespaces lunatic::process, ::message, ::timer, ::registry,
- * ::error, ::version, ::wasi, ::trap, ::distributed, ::sqlite and ::metrics. The Wasm
- * types of every import match those Lunatic v0.13.2 registers exactly: each
- * i32 is an int32_t, uint32_t or pointer (wasm32 pointers are i32), each i64
- * an int64_t or uint64_t. Which C signedness is used only documents the meaning.
+ * ::networking, ::error, ::version, ::wasi, ::trap, ::distributed, ::sqlite and
+ * ::metrics. The Wasm types of every import match those Lunatic v0.13.2 registers
+ * exactly: each i32 is an int32_t, uint32_t or pointer (wasm32 pointers are i32),
+ * each i64 an int64_t or uint64_t. Which C signedness is used only documents the meaning.
  *
  * Conventions (Lunatic's, which Tycho follows):
  *  - Strings are (pointer, byte length) pairs, never NUL terminated.
@@ -205,6 +205,180 @@ uint64_t lunatic_message_push_udp_socket(uint64_t socket_id);
 /** Moves the UDP socket at index into the caller's table; returns the new socket id. */
 LUNATIC_IMPORT("lunatic::message", "take_udp_socket")
 uint64_t lunatic_message_take_udp_socket(uint64_t index);
+
+/* ---------------------------------------------------------------------------
+ * lunatic::networking (49 functions)
+ *
+ * Addresses go in as (addr_type, addr, port, flow_info, scope_id): addr_type 4 reads 4
+ * bytes at addr, 6 reads 16 (any other value traps); the port is the low 16 bits. They
+ * come back as DNS iterators: call lunatic_networking_resolve_next until it returns 1, with
+ * a 16-byte addr buffer, then drop the iterator. Fallible calls return 0, or 1 with an
+ * error id written at the out-pointer, or LUNATIC_TIMEOUT. Stream timeouts are stored per
+ * connection (shared by its clones) in milliseconds, LUNATIC_NO_TIMEOUT for none.
+ * ------------------------------------------------------------------------- */
+
+/** A buffer for the vectored writes: 8 bytes, as wasm32 lays out (pointer, length). */
+typedef struct lunatic_ciovec {
+    const void* buf;
+    uint32_t buf_len;
+} lunatic_ciovec;
+
+/** Resolves "host:port" (IP literals need no lookup); 0: a DNS iterator id at id. */
+LUNATIC_IMPORT("lunatic::networking", "resolve")
+int32_t lunatic_networking_resolve(const char* name, uint32_t name_len, int64_t timeout_ms,
+                                   uint64_t* id);
+LUNATIC_IMPORT("lunatic::networking", "drop_dns_iterator")
+void lunatic_networking_drop_dns_iterator(uint64_t dns_iter_id);
+/** Writes the next address; 0, or 1 when there are no more (nothing written). */
+LUNATIC_IMPORT("lunatic::networking", "resolve_next")
+int32_t lunatic_networking_resolve_next(uint64_t dns_iter_id, uint32_t* addr_type,
+                                        uint8_t addr[16], uint16_t* port, uint32_t* flow_info,
+                                        uint32_t* scope_id);
+
+/** Binds a listening TCP socket (port 0: the system chooses); 0: listener id at id. */
+LUNATIC_IMPORT("lunatic::networking", "tcp_bind")
+int32_t lunatic_networking_tcp_bind(uint32_t addr_type, const uint8_t* addr, uint32_t port,
+                                    uint32_t flow_info, uint32_t scope_id, uint64_t* id);
+LUNATIC_IMPORT("lunatic::networking", "drop_tcp_listener")
+void lunatic_networking_drop_tcp_listener(uint64_t listener_id);
+/** 0: a one-address DNS iterator id with the bound address at id. */
+LUNATIC_IMPORT("lunatic::networking", "tcp_local_addr")
+int32_t lunatic_networking_tcp_local_addr(uint64_t listener_id, uint64_t* id);
+/** Waits for a connection; 0: stream id at id, peer address iterator id at peer_addr_id. */
+LUNATIC_IMPORT("lunatic::networking", "tcp_accept")
+int32_t lunatic_networking_tcp_accept(uint64_t listener_id, uint64_t* id,
+                                      uint64_t* peer_addr_id);
+/** 0: stream id at id; 1: error id at id; LUNATIC_TIMEOUT: nothing written. */
+LUNATIC_IMPORT("lunatic::networking", "tcp_connect")
+int32_t lunatic_networking_tcp_connect(uint32_t addr_type, const uint8_t* addr, uint32_t port,
+                                       uint32_t flow_info, uint32_t scope_id, int64_t timeout_ms,
+                                       uint64_t* id);
+/** 0: a one-address DNS iterator id with the remote address at id. */
+LUNATIC_IMPORT("lunatic::networking", "tcp_peer_addr")
+int32_t lunatic_networking_tcp_peer_addr(uint64_t stream_id, uint64_t* id);
+/** Drops this reference; the connection closes with the last one. */
+LUNATIC_IMPORT("lunatic::networking", "drop_tcp_stream")
+void lunatic_networking_drop_tcp_stream(uint64_t stream_id);
+/** Returns a new id for the same connection. */
+LUNATIC_IMPORT("lunatic::networking", "clone_tcp_stream")
+uint64_t lunatic_networking_clone_tcp_stream(uint64_t stream_id);
+/** One vectored write; 0: bytes written (u64) at result, 1: error id there. */
+LUNATIC_IMPORT("lunatic::networking", "tcp_write_vectored")
+int32_t lunatic_networking_tcp_write_vectored(uint64_t stream_id, const lunatic_ciovec* iovs,
+                                              uint32_t iovs_len, uint64_t* result);
+/** Like tcp_read, but the data stays in the socket. */
+LUNATIC_IMPORT("lunatic::networking", "tcp_peek")
+int32_t lunatic_networking_tcp_peek(uint64_t stream_id, void* buf, uint32_t buf_len,
+                                    uint64_t* result);
+/** One read; 0: bytes read (u64) at result (0: end of stream), 1: error id there. */
+LUNATIC_IMPORT("lunatic::networking", "tcp_read")
+int32_t lunatic_networking_tcp_read(uint64_t stream_id, void* buf, uint32_t buf_len,
+                                    uint64_t* result);
+LUNATIC_IMPORT("lunatic::networking", "set_read_timeout")
+void lunatic_networking_set_read_timeout(uint64_t stream_id, int64_t timeout_ms);
+LUNATIC_IMPORT("lunatic::networking", "set_write_timeout")
+void lunatic_networking_set_write_timeout(uint64_t stream_id, int64_t timeout_ms);
+LUNATIC_IMPORT("lunatic::networking", "set_peek_timeout")
+void lunatic_networking_set_peek_timeout(uint64_t stream_id, int64_t timeout_ms);
+LUNATIC_IMPORT("lunatic::networking", "get_read_timeout")
+int64_t lunatic_networking_get_read_timeout(uint64_t stream_id);
+LUNATIC_IMPORT("lunatic::networking", "get_write_timeout")
+int64_t lunatic_networking_get_write_timeout(uint64_t stream_id);
+LUNATIC_IMPORT("lunatic::networking", "get_peek_timeout")
+int64_t lunatic_networking_get_peek_timeout(uint64_t stream_id);
+/** 0 (and 0 written at error_id), or 1 with an error id there. */
+LUNATIC_IMPORT("lunatic::networking", "tcp_flush")
+int32_t lunatic_networking_tcp_flush(uint64_t stream_id, uint64_t* error_id);
+
+/** Binds a TLS listener with one PEM certificate and one PEM PKCS#8 private key. */
+LUNATIC_IMPORT("lunatic::networking", "tls_bind")
+int32_t lunatic_networking_tls_bind(uint32_t addr_type, const uint8_t* addr, uint32_t port,
+                                    uint32_t flow_info, uint32_t scope_id, uint64_t* id,
+                                    const char* cert_pem, uint32_t cert_pem_len,
+                                    const char* key_pem, uint32_t key_pem_len);
+LUNATIC_IMPORT("lunatic::networking", "drop_tls_listener")
+void lunatic_networking_drop_tls_listener(uint64_t listener_id);
+LUNATIC_IMPORT("lunatic::networking", "tls_local_addr")
+int32_t lunatic_networking_tls_local_addr(uint64_t listener_id, uint64_t* id);
+/** Accepts a connection and completes the server handshake; as tcp_accept. */
+LUNATIC_IMPORT("lunatic::networking", "tls_accept")
+int32_t lunatic_networking_tls_accept(uint64_t listener_id, uint64_t* id,
+                                      uint64_t* peer_addr_id);
+/** A (pointer, length) entry of tls_connect's list of PEM root certificates. */
+typedef struct lunatic_pem {
+    const char* pem;
+    uint32_t pem_len;
+} lunatic_pem;
+/** Connects to host (a name or IP literal, also the name the certificate must carry) on
+ *  port; trusts roots[0..roots_len), or the system's roots when roots_len is 0. */
+LUNATIC_IMPORT("lunatic::networking", "tls_connect")
+int32_t lunatic_networking_tls_connect(const char* host, uint32_t host_len, uint32_t port,
+                                       int64_t timeout_ms, uint64_t* id, const lunatic_pem* roots,
+                                       uint32_t roots_len);
+LUNATIC_IMPORT("lunatic::networking", "drop_tls_stream")
+void lunatic_networking_drop_tls_stream(uint64_t stream_id);
+LUNATIC_IMPORT("lunatic::networking", "clone_tls_stream")
+uint64_t lunatic_networking_clone_tls_stream(uint64_t stream_id);
+LUNATIC_IMPORT("lunatic::networking", "tls_write_vectored")
+int32_t lunatic_networking_tls_write_vectored(uint64_t stream_id, const lunatic_ciovec* iovs,
+                                              uint32_t iovs_len, uint64_t* result);
+LUNATIC_IMPORT("lunatic::networking", "tls_read")
+int32_t lunatic_networking_tls_read(uint64_t stream_id, void* buf, uint32_t buf_len,
+                                    uint64_t* result);
+LUNATIC_IMPORT("lunatic::networking", "set_tls_read_timeout")
+void lunatic_networking_set_tls_read_timeout(uint64_t stream_id, int64_t timeout_ms);
+LUNATIC_IMPORT("lunatic::networking", "set_tls_write_timeout")
+void lunatic_networking_set_tls_write_timeout(uint64_t stream_id, int64_t timeout_ms);
+LUNATIC_IMPORT("lunatic::networking", "get_tls_read_timeout")
+int64_t lunatic_networking_get_tls_read_timeout(uint64_t stream_id);
+LUNATIC_IMPORT("lunatic::networking", "get_tls_write_timeout")
+int64_t lunatic_networking_get_tls_write_timeout(uint64_t stream_id);
+LUNATIC_IMPORT("lunatic::networking", "tls_flush")
+int32_t lunatic_networking_tls_flush(uint64_t stream_id, uint64_t* error_id);
+
+/** Binds a UDP socket; 0: socket id at id. */
+LUNATIC_IMPORT("lunatic::networking", "udp_bind")
+int32_t lunatic_networking_udp_bind(uint32_t addr_type, const uint8_t* addr, uint32_t port,
+                                    uint32_t flow_info, uint32_t scope_id, uint64_t* id);
+LUNATIC_IMPORT("lunatic::networking", "udp_local_addr")
+int32_t lunatic_networking_udp_local_addr(uint64_t socket_id, uint64_t* id);
+/** 0: peer address iterator id; 1: not connected (error id); 2: another error (error id). */
+LUNATIC_IMPORT("lunatic::networking", "udp_peer_addr")
+int32_t lunatic_networking_udp_peer_addr(uint64_t socket_id, uint64_t* id);
+LUNATIC_IMPORT("lunatic::networking", "drop_udp_socket")
+void lunatic_networking_drop_udp_socket(uint64_t socket_id);
+/** One datagram from the connected peer; 0: its length (u64) at result. */
+LUNATIC_IMPORT("lunatic::networking", "udp_receive")
+int32_t lunatic_networking_udp_receive(uint64_t socket_id, void* buf, uint32_t buf_len,
+                                       uint64_t* result);
+/** One datagram; 0: its length at result, the sender's address iterator id at from_id. */
+LUNATIC_IMPORT("lunatic::networking", "udp_receive_from")
+int32_t lunatic_networking_udp_receive_from(uint64_t socket_id, void* buf, uint32_t buf_len,
+                                            uint64_t* result, uint64_t* from_id);
+/** Sets the default peer; 0 (and 0 written at error_id), 1, or LUNATIC_TIMEOUT. */
+LUNATIC_IMPORT("lunatic::networking", "udp_connect")
+int32_t lunatic_networking_udp_connect(uint64_t socket_id, uint32_t addr_type,
+                                       const uint8_t* addr, uint32_t port, uint32_t flow_info,
+                                       uint32_t scope_id, int64_t timeout_ms, uint64_t* error_id);
+LUNATIC_IMPORT("lunatic::networking", "clone_udp_socket")
+uint64_t lunatic_networking_clone_udp_socket(uint64_t socket_id);
+LUNATIC_IMPORT("lunatic::networking", "set_udp_socket_broadcast")
+void lunatic_networking_set_udp_socket_broadcast(uint64_t socket_id, uint32_t enabled);
+LUNATIC_IMPORT("lunatic::networking", "get_udp_socket_broadcast")
+uint32_t lunatic_networking_get_udp_socket_broadcast(uint64_t socket_id);
+LUNATIC_IMPORT("lunatic::networking", "set_udp_socket_ttl")
+void lunatic_networking_set_udp_socket_ttl(uint64_t socket_id, uint32_t ttl);
+LUNATIC_IMPORT("lunatic::networking", "get_udp_socket_ttl")
+uint32_t lunatic_networking_get_udp_socket_ttl(uint64_t socket_id);
+/** Sends one datagram to the address; 0: bytes sent (u64) at result. */
+LUNATIC_IMPORT("lunatic::networking", "udp_send_to")
+int32_t lunatic_networking_udp_send_to(uint64_t socket_id, const void* buf, uint32_t buf_len,
+                                       uint32_t addr_type, const uint8_t* addr, uint32_t port,
+                                       uint32_t flow_info, uint32_t scope_id, uint64_t* result);
+/** Sends one datagram to the connected peer; 0: bytes sent (u64) at result. */
+LUNATIC_IMPORT("lunatic::networking", "udp_send")
+int32_t lunatic_networking_udp_send(uint64_t socket_id, const void* buf, uint32_t buf_len,
+                                    uint64_t* result);
 
 /* ---------------------------------------------------------------------------
  * lunatic::timer (2 functions)
