@@ -231,9 +231,8 @@ LUNATIC_IMPORT("lunatic::networking", "drop_dns_iterator")
 void lunatic_networking_drop_dns_iterator(uint64_t dns_iter_id);
 /** Writes the next address; 0, or 1 when there are no more (nothing written). */
 LUNATIC_IMPORT("lunatic::networking", "resolve_next")
-int32_t lunatic_networking_resolve_next(uint64_t dns_iter_id, uint32_t* addr_type,
-                                        uint8_t addr[16], uint16_t* port, uint32_t* flow_info,
-                                        uint32_t* scope_id);
+int32_t lunatic_networking_resolve_next(uint64_t dns_iter_id, uint32_t* addr_type, uint8_t addr[16],
+                                        uint16_t* port, uint32_t* flow_info, uint32_t* scope_id);
 
 /** Binds a listening TCP socket (port 0: the system chooses); 0: listener id at id. */
 LUNATIC_IMPORT("lunatic::networking", "tcp_bind")
@@ -246,8 +245,7 @@ LUNATIC_IMPORT("lunatic::networking", "tcp_local_addr")
 int32_t lunatic_networking_tcp_local_addr(uint64_t listener_id, uint64_t* id);
 /** Waits for a connection; 0: stream id at id, peer address iterator id at peer_addr_id. */
 LUNATIC_IMPORT("lunatic::networking", "tcp_accept")
-int32_t lunatic_networking_tcp_accept(uint64_t listener_id, uint64_t* id,
-                                      uint64_t* peer_addr_id);
+int32_t lunatic_networking_tcp_accept(uint64_t listener_id, uint64_t* id, uint64_t* peer_addr_id);
 /** 0: stream id at id; 1: error id at id; LUNATIC_TIMEOUT: nothing written. */
 LUNATIC_IMPORT("lunatic::networking", "tcp_connect")
 int32_t lunatic_networking_tcp_connect(uint32_t addr_type, const uint8_t* addr, uint32_t port,
@@ -302,8 +300,7 @@ LUNATIC_IMPORT("lunatic::networking", "tls_local_addr")
 int32_t lunatic_networking_tls_local_addr(uint64_t listener_id, uint64_t* id);
 /** Accepts a connection and completes the server handshake; as tcp_accept. */
 LUNATIC_IMPORT("lunatic::networking", "tls_accept")
-int32_t lunatic_networking_tls_accept(uint64_t listener_id, uint64_t* id,
-                                      uint64_t* peer_addr_id);
+int32_t lunatic_networking_tls_accept(uint64_t listener_id, uint64_t* id, uint64_t* peer_addr_id);
 /** A (pointer, length) entry of tls_connect's list of PEM root certificates. */
 typedef struct lunatic_pem {
     const char* pem;
@@ -357,9 +354,9 @@ int32_t lunatic_networking_udp_receive_from(uint64_t socket_id, void* buf, uint3
                                             uint64_t* result, uint64_t* from_id);
 /** Sets the default peer; 0 (and 0 written at error_id), 1, or LUNATIC_TIMEOUT. */
 LUNATIC_IMPORT("lunatic::networking", "udp_connect")
-int32_t lunatic_networking_udp_connect(uint64_t socket_id, uint32_t addr_type,
-                                       const uint8_t* addr, uint32_t port, uint32_t flow_info,
-                                       uint32_t scope_id, int64_t timeout_ms, uint64_t* error_id);
+int32_t lunatic_networking_udp_connect(uint64_t socket_id, uint32_t addr_type, const uint8_t* addr,
+                                       uint32_t port, uint32_t flow_info, uint32_t scope_id,
+                                       int64_t timeout_ms, uint64_t* error_id);
 LUNATIC_IMPORT("lunatic::networking", "clone_udp_socket")
 uint64_t lunatic_networking_clone_udp_socket(uint64_t socket_id);
 LUNATIC_IMPORT("lunatic::networking", "set_udp_socket_broadcast")
