@@ -65,8 +65,9 @@ Probe probe(int host_fd) {
 }
 
 Descriptor* FdTable::get(uint32_t fd) {
-    if (fd >= slots_.size() || !slots_[fd]) return nullptr;
-    return &*slots_[fd];
+    if (fd >= slots_.size()) return nullptr;
+    std::optional<Descriptor>& slot = slots_[fd];
+    return slot ? &*slot : nullptr;
 }
 
 std::optional<uint32_t> FdTable::insert(Descriptor d) {
@@ -101,9 +102,10 @@ Errno FdTable::close(uint32_t fd) {
 }
 
 Errno FdTable::renumber(uint32_t from, uint32_t to) {
-    if (get(from) == nullptr || get(to) == nullptr) return Errno::Badf;
+    Descriptor* source = get(from);
+    if (source == nullptr || get(to) == nullptr) return Errno::Badf;
     if (from == to) return Errno::Success;
-    Descriptor moved = std::move(*slots_[from]);
+    Descriptor moved = std::move(*source);
     close(from);
     slots_[to] = std::move(moved);
     return Errno::Success;

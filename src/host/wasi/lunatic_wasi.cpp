@@ -51,12 +51,13 @@ void add_lunatic_wasi(wasm::Linker& linker) {
                         return;
                     config->edit().env.push_back(std::string(*key) + "=" + std::string(*value));
                 });
-    add_appender(linker, "config_add_command_line_argument",
-                 [](ProcessConfig& config, std::string text) { config.args.push_back(text); });
+    add_appender(
+        linker, "config_add_command_line_argument",
+        [](ProcessConfig& config, std::string text) { config.args.push_back(std::move(text)); });
     // Checked when a process is spawned with the config (preopens.h); the same string is
     // the host path and the name the guest sees.
     add_appender(linker, "config_preopen_dir", [](ProcessConfig& config, std::string text) {
-        config.preopens.push_back({text, text});
+        config.preopens.push_back({text, std::move(text)});
     });
 }
 

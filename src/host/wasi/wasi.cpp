@@ -46,8 +46,9 @@ void bind(wasm::Linker& linker, const WasiBinding& b, Dialect dialect, const cha
 void add_string_list(wasm::Linker& linker, const WasiBinding& b, Dialect dialect,
                      const std::string& prefix, std::span<const std::string> WasiContext::* list) {
     using Body = Errno (*)(GuestMemory&, std::span<const std::string>, uint32_t, uint32_t);
-    for (auto [name, body] : {std::pair<std::string, Body>{prefix + "_get", &wasi::strings_get},
-                              {prefix + "_sizes_get", &wasi::strings_sizes_get}}) {
+    for (const auto& [name, body] :
+         {std::pair<std::string, Body>{prefix + "_get", &wasi::strings_get},
+          {prefix + "_sizes_get", &wasi::strings_sizes_get}}) {
         linker.func(module_name(dialect), name, [b, list, body](Caller& c, I32 first, I32 second) {
             if (b.context_of == nullptr) {
                 c.trap("wasi: the embedder bound no WasiContext");

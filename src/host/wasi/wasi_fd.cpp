@@ -275,6 +275,7 @@ Errno fd_seek(Call& call, uint32_t fd, int64_t offset, uint32_t whence, uint32_t
     else
         return Errno::Inval;
     if (!call.memory.bytes(newoffset_out, 8)) return Errno::Fault;
+    if (d->host_fd() < 0) return Errno::Spipe; // stdin without a host fd: nothing to seek
     const off_t position = ::lseek(d->host_fd(), off_t(offset), host_whence);
     if (position < 0) return errno_from_host(errno);
     call.memory.store<uint64_t>(newoffset_out, uint64_t(position));

@@ -148,9 +148,10 @@ Transfer write_batch(Call& call, const Descriptor& d, IoBatch& batch, const IoOp
 }
 
 Errno check_transfer_args(Call& call, uint32_t iovs, uint32_t iovs_len, uint32_t count_out,
-                          std::optional<std::span<const uint8_t>>& array) {
-    array = checked_iovecs(call.memory, iovs, iovs_len);
-    if (!array || !call.memory.bytes(count_out, 4)) return Errno::Fault;
+                          std::span<const uint8_t>& array) {
+    auto checked = checked_iovecs(call.memory, iovs, iovs_len);
+    if (!checked || !call.memory.bytes(count_out, 4)) return Errno::Fault;
+    array = *checked;
     return Errno::Success;
 }
 
@@ -286,10 +287,10 @@ Errno fd_read(Call& call, uint32_t fd, uint32_t iovs, uint32_t iovs_len, uint32_
     Errno error = Errno::Success;
     Descriptor* d = io_descriptor(call, fd, rights::kFdRead, error);
     if (d == nullptr) return error;
-    std::optional<std::span<const uint8_t>> array;
+    std::span<const uint8_t> array;
     if (Errno e = check_transfer_args(call, iovs, iovs_len, nread_out, array); e != Errno::Success)
         return e;
-    return finish_transfer(call.memory, read_through(call, *d, *array, host_readv), nread_out);
+    return finish_transfer(call.memory, read_through(call, *d, array, host_readv), nread_out);
 }
 
 namespace {
@@ -339,14 +340,14 @@ Errno fd_write(Call& call, uint32_t fd, uint32_t iovs, uint32_t iovs_len, uint32
     Errno error = Errno::Success;
     Descriptor* d = io_descriptor(call, fd, rights::kFdWrite, error);
     if (d == nullptr) return error;
-    std::optional<std::span<const uint8_t>> array;
+    std::span<const uint8_t> array;
     if (Errno e = check_transfer_args(call, iovs, iovs_len, nwritten_out, array);
         e != Errno::Success)
         return e;
     if (!d->host && d->sink == nullptr) return Errno::Badf;
     const Errno e =
-        finish_transfer(call.memory, write_through(call, *d, *array, host_writev), nwritten_out);
-    note_missing_dir(call, *d, fd, *array);
+        finish_transfer(call.memory, write_through(call, *d, array, host_writev), nwritten_out);
+    note_missing_dir(call, *d, fd, array);
     return e;
 }
 
@@ -360,11 +361,11 @@ Errno fd_pread(Call& call, uint32_t fd, uint32_t iovs, uint32_t iovs_len, uint64
     if (!d->has(rights::kFdSeek))
         return d->type == FileType::RegularFile ? Errno::Notcapable : Errno::Spipe;
     if (offset > uint64_t(INT64_MAX)) return Errno::Inval;
-    std::optional<std::span<const uint8_t>> array;
+    std::span<const uint8_t> array;
     if (Errno e = check_transfer_args(call, iovs, iovs_len, nread_out, array); e != Errno::Success)
         return e;
     size_t next = 0;
-    IoBatch batch = next_batch(call.memory, *array, next, kMaxTransfer);
+    IoBatch batch = next_batch(call.memory, array, next, kMaxTransfer);
     Transfer t;
     if (batch.count > 0) {
         ssize_t n;
@@ -388,7 +389,7 @@ Errno fd_pwrite(Call& call, uint32_t fd, uint32_t iovs, uint32_t iovs_len, uint6
     if (!d->has(rights::kFdSeek))
         return d->type == FileType::RegularFile ? Errno::Notcapable : Errno::Spipe;
     if (offset > uint64_t(INT64_MAX)) return Errno::Inval;
-    std::optional<std::span<const uint8_t>> array;
+    std::span<const uint8_t> array;
     if (Errno e = check_transfer_args(call, iovs, iovs_len, nwritten_out, array);
         e != Errno::Success)
         return e;
@@ -398,7 +399,7 @@ Errno fd_pwrite(Call& call, uint32_t fd, uint32_t iovs, uint32_t iovs_len, uint6
         if (n > 0) position += uint64_t(n);
         return n;
     };
-    return finish_transfer(call.memory, write_through(call, *d, *array, at_position), nwritten_out);
+    return finish_transfer(call.memory, write_through(call, *d, array, at_position), nwritten_out);
 }
 
 } // namespace tycho::host::wasi

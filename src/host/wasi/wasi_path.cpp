@@ -81,10 +81,12 @@ std::optional<TwoPaths> two_paths(Call& call, uint32_t old_fd, uint64_t old_righ
     paths.old_name = *old_name;
     if (source_parent) {
         paths.source = parent_beneath(from->host_fd(), *old_name);
-        if ((error = paths.source.error) != Errno::Success) return std::nullopt;
+        error = paths.source.error;
+        if (error != Errno::Success) return std::nullopt;
     }
     paths.target = parent_beneath(to->host_fd(), *new_name);
-    if ((error = paths.target.error) != Errno::Success) return std::nullopt;
+    error = paths.target.error;
+    if (error != Errno::Success) return std::nullopt;
     return paths;
 }
 

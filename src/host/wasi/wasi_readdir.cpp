@@ -83,6 +83,7 @@ Errno fd_readdir(Call& call, uint32_t fd, uint32_t buf, uint32_t buf_len, uint64
     if (d == nullptr) return Errno::Badf;
     if (d->type != FileType::Directory) return Errno::Notdir;
     if (!d->has(rights::kFdReaddir)) return Errno::Notcapable;
+    if (d->host_fd() < 0) return Errno::Badf;
     auto out = call.memory.bytes(buf, buf_len);
     if (!out || !call.memory.bytes(bufused_out, 4)) return Errno::Fault;
     if (cookie > uint64_t(INT64_MAX)) return Errno::Inval; // never one this gives out

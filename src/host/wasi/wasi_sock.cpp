@@ -134,6 +134,7 @@ Errno sock_shutdown(Call& call, uint32_t fd, uint32_t how) {
     Errno error = Errno::Success;
     Descriptor* d = socket_with(call, fd, rights::kSockShutdown, error);
     if (d == nullptr) return error;
+    if (d->host_fd() < 0) return Errno::Notsock;
     int host_how = 0;
     if (how == (kShutRd | kShutWr))
         host_how = SHUT_RDWR;
