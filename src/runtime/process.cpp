@@ -156,8 +156,15 @@ void Process::on_control(Signal&& signal) {
 }
 
 bool Process::wait_for_signal(std::optional<Clock::time_point> deadline,
-                              std::span<const IoInterest> interests, std::span<IoEvents> out) {
+                              std::span<const IoInterest> interests, std::span<IoEvents> out,
+                              const Completion* completion) {
     if (!mailbox_.prepare_wait()) return true; // something arrived meanwhile: look again
+    // Completed before the wait mark was set, its notification found no wait to end: look
+    // now. Completed later, the notification ends the wait.
+    if (completion != nullptr && completion->is_complete()) {
+        mailbox_.cancel_wait();
+        return false;
+    }
     Environment& environment = environment_;
     const ProcessId id = id_;
     TimerService::TimerId timer = 0;
@@ -209,39 +216,32 @@ bool Process::run_blocking(std::function<void()> job) {
         job();
         return true;
     }
-    // The job sets `done`, then notifies. The lock makes "set done" and "look at done after
-    // prepare_wait()" ordered one way or the other: either this process sees done, or the
-    // notify comes after the wait mark was set and ends the wait.
-    struct Completion {
-        std::mutex lock;
-        bool done = false;
-        bool finished() {
-            std::lock_guard guard(lock);
-            return done;
-        }
-    };
     auto completion = std::make_shared<Completion>();
-    Environment& environment = environment_; // outlives the pool's jobs
-    const ProcessId id = id_;                // never reused: a dead process is not found
-    environment.blocking().submit([job = std::move(job), completion, &environment, id]() mutable {
+    environment_.blocking().submit([job = std::move(job), completion]() mutable {
         job();
         job = nullptr; // what it holds goes first: the waiter owns the result alone
-        {
-            std::lock_guard guard(completion->lock);
-            completion->done = true;
-        }
-        environment.notify(id);
+        completion->complete();
     });
+    return wait_for(*completion, std::nullopt) == WaitOutcome::ready;
+}
+
+Process::WaitOutcome Process::wait_for(Completion& completion,
+                                       std::optional<Clock::time_point> deadline) {
+    // Off its own fiber (code running for a process not started yet) it cannot park.
+    if (Scheduler::current() != this)
+        return completion.block_until(deadline ? &*deadline : nullptr) ? WaitOutcome::ready
+                                                                       : WaitOutcome::timed_out;
+    // Attached before the first look: a completion after that look notifies this process.
+    completion.attach(environment_, id_);
+    struct Detach {
+        Completion& completion;
+        ~Detach() { completion.detach(); }
+    } detach{completion};
     for (;;) {
-        if (!handle_signals()) return false;
-        if (completion->finished()) return true;
-        if (!mailbox_.prepare_wait()) continue; // signals arrived: handle them first
-        if (completion->finished()) {
-            mailbox_.cancel_wait();
-            return true;
-        }
-        Scheduler::wait();
-        mailbox_.cancel_wait(); // see wait_for_signal()
+        if (!handle_signals()) return WaitOutcome::dying;
+        if (completion.is_complete()) return WaitOutcome::ready;
+        if (deadline && Clock::now() >= *deadline) return WaitOutcome::timed_out;
+        wait_for_signal(deadline, {}, {}, &completion);
     }
 }
 

@@ -8,6 +8,7 @@
 // marks the process as dying; the subclass must then unwind and return from run().
 #pragma once
 
+#include "runtime/completion.h"
 #include "runtime/environment.h"
 #include "runtime/io_readiness.h"
 #include "runtime/mailbox.h"
@@ -67,6 +68,12 @@ class Process : public Task {
     // (nothing of this process) and report its result through what it shares. Called off
     // this process's fiber (for a process not started yet), it runs the job right there.
     bool run_blocking(std::function<void()> job);
+    // Parks until `completion` is complete (completion.h), `deadline` passes (nullopt =
+    // never) or the process must die; messages do not end it. Whatever completes it runs
+    // elsewhere (a thread of its own, a pool), so this process's worker runs others
+    // meanwhile. A deadline in the past still looks once. Called off this process's fiber
+    // (for a process not started yet), it blocks the calling thread instead.
+    WaitOutcome wait_for(Completion& completion, std::optional<Clock::time_point> deadline);
     // Parks until one of `interests` is ready (io_readiness.h), `deadline` passes (nullopt =
     // never) or the process must die; messages do not end it. The fds wait in the
     // environment's reactor, so this process's worker runs others meanwhile. When the
@@ -104,9 +111,11 @@ class Process : public Task {
     // One suspension: prepare, wait, withdraw. `deadline` arms a timer that ends the wait,
     // and each of `interests` a reactor watch. False, without waiting, when an interest
     // needs no wait (an fd epoll cannot watch, which is always ready) or cannot be watched
-    // (reported as an error): out[i] then says so.
+    // (reported as an error): out[i] then says so. With `completion` (attached to this
+    // process), also false without waiting when it is complete already.
     bool wait_for_signal(std::optional<Clock::time_point> deadline,
-                         std::span<const IoInterest> interests = {}, std::span<IoEvents> out = {});
+                         std::span<const IoInterest> interests = {}, std::span<IoEvents> out = {},
+                         const Completion* completion = nullptr);
 
     enum class Dying : uint8_t { no, killed, link_failed, link_missing };
 
