@@ -1,9 +1,8 @@
 #include "host/networking/net_policy.h"
 
-#include <netdb.h>
+#include "host/networking/resolver.h"
 
 #include <charconv>
-#include <memory>
 
 namespace tycho::host {
 
@@ -15,22 +14,6 @@ std::string_view trim(std::string_view text) {
     while (!text.empty() && text.back() == ' ')
         text.remove_suffix(1);
     return text;
-}
-
-// The addresses `name` has, through the system's resolver.
-std::variant<std::vector<SocketAddress>, std::string> resolve_name(const std::string& name) {
-    addrinfo hints{};
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    addrinfo* found = nullptr;
-    if (int error = getaddrinfo(name.c_str(), nullptr, &hints, &found); error != 0)
-        return std::string(gai_strerror(error));
-    std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> owner(found, freeaddrinfo);
-    std::vector<SocketAddress> addresses;
-    for (addrinfo* entry = found; entry != nullptr; entry = entry->ai_next)
-        if (auto address = SocketAddress::from(entry->ai_addr, entry->ai_addrlen))
-            addresses.push_back(*address);
-    return addresses;
 }
 
 bool same_ip(const SocketAddress& a, const SocketAddress& b) {
@@ -80,7 +63,7 @@ std::variant<NetPolicy, std::string> NetPolicy::parse_allow_list(std::string_vie
             continue;
         }
         if (bracketed) return quoted + ": '" + std::string(host) + "' is not an IPv6 address";
-        auto addresses = resolve_name(std::string(host));
+        auto addresses = lookup_host(std::string(host));
         if (auto* error = std::get_if<std::string>(&addresses))
             return quoted + ": cannot resolve '" + std::string(host) + "': " + *error;
         for (const SocketAddress& ip : std::get<std::vector<SocketAddress>>(addresses))
