@@ -21,7 +21,7 @@ LookupAnswer lookup_host(const std::string& host) {
     return addresses;
 }
 
-Resolver::Resolver(Limits limits, LookupFunction lookup)
+Resolver::Resolver(Limits limits, const LookupFunction& lookup)
     : limits_(limits), state_(std::make_shared<State>()) {
     for (unsigned i = 0; i < limits_.threads; ++i)
         threads_.emplace_back([state = state_, lookup] { serve(state, lookup); });

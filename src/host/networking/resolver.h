@@ -42,7 +42,7 @@ class Resolver {
     };
     using LookupFunction = std::function<LookupAnswer(const std::string&)>;
 
-    explicit Resolver(Limits limits, LookupFunction lookup = lookup_host);
+    explicit Resolver(Limits limits, const LookupFunction& lookup = lookup_host);
     // Threads still inside a lookup are left to finish it on their own.
     ~Resolver();
     Resolver(const Resolver&) = delete;
