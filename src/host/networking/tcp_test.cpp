@@ -1,6 +1,7 @@
 // Sockets belong to processes: a process that traps while it holds listeners, streams,
 // clones, a stream in its unsent message, and whose linked child is parked in tcp_read,
-// leaves no descriptor open once both are gone (testdata/net_owner_traps.c).
+// leaves no descriptor open once both are gone (testdata/net_owner_traps.c). And the
+// runtime's network policy refuses what it must, as errors (testdata/net_policy_guest.c).
 #include "host/node.h"
 
 #include <gtest/gtest.h>
@@ -68,6 +69,35 @@ TEST(TcpResources, AProcessThatTrapsLeavesNoSocketOpen) {
         }
         EXPECT_EQ(open_descriptors(), baseline) << "round " << round;
     }
+}
+
+// The exit status of net_policy_guest.wasm run with `argument` under `policy` (0: every
+// expectation held; see the guest for the others).
+int policy_guest_status(NetPolicy policy, const char* argument) {
+    auto bytes = read_testdata("net_policy_guest.wasm");
+    if (bytes.empty()) return -1;
+    NodeOptions options;
+    options.workers = 1;
+    options.host.net_policy = std::move(policy);
+    Node node(options);
+    auto module = node.host().compile(bytes);
+    EXPECT_TRUE(module) << module.error().to_string();
+    if (!module) return -1;
+    ProcessConfig config;
+    config.args = {"net_policy_guest.wasm", argument};
+    auto status = node.run_root(module.value(), config);
+    EXPECT_TRUE(status) << status.error();
+    return status ? status.value() : -1;
+}
+
+TEST(TcpPolicy, DenyAllRefusesSocketsAndLookupsButNotLiterals) {
+    EXPECT_EQ(policy_guest_status(NetPolicy::deny_all(), "deny"), 0);
+}
+
+TEST(TcpPolicy, AnAllowListRefusesTheAddressesItLacks) {
+    auto policy = NetPolicy::parse_allow_list("127.0.0.1:*");
+    ASSERT_TRUE(std::holds_alternative<NetPolicy>(policy));
+    EXPECT_EQ(policy_guest_status(std::get<NetPolicy>(std::move(policy)), "loopback-only"), 0);
 }
 
 } // namespace
