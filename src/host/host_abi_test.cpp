@@ -15,10 +15,11 @@
 namespace tycho::host {
 namespace {
 
-// Namespaces of the contract not provided yet, each with the reason. A namespace listed here
-// must be wholly absent, so that this list is updated when it arrives.
+// Namespaces of the contract not wholly provided yet, each with the reason. The functions
+// of a namespace listed here that are defined must have their exact types; once all are,
+// the test fails until the namespace leaves this list.
 const std::map<std::string, std::string> kNotYetProvided = {
-    {"lunatic::networking", "TCP, UDP, TLS and DNS are not implemented yet"},
+    {"lunatic::networking", "TCP, UDP, TLS and DNS are not all implemented yet"},
 };
 
 struct ContractEntry {
@@ -81,13 +82,12 @@ TEST(HostAbi, ContractHasEveryFunctionOnce) {
 TEST(HostAbi, EveryContractFunctionIsDefinedWithItsExactType) {
     wasm::Linker linker;
     define_host_modules(linker);
+    std::map<std::string, int> missing_of_pending;
     for (const auto& entry : read_contract()) {
         const wasm::Extern* found = linker.find(entry.module, entry.name);
-        if (auto pending = kNotYetProvided.find(entry.module); pending != kNotYetProvided.end()) {
-            EXPECT_EQ(found, nullptr) << entry.module << " " << entry.name
-                                      << " is defined: remove the namespace from kNotYetProvided ("
-                                      << pending->second << ")";
-            continue;
+        if (kNotYetProvided.contains(entry.module)) {
+            missing_of_pending[entry.module] += found == nullptr ? 1 : 0;
+            if (found == nullptr) continue;
         }
         ASSERT_NE(found, nullptr) << entry.module << " " << entry.name << " is missing";
         ASSERT_EQ(found->kind, wasm::ExternKind::Func) << entry.module << " " << entry.name;
@@ -95,6 +95,9 @@ TEST(HostAbi, EveryContractFunctionIsDefinedWithItsExactType) {
             << entry.module << " " << entry.name << ": defined as "
             << found->func->type().to_string() << ", the contract says " << entry.type.to_string();
     }
+    for (const auto& [module, reason] : kNotYetProvided)
+        EXPECT_GT(missing_of_pending[module], 0)
+            << module << " is wholly defined: remove it from kNotYetProvided (" << reason << ")";
 }
 
 TEST(HostAbi, NothingOutsideTheContractIsDefinedUnderLunatic) {
