@@ -73,6 +73,10 @@ std::variant<NetPolicy, std::string> NetPolicy::parse_allow_list(std::string_vie
     return policy;
 }
 
+void NetPolicy::allow_also(const NetPolicy& more) {
+    rules_.insert(rules_.end(), more.rules_.begin(), more.rules_.end());
+}
+
 std::optional<std::string> NetPolicy::refusal(const SocketAddress& address) const {
     switch (mode_) {
     case Mode::allow_all: return std::nullopt;

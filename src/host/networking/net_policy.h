@@ -29,6 +29,8 @@ class NetPolicy {
     // brackets, "*" (any address), or a name, which is resolved now (every address it has
     // is allowed). PORT is a number or "*". The error names the entry that is wrong.
     static std::variant<NetPolicy, std::string> parse_allow_list(std::string_view list);
+    // Adds the entries of `more`, another allow list, to this one (--allow-net given again).
+    void allow_also(const NetPolicy& more);
 
     // Whether a socket may be bound to, connected to or send to `address`; else the
     // reason, for the guest's error text.
