@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 namespace {
@@ -49,6 +50,18 @@ Options of run:
                      Listen on this TCP address and hand the socket to the root
                      process (repeatable), after its directories: it accepts
                      connections with WASI's sock_accept. ADDRESS as for --metrics.
+  --deny-net         Refuse guests every network operation: binding, connecting
+                     and sending (lunatic::networking) and name lookups answer
+                     with an error, which the guest sees; nothing traps.
+  --allow-net HOST:PORT[,HOST:PORT...]
+                     Let guests bind, connect and send only to these addresses
+                     (repeatable: the lists add up); others are refused with an
+                     error. HOST is an IPv4 address, an IPv6 address in brackets
+                     ([::1]), a name (resolved once, at start: all its addresses
+                     count) or * for any; PORT is a number or * for any (binding
+                     port 0, "any free port", needs *). Name lookups stay
+                     allowed. Without --deny-net or --allow-net everything is
+                     allowed, as on Lunatic; the two do not go together.
   --env KEY=VALUE    Add a variable to the root process's environment (repeatable).
   --inherit-env      Pass the runtime's own environment on to the root process
                      (before the --env variables). Without it, the environment
@@ -144,19 +157,21 @@ std::optional<uint64_t> parse_count(const std::string& text, bool allow_suffix) 
 
 struct RunOptions {
     std::optional<std::string> invoke;
-    std::optional<uint64_t> test_timeout;           // seconds
-    std::optional<tycho::host::LogLevel> log_level; // given with --log-level
+    bool deny_net = false;                           // --deny-net
+    std::optional<tycho::host::NetPolicy> allow_net; // the --allow-net lists together
+    std::optional<uint64_t> test_timeout;            // seconds
+    std::optional<tycho::host::LogLevel> log_level;  // given with --log-level
     tycho::cli::RunRequest run;
 };
 
 constexpr const char* kRunOptions[] = {
-    "--invoke",       "--workers",   "--env",      "--max-memory",  "--max-fuel",
-    "--reductions",   "--log-level", "--dir",      "--inherit-env", "--max-total-memory",
-    "--test-timeout", "--metrics",   "--tcplisten"};
+    "--invoke",       "--workers",   "--env",       "--max-memory",  "--max-fuel",
+    "--reductions",   "--log-level", "--dir",       "--inherit-env", "--max-total-memory",
+    "--test-timeout", "--metrics",   "--tcplisten", "--deny-net",    "--allow-net"};
 
 // Run options that take no value.
 bool is_switch(const std::string& flag) {
-    return flag == "--inherit-env";
+    return flag == "--inherit-env" || flag == "--deny-net";
 }
 
 bool is_run_option(const std::string& arg) {
@@ -200,7 +215,10 @@ std::optional<int> parse_run_options(const std::vector<std::string>& args, size_
         if (!is_run_option(flag)) return usage_error("unknown option '" + flag + "'");
         if (is_switch(flag)) {
             if (value) return usage_error(flag + " takes no value");
-            out.run.inherit_env = true;
+            if (flag == "--deny-net")
+                out.deny_net = true;
+            else
+                out.run.inherit_env = true;
             continue;
         }
         if (!value) {
@@ -235,6 +253,16 @@ std::optional<int> parse_run_options(const std::vector<std::string>& args, size_
                                    "localhost, and a port), got '" +
                                    *value + "': " + problem);
             out.run.listen.push_back(std::move(*address));
+        } else if (flag == "--allow-net") {
+            auto list = tycho::host::NetPolicy::parse_allow_list(*value);
+            auto* allowed = std::get_if<tycho::host::NetPolicy>(&list);
+            if (allowed == nullptr)
+                return usage_error("--allow-net needs HOST:PORT[,HOST:PORT...], got '" + *value +
+                                   "': " + *std::get_if<std::string>(&list));
+            if (out.allow_net)
+                out.allow_net->allow_also(*allowed);
+            else
+                out.allow_net = std::move(*allowed);
         } else if (flag == "--workers") {
             auto n = parse_count(*value, false);
             if (!n || *n == 0 || *n > 1024)
@@ -284,6 +312,15 @@ std::optional<int> parse_run_options(const std::vector<std::string>& args, size_
     return std::nullopt;
 }
 
+// --deny-net or --allow-net, else everything allowed.
+std::optional<int> resolve_net_policy(RunOptions& options) {
+    if (options.deny_net && options.allow_net)
+        return usage_error("--deny-net and --allow-net cannot be used together");
+    if (options.deny_net) options.run.net_policy = tycho::host::NetPolicy::deny_all();
+    if (options.allow_net) options.run.net_policy = std::move(*options.allow_net);
+    return std::nullopt;
+}
+
 // --log-level, else TYCHO_LOG (when set and not empty), else the default.
 std::optional<int> resolve_log_level(RunOptions& options) {
     if (options.log_level) {
@@ -330,6 +367,7 @@ int main(int argc, char** argv) {
     RunOptions options;
     if (auto status = parse_run_options(args, i, options)) return *status;
     if (auto status = resolve_log_level(options)) return *status;
+    if (auto status = resolve_net_policy(options)) return *status;
     if (i >= args.size()) return usage_error("missing FILE.wasm");
     const std::string file = args[i++];
     std::vector<std::string> rest(args.begin() + long(i), args.end());

@@ -3,6 +3,7 @@
 
 #include "host/failure_report.h"
 #include "host/metrics/listen_address.h"
+#include "host/networking/net_policy.h"
 #include "host/node.h"
 #include "limits.h"
 
@@ -28,6 +29,8 @@ struct RunRequest {
     uint64_t max_total_memory = 0; // bytes; 0: the runtime's default
     // Serve Prometheus metrics there (--metrics); guests' metrics are recorded only then.
     std::optional<host::ListenAddress> metrics;
+    // Where guests may bind, connect and send to (--deny-net, --allow-net).
+    host::NetPolicy net_policy = host::NetPolicy::allow_all();
 };
 
 // Returns the exit status of the root process, or 1 after a one-line error.
