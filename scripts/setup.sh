@@ -15,7 +15,9 @@ packages=(
   libgtest-dev googletest            # unit tests
   libboost-context-dev               # fiber context switches
   libmimalloc-dev                    # the tycho executable's allocator
-  libssl-dev                         # lunatic::distributed's certificates (OpenSSL libcrypto)
+  libssl-dev                         # lunatic::distributed's certificates, networking's TLS (OpenSSL)
+  ca-certificates                    # the system's trusted roots, which TLS clients use by default
+  openssl                            # the TLS tests' certificates, and s_client/s_server to talk to
   libsqlite3-dev                     # lunatic::sqlite
   prometheus-cpp-dev                 # guests' metrics and the --metrics exporter
   prometheus                         # promtool, which checks the exporter's output (tests)

@@ -1,0 +1,463 @@
+/*
+ * lunatic::networking TLS (lunatic-abi.md §20.3, with §4, §5, §10.4 and §20.2): a TLS server
+ * and its clients inside one runtime. The server has a certificate for localhost and
+ * 127.0.0.1 from a test authority; the clients trust that authority through tls_connect's
+ * list of roots. The certificates are made at build time (tests/net/make_certificates.sh).
+ *
+ * The server processes (entry tls_server) bind a free port on 127.0.0.1 or 127.0.0.2 (they
+ * try ports in turn: reading tls_local_addr's address back would need resolve_next), tell
+ * the root, and accept in a loop: each accepted stream goes in a message to a process of its
+ * own (echo_handler), which echoes until the end, or until it reads "quit" and drops the
+ * stream. A failed accept is reported to the root, and the server goes on.
+ *
+ * Expectations:
+ *  - tls_bind with the certificate and key: 0; tls_local_addr: 0 and an iterator id.
+ *  - tls_connect to "localhost" and to "127.0.0.1" trusting the authority: 0. An echo round
+ *    trip over three iovecs, tls_flush (0, and 0 written), and the server's drop (after
+ *    "quit") is a clean end: tls_read gives 0 bytes.
+ *  - 1.5 MiB each way at once: the root writes on the stream while a clone, moved to another
+ *    process in a message, reads the echo there (§20.2: a read and a write at the same time),
+ *    and checks every byte.
+ *  - A read timeout (50 ms): 9027 after at least 50 ms; the stream still works afterwards.
+ *    get_tls_*_timeout return what was set (u64::MAX: none).
+ *  - A wrong name (127.0.0.2, which the certificate does not carry), an untrusted authority,
+ *    the system's roots (roots_len 0), and a list with one entry out of bounds (which makes
+ *    the system's roots apply, a quirk of Lunatic's): status 1 with an error text; the
+ *    server's accept fails with status 1 (and 0 as the peer id), not a trap, and it goes on.
+ *    A list with an unreadable entry besides the authority: the entry is skipped, 0.
+ *  - An invalid server name, and a port nobody listens on: status 1 with a text.
+ *  - tls_bind with PEM texts that are not usable (garbage, a broken block, two
+ *    certificates, no PKCS#8 key, a key of another certificate): status 1 with a text.
+ *  - Traps: unknown stream and listener ids in every function that takes one, a dropped
+ *    stream id, addr_type 5, invalid UTF-8 in the name, a read buffer out of bounds.
+ */
+#include "check.h"
+
+#include "ca_crt.h"
+#include "other_ca_crt.h"
+#include "other_ca_key.h"
+#include "server_crt.h"
+#include "server_key.h"
+
+#define PEM(array) (const char*)(array), (uint32_t)sizeof(array)
+
+#define TAG_PORT 10
+#define TAG_ACCEPT_FAILED 11
+#define TAG_STREAM 12
+#define TAG_READ_ALL 13
+
+#define UNKNOWN_ID 4242
+#define BIG (3u * 512u * 1024u) /* 1.5 MiB */
+
+/* ---- helpers -------------------------------------------------------------------------- */
+
+/* Reads the text of error `err` into `text` (NUL-terminated, cut at `size`) and drops it. */
+static void error_text(uint64_t err, char* text, uint32_t size) {
+    uint32_t length = lunatic_error_string_size(err);
+    CHECK(length > 0);
+    char* all = malloc(length + 1);
+    CHECK(all != NULL);
+    lunatic_error_to_string(err, all);
+    all[length] = 0;
+    snprintf(text, size, "%s", all);
+    free(all);
+    lunatic_error_drop(err);
+}
+
+/* Checks that error `err` has a text containing `part` (printed when it does not). */
+static void expect_error_containing(uint64_t err, const char* part) {
+    char text[512];
+    error_text(err, text, sizeof text);
+    if (!strstr(text, part)) fprintf(stderr, "error text '%s' lacks '%s'\n", text, part);
+    CHECK(strstr(text, part) != NULL);
+}
+
+/* Binds a TLS listener with the server's certificate on 127.0.0.<last_octet> and a free
+   port, trying ports from a varying start (tests may run side by side). */
+static uint64_t bind_free_port(uint8_t last_octet, uint32_t* port) {
+    const uint8_t address[4] = {127, 0, 0, last_octet};
+    uint32_t start = 20000 + (uint32_t)(now_us() % 30000);
+    for (uint32_t i = 0; i < 2000; i++) {
+        uint64_t id = 0;
+        *port = 20000 + (start + i) % 30000;
+        int32_t r = lunatic_networking_tls_bind(4, address, *port, 0, 0, &id, PEM(SERVER_CRT),
+                                                PEM(SERVER_KEY));
+        if (r == 0) return id;
+        CHECK_EQ(r, 1);
+        lunatic_error_drop(id);
+    }
+    CHECK(!"no free port");
+    return 0;
+}
+
+/* Moves stream `id` to process `pid` in a message tagged TAG_STREAM. */
+static void give_stream(uint64_t pid, uint64_t id) {
+    lunatic_message_create_data(TAG_STREAM, 8);
+    uint64_t index = lunatic_message_push_tls_stream(id);
+    CHECK_EQ(lunatic_message_write_data(&index, 8), 8);
+    CHECK_EQ(lunatic_message_send(pid), 0);
+}
+
+static uint64_t take_stream(void) {
+    EXPECT_MSG(TAG_STREAM);
+    return lunatic_message_take_tls_stream(READ_U64());
+}
+
+/* Writes all of data[0..n); false when the stream fails. */
+static int write_all(uint64_t stream, const uint8_t* data, uint32_t n) {
+    uint32_t done = 0;
+    while (done < n) {
+        uint32_t chunk = n - done < 100000 ? n - done : 100000;
+        lunatic_ciovec iov = {data + done, chunk};
+        uint64_t written = 0;
+        int32_t r = lunatic_networking_tls_write_vectored(stream, &iov, 1, &written);
+        if (r != 0) {
+            if (r == 1) lunatic_error_drop(written);
+            return 0;
+        }
+        CHECK(written > 0 && written <= chunk);
+        done += (uint32_t)written;
+    }
+    return 1;
+}
+
+/* Reads exactly n bytes into buffer. */
+static void read_exact(uint64_t stream, uint8_t* buffer, uint32_t n) {
+    uint32_t done = 0;
+    while (done < n) {
+        uint64_t got = 0;
+        int32_t r = lunatic_networking_tls_read(stream, buffer + done, n - done, &got);
+        if (r == 1) expect_error_containing(got, "(nothing expected)");
+        CHECK_EQ(r, 0);
+        CHECK(got > 0 && got <= n - done);
+        done += (uint32_t)got;
+    }
+}
+
+static int32_t connect_to(const char* host, uint32_t port, const lunatic_pem* roots,
+                          uint32_t roots_len, uint64_t* id) {
+    return lunatic_networking_tls_connect(host, (uint32_t)strlen(host), port, WAIT_MS, id, roots,
+                                          roots_len);
+}
+
+static const lunatic_pem TRUST_CA[1] = {{PEM(CA_CRT)}};
+
+static uint8_t pattern(uint32_t i) {
+    return (uint8_t)(i * 7u + (i >> 11));
+}
+
+/* ---- the server ------------------------------------------------------------------------ */
+
+static uint8_t echo_buffer[64 * 1024];
+
+ENTRY(echo_handler)(int64_t parent) {
+    (void)parent;
+    uint64_t stream = take_stream();
+    for (;;) {
+        uint64_t n = 0;
+        int32_t r = lunatic_networking_tls_read(stream, echo_buffer, sizeof echo_buffer, &n);
+        if (r == 1) {
+            check_error_text_and_drop(n); /* a client that broke off */
+            break;
+        }
+        CHECK_EQ(r, 0);
+        if (n == 0 || (n == 4 && memcmp(echo_buffer, "quit", 4) == 0)) break;
+        if (!write_all(stream, echo_buffer, (uint32_t)n)) break;
+    }
+    lunatic_networking_drop_tls_stream(stream);
+}
+
+ENTRY(tls_server)(int64_t parent, int64_t last_octet) {
+    uint32_t port = 0;
+    uint64_t listener = bind_free_port((uint8_t)last_octet, &port);
+    uint64_t address_id = 77;
+    CHECK_EQ(lunatic_networking_tls_local_addr(listener, &address_id), 0);
+    CHECK(address_id != 77);
+    SEND((uint64_t)parent, TAG_PORT, port);
+    for (;;) {
+        uint64_t id = 0, peer = 77;
+        int32_t r = lunatic_networking_tls_accept(listener, &id, &peer);
+        if (r == 1) {
+            CHECK_EQ(peer, 0);
+            uint32_t length = check_error_text_and_drop(id);
+            SEND((uint64_t)parent, TAG_ACCEPT_FAILED, (uint64_t)last_octet, length);
+            continue;
+        }
+        CHECK_EQ(r, 0);
+        CHECK(peer != 77);
+        give_stream(SPAWN_HELPER("echo_handler"), id);
+    }
+}
+
+static uint32_t start_server(uint8_t last_octet) {
+    SPAWN(HELPER_LINK, LUNATIC_SELF_CONFIG, "tls_server", (int64_t)self_pid(), last_octet);
+    EXPECT_MSG(TAG_PORT);
+    return (uint32_t)READ_U64();
+}
+
+static void expect_accept_failed(uint8_t last_octet) {
+    EXPECT_MSG(TAG_ACCEPT_FAILED);
+    CHECK_EQ(READ_U64(), last_octet);
+    CHECK(READ_U64() > 0);
+}
+
+/* ---- the clients ----------------------------------------------------------------------- */
+
+static void echo_round_trip(uint64_t stream) {
+    static const char* parts[3] = {"hel", "lo, ", "TLS"};
+    lunatic_ciovec iovs[3];
+    for (int i = 0; i < 3; i++)
+        iovs[i] = (lunatic_ciovec){parts[i], (uint32_t)strlen(parts[i])};
+    uint64_t written = 0;
+    CHECK_EQ(lunatic_networking_tls_write_vectored(stream, iovs, 3, &written), 0);
+    CHECK_EQ(written, 10);
+    uint8_t echo[16] = {0};
+    read_exact(stream, echo, 10);
+    CHECK(memcmp(echo, "hello, TLS", 10) == 0);
+}
+
+/* Ends the echo: the handler drops its stream after "quit", which is a clean end here. */
+static void expect_clean_end(uint64_t stream) {
+    CHECK(write_all(stream, (const uint8_t*)"quit", 4));
+    uint8_t byte;
+    uint64_t got = 99;
+    CHECK_EQ(lunatic_networking_tls_read(stream, &byte, 1, &got), 0);
+    CHECK_EQ(got, 0);
+}
+
+static void test_echo(uint32_t port) {
+    uint64_t stream = 0;
+    CHECK_EQ(connect_to("localhost", port, TRUST_CA, 1, &stream), 0);
+    echo_round_trip(stream);
+    uint64_t error = 77;
+    CHECK_EQ(lunatic_networking_tls_flush(stream, &error), 0);
+    CHECK_EQ(error, 0);
+    expect_clean_end(stream);
+    lunatic_networking_drop_tls_stream(stream);
+
+    CHECK_EQ(connect_to("127.0.0.1", port, TRUST_CA, 1, &stream), 0);
+    echo_round_trip(stream);
+    lunatic_networking_drop_tls_stream(stream);
+}
+
+static uint8_t big[BIG];
+
+ENTRY(big_reader)(int64_t parent) {
+    uint64_t stream = take_stream();
+    lunatic_networking_set_tls_read_timeout(stream, WAIT_MS);
+    read_exact(stream, big, BIG);
+    for (uint32_t i = 0; i < BIG; i++)
+        if (big[i] != pattern(i)) {
+            fprintf(stderr, "byte %u of the echo is %u, not %u\n", i, big[i], pattern(i));
+            CHECK(0);
+        }
+    SEND((uint64_t)parent, TAG_READ_ALL, BIG);
+}
+
+static void test_big_transfer(uint32_t port) {
+    uint64_t stream = 0;
+    CHECK_EQ(connect_to("localhost", port, TRUST_CA, 1, &stream), 0);
+    give_stream(SPAWN_HELPER("big_reader"), lunatic_networking_clone_tls_stream(stream));
+    for (uint32_t i = 0; i < BIG; i++)
+        big[i] = pattern(i);
+    lunatic_networking_set_tls_write_timeout(stream, WAIT_MS);
+    CHECK(write_all(stream, big, BIG));
+    EXPECT_MSG(TAG_READ_ALL);
+    CHECK_EQ(READ_U64(), BIG);
+    expect_clean_end(stream);
+    lunatic_networking_drop_tls_stream(stream);
+}
+
+static void test_timeouts(uint32_t port) {
+    uint64_t stream = 0;
+    CHECK_EQ(connect_to("localhost", port, TRUST_CA, 1, &stream), 0);
+    CHECK_EQ(lunatic_networking_get_tls_read_timeout(stream), -1);
+    CHECK_EQ(lunatic_networking_get_tls_write_timeout(stream), -1);
+    lunatic_networking_set_tls_write_timeout(stream, 250);
+    CHECK_EQ(lunatic_networking_get_tls_write_timeout(stream), 250);
+    lunatic_networking_set_tls_read_timeout(stream, 50);
+    uint64_t clone = lunatic_networking_clone_tls_stream(stream);
+    CHECK_EQ(lunatic_networking_get_tls_read_timeout(clone), 50); /* shared by clones */
+
+    uint8_t byte;
+    uint64_t got = 77;
+    int64_t start = now_ms();
+    CHECK_EQ(lunatic_networking_tls_read(stream, &byte, 1, &got), LUNATIC_TIMEOUT);
+    CHECK(now_ms() - start >= 49);
+    CHECK_EQ(got, 77); /* nothing written */
+
+    lunatic_networking_set_tls_read_timeout(stream, -1);
+    CHECK_EQ(lunatic_networking_get_tls_read_timeout(stream), -1);
+    echo_round_trip(clone);
+    lunatic_networking_drop_tls_stream(clone);
+    lunatic_networking_drop_tls_stream(stream);
+}
+
+static void test_refused_handshakes(uint32_t port, uint32_t port2) {
+    uint64_t id = 0;
+    /* The certificate names 127.0.0.1 and localhost, not 127.0.0.2. */
+    CHECK_EQ(connect_to("127.0.0.2", port2, TRUST_CA, 1, &id), 1);
+    expect_error_containing(id, "mismatch");
+    expect_accept_failed(2);
+
+    static const lunatic_pem trust_other[1] = {{PEM(OTHER_CA_CRT)}};
+    CHECK_EQ(connect_to("localhost", port, trust_other, 1, &id), 1);
+    expect_error_containing(id, "certificate verify failed");
+    expect_accept_failed(1);
+
+    CHECK_EQ(connect_to("localhost", port, NULL, 0, &id), 1); /* the system's roots */
+    expect_error_containing(id, "certificate verify failed");
+    expect_accept_failed(1);
+
+    /* One entry out of bounds: the list is ignored, the system's roots apply. */
+    const lunatic_pem out_of_bounds[2] = {{PEM(CA_CRT)}, {(const char*)0xFFFFFF00u, 1000}};
+    CHECK_EQ(connect_to("localhost", port, out_of_bounds, 2, &id), 1);
+    expect_error_containing(id, "certificate verify failed");
+    expect_accept_failed(1);
+
+    /* An entry that is no certificate is skipped. */
+    static const char junk[] = "-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----\n";
+    const lunatic_pem with_junk[3] = {{junk, sizeof junk - 1}, {"", 0}, {PEM(CA_CRT)}};
+    uint64_t stream = 0;
+    CHECK_EQ(connect_to("localhost", port, with_junk, 3, &stream), 0);
+    echo_round_trip(stream);
+    lunatic_networking_drop_tls_stream(stream);
+}
+
+static void test_connect_errors(void) {
+    uint64_t id = 0;
+    CHECK_EQ(connect_to("not a host name", 443, TRUST_CA, 1, &id), 1);
+    expect_error_containing(id, "not a valid server name");
+    CHECK_EQ(connect_to("", 443, TRUST_CA, 1, &id), 1);
+    expect_error_containing(id, "not a valid server name");
+
+    /* A port that was just free again: nobody listens there. */
+    uint32_t port = 0;
+    lunatic_networking_drop_tls_listener(bind_free_port(1, &port));
+    CHECK_EQ(connect_to("127.0.0.1", port, TRUST_CA, 1, &id), 1);
+    expect_error_containing(id, "Connection refused (os error 111)");
+}
+
+static void expect_bind_error(const char* cert, uint32_t cert_len, const char* key,
+                              uint32_t key_len, const char* part) {
+    const uint8_t address[4] = {127, 0, 0, 1};
+    uint64_t id = 0;
+    CHECK_EQ(lunatic_networking_tls_bind(4, address, 0, 0, 0, &id, cert, cert_len, key, key_len), 1);
+    expect_error_containing(id, part);
+}
+
+static void test_bind_errors(void) {
+    static const char garbage[] = "this is no PEM text at all";
+    expect_bind_error(garbage, sizeof garbage - 1, PEM(SERVER_KEY), "holds 0 certificates");
+    static const char broken[] = "-----BEGIN CERTIFICATE-----\n@@@@\n-----END CERTIFICATE-----\n";
+    expect_bind_error(broken, sizeof broken - 1, PEM(SERVER_KEY), "malformed");
+
+    static char two[sizeof SERVER_CRT + sizeof CA_CRT];
+    memcpy(two, SERVER_CRT, sizeof SERVER_CRT);
+    memcpy(two + sizeof SERVER_CRT, CA_CRT, sizeof CA_CRT);
+    expect_bind_error(two, sizeof two, PEM(SERVER_KEY), "holds 2 certificates");
+
+    expect_bind_error(PEM(SERVER_CRT), garbage, sizeof garbage - 1, "holds 0 PKCS#8");
+    static const char sec1[] = "-----BEGIN EC PRIVATE KEY-----\nAAAA\n-----END EC PRIVATE KEY-----\n";
+    expect_bind_error(PEM(SERVER_CRT), sec1, sizeof sec1 - 1, "holds 0 PKCS#8");
+    expect_bind_error(PEM(SERVER_CRT), PEM(OTHER_CA_KEY), "does not belong");
+}
+
+/* ---- traps ----------------------------------------------------------------------------- */
+
+static uint8_t scratch[64];
+
+/* The trapping children take (parent, a, b). This one calls function number a with an id no
+   table holds. */
+ENTRY(trap_unknown_id)(int64_t parent, int64_t which, int64_t unused) {
+    (void)unused;
+    uint64_t out, peer;
+    lunatic_ciovec iov = {scratch, 8};
+    child_reached(parent);
+    switch (which) {
+    case 0: lunatic_networking_tls_read(UNKNOWN_ID, scratch, 8, &out); break;
+    case 1: lunatic_networking_tls_write_vectored(UNKNOWN_ID, &iov, 1, &out); break;
+    case 2: lunatic_networking_tls_flush(UNKNOWN_ID, &out); break;
+    case 3: lunatic_networking_clone_tls_stream(UNKNOWN_ID); break;
+    case 4: lunatic_networking_drop_tls_stream(UNKNOWN_ID); break;
+    case 5: lunatic_networking_set_tls_read_timeout(UNKNOWN_ID, 5); break;
+    case 6: lunatic_networking_set_tls_write_timeout(UNKNOWN_ID, 5); break;
+    case 7: lunatic_networking_get_tls_read_timeout(UNKNOWN_ID); break;
+    case 8: lunatic_networking_get_tls_write_timeout(UNKNOWN_ID); break;
+    case 9: lunatic_networking_tls_accept(UNKNOWN_ID, &out, &peer); break;
+    case 10: lunatic_networking_tls_local_addr(UNKNOWN_ID, &out); break;
+    case 11: lunatic_networking_drop_tls_listener(UNKNOWN_ID); break;
+    }
+    child_survived(parent);
+}
+#define UNKNOWN_ID_FUNCTIONS 12
+
+ENTRY(trap_bind_addr_type)(int64_t parent, int64_t a, int64_t b) {
+    (void)a, (void)b;
+    const uint8_t address[16] = {127, 0, 0, 1};
+    uint64_t id;
+    child_reached(parent);
+    lunatic_networking_tls_bind(5, address, 0, 0, 0, &id, PEM(SERVER_CRT), PEM(SERVER_KEY));
+    child_survived(parent);
+}
+ENTRY(trap_connect_utf8)(int64_t parent, int64_t a, int64_t b) {
+    (void)a, (void)b;
+    uint64_t id;
+    child_reached(parent);
+    lunatic_networking_tls_connect("\xff\xfe", 2, 443, WAIT_MS, &id, TRUST_CA, 1);
+    child_survived(parent);
+}
+/* Connects to `port`, then reads from the stream after dropping it (which = 0) or into a
+   buffer out of bounds (which = 1). */
+ENTRY(trap_connected)(int64_t parent, int64_t port, int64_t which) {
+    uint64_t stream = 0, n;
+    CHECK_EQ(connect_to("localhost", (uint32_t)port, TRUST_CA, 1, &stream), 0);
+    if (which == 0) lunatic_networking_drop_tls_stream(stream);
+    child_reached(parent);
+    lunatic_networking_tls_read(stream, which == 0 ? scratch : (void*)0xFFFFFFF0u, 100, &n);
+    child_survived(parent);
+}
+
+/* Like EXPECT_TRAP, for an entry taking (parent, a, b). */
+static void expect_trap_with(const char* entry, int64_t a, int64_t b) {
+    int64_t link = next_link_tag_++;
+    lunatic_registry_remove(REACHED_NAME_, sizeof REACHED_NAME_ - 1);
+    uint64_t id = SPAWN(link, LUNATIC_SELF_CONFIG, entry, (int64_t)self_pid(), a, b);
+    int64_t tags[2] = {TAG_SURVIVED, link};
+    int32_t r = lunatic_message_receive(tags, 2, WAIT_MS);
+    if (r != LUNATIC_LINK_DIED)
+        fprintf(stderr, "%s(%lld, %lld) did not trap\n", entry, (long long)a, (long long)b);
+    CHECK_EQ(r, LUNATIC_LINK_DIED);
+    CHECK_EQ(lunatic_message_get_tag(), link);
+    uint64_t node = 1, who = 0;
+    CHECK_EQ(lunatic_registry_get(REACHED_NAME_, sizeof REACHED_NAME_ - 1, &node, &who), 0);
+    CHECK_EQ(who, id);
+}
+
+static void test_traps(uint32_t port) {
+    for (int64_t which = 0; which < UNKNOWN_ID_FUNCTIONS; which++)
+        expect_trap_with("trap_unknown_id", which, 0);
+    expect_trap_with("trap_bind_addr_type", 0, 0);
+    expect_trap_with("trap_connect_utf8", 0, 0);
+    expect_trap_with("trap_connected", port, 0);
+    expect_trap_with("trap_connected", port, 1);
+}
+
+int main(void) {
+    lunatic_process_die_when_link_dies(0);
+    uint32_t port = start_server(1);
+    uint32_t port2 = start_server(2);
+
+    test_bind_errors();
+    test_connect_errors();
+    test_refused_handshakes(port, port2);
+    test_echo(port);
+    test_big_transfer(port);
+    test_timeouts(port);
+    test_traps(port);
+    /* After all of it, the server still serves. */
+    test_echo(port);
+
+    puts("ok");
+    return 0;
+}

@@ -1,0 +1,76 @@
+/*
+ * A TLS echo server for tls_interop.sh: binds a free port on 127.0.0.1 with the test server
+ * certificate (localhost, 127.0.0.1), prints "listening on PORT", then serves COUNT
+ * connections (argv[1]) one after another: it echoes what arrives until it has echoed a
+ * newline, and drops the stream, which closes the connection with a close_notify. It prints
+ * "served N" and exits 0, or prints what failed and exits 1.
+ *   tycho run tls_echo_server.wasm COUNT
+ */
+#include <lunatic.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "server_crt.h"
+#include "server_key.h"
+
+#define PEM(array) (const char*)(array), (uint32_t)sizeof(array)
+
+static void fail(const char* what, uint64_t error) {
+    uint32_t size = lunatic_error_string_size(error);
+    char* text = calloc(size + 1, 1);
+    lunatic_error_to_string(error, text);
+    printf("%s: %s\n", what, text);
+    exit(1);
+}
+
+/* The port of a new listener: ports are tried from a varying start, as this guest cannot
+   read tls_local_addr's address back without resolve_next. */
+static uint64_t bind_free_port(uint32_t* port) {
+    const uint8_t loopback[4] = {127, 0, 0, 1};
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    uint32_t start = (uint32_t)(now.tv_nsec / 1000);
+    for (uint32_t i = 0; i < 2000; i++) {
+        uint64_t id = 0;
+        *port = 20000 + (start + i) % 30000;
+        if (lunatic_networking_tls_bind(4, loopback, *port, 0, 0, &id, PEM(SERVER_CRT),
+                                        PEM(SERVER_KEY)) == 0)
+            return id;
+        lunatic_error_drop(id);
+    }
+    printf("no free port\n");
+    exit(1);
+}
+
+int main(int argc, char** argv) {
+    int count = argc > 1 ? atoi(argv[1]) : 1;
+    uint32_t port = 0;
+    uint64_t listener = bind_free_port(&port);
+    printf("listening on %u\n", port);
+    fflush(stdout);
+    for (int served = 0; served < count; served++) {
+        uint64_t stream = 0, peer = 0;
+        if (lunatic_networking_tls_accept(listener, &stream, &peer) != 0) fail("accept", stream);
+        char buffer[4096];
+        for (int line_done = 0; !line_done;) {
+            uint64_t n = 0;
+            int32_t r = lunatic_networking_tls_read(stream, buffer, sizeof buffer, &n);
+            if (r != 0) fail("read", n);
+            if (n == 0) break;
+            line_done = memchr(buffer, '\n', n) != NULL;
+            for (uint64_t done = 0; done < n;) {
+                lunatic_ciovec iov = {buffer + done, (uint32_t)(n - done)};
+                uint64_t written = 0;
+                if (lunatic_networking_tls_write_vectored(stream, &iov, 1, &written) != 0)
+                    fail("write", written);
+                done += written;
+            }
+        }
+        lunatic_networking_drop_tls_stream(stream);
+    }
+    printf("served %d\n", count);
+    return 0;
+}

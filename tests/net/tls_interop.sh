@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# Tycho's TLS against OpenSSL's own tools, on loopback:
+#  1. guests/tls_echo_server.c serves `openssl s_client`, which checks the server's
+#     certificate against the test authority and name, once with TLS 1.3 and once with 1.2:
+#     the line sent comes back, and the server closes cleanly.
+#  2. guests/tls_client.c talks to `openssl s_server -www` (TLS 1.3, then 1.2 only): the page
+#     s_server sends names the protocol the two agreed on, and ends with a close_notify.
+#  3. guests/tls_client.c with `openssl s_server` typing "K" between the client's "ping" and
+#     its own "pong": the server updates its keys and asks the client to update its own
+#     (TLS 1.3 KeyUpdate); the client still reads "pong", and s_server reads the client's
+#     KeyUpdate and then its "done".
+#   tls_interop.sh TYCHO ECHO_SERVER.wasm CLIENT.wasm CERTIFICATE_DIR
+set -u
+tycho=$1
+echo_server=$2
+client=$3
+certificates=$4
+
+dir=$(mktemp -d)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do
+    kill "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+  done
+  exec 7>&- 2>/dev/null
+  rm -rf "$dir"
+}
+trap cleanup EXIT
+fail() {
+  echo "FAIL: $*"
+  for file in "$dir"/*.out "$dir"/*.err; do
+    [[ -f "$file" ]] && { echo "--- $(basename "$file"):"; cat "$file"; }
+  done
+  exit 1
+}
+
+# Waits (at most 20 s) until FILE has a line matching REGEX; fails if process PID ends first.
+wait_for_line() {
+  local file=$1 regex=$2 pid=$3
+  for _ in $(seq 2000); do
+    if grep -Eq "$regex" "$file" 2>/dev/null; then return 0; fi
+    kill -0 "$pid" 2>/dev/null || { grep -Eq "$regex" "$file" 2>/dev/null && return 0
+      fail "the process ended before printing /$regex/ in $(basename "$file")"; }
+    sleep 0.01
+  done
+  fail "no line /$regex/ in $(basename "$file") within 20 s"
+}
+
+# ---- 1. Tycho serves, s_client asks -----------------------------------------------------
+"$tycho" run "$echo_server" 2 >"$dir/echo_server.out" 2>"$dir/echo_server.err" &
+server=$!
+pids+=("$server")
+wait_for_line "$dir/echo_server.out" '^listening on [0-9]+$' "$server"
+port=$(sed -nE 's/^listening on ([0-9]+)$/\1/p' "$dir/echo_server.out")
+
+for version in -tls1_3 -tls1_2; do
+  line="hello from s_client $version"
+  echo "$line" | timeout 20 openssl s_client "$version" -connect "127.0.0.1:$port" \
+    -servername localhost -verify_hostname localhost -CAfile "$certificates/ca.crt" \
+    -verify_return_error -quiet >"$dir/s_client.out" 2>"$dir/s_client.err" ||
+    fail "s_client $version exited with status $?"
+  [[ "$(cat "$dir/s_client.out")" == "$line" ]] ||
+    fail "s_client $version got '$(cat "$dir/s_client.out")' back, not '$line'"
+done
+wait "$server"
+status=$?
+[[ $status -eq 0 ]] || fail "the echo server exited with status $status"
+grep -q '^served 2$' "$dir/echo_server.out" || fail "the echo server did not serve both"
+
+# ---- s_server on a free port --------------------------------------------------------------
+# Starts `openssl s_server OPTIONS...` on 127.0.0.1 with the test server certificate, its
+# stdin the fifo on fd 7; sets s_server_pid and s_server_port.
+start_s_server() {
+  rm -f "$dir/s_server.in"
+  mkfifo "$dir/s_server.in"
+  openssl s_server -accept 127.0.0.1:0 -cert "$certificates/server.crt" \
+    -key "$certificates/server.key" "$@" <"$dir/s_server.in" >"$dir/s_server.out" \
+    2>"$dir/s_server.err" &
+  s_server_pid=$!
+  pids+=("$s_server_pid")
+  exec 7>"$dir/s_server.in"
+  wait_for_line "$dir/s_server.out" '^ACCEPT ' "$s_server_pid"
+  s_server_port=$(sed -nE 's/^ACCEPT .*:([0-9]+)$/\1/p' "$dir/s_server.out")
+  [[ -n "$s_server_port" ]] || fail "no port in s_server's ACCEPT line"
+}
+stop_s_server() {
+  exec 7>&-
+  kill "$s_server_pid" 2>/dev/null
+  wait "$s_server_pid" 2>/dev/null
+}
+
+# ---- 2. Tycho asks s_server -www ----------------------------------------------------------
+for version in -tls1_3 -tls1_2; do
+  start_s_server -www "$version"
+  timeout 20 "$tycho" run "$client" "$s_server_port" www >"$dir/client.out" 2>"$dir/client.err" ||
+    fail "the client exited with status $? against s_server -www $version"
+  grep -q '^HTTP/1.0 200 ok' "$dir/client.out" || fail "no page from s_server -www $version"
+  protocol=TLSv${version#-tls}
+  protocol=${protocol/_/.}
+  grep -q "^New, $protocol, " "$dir/client.out" ||
+    fail "s_server -www $version does not report $protocol"
+  grep -q '^end: clean$' "$dir/client.out" || fail "s_server -www $version did not end cleanly"
+  stop_s_server
+done
+
+# ---- 3. A key update from s_server --------------------------------------------------------
+start_s_server -msg
+"$tycho" run "$client" "$s_server_port" keyupdate >"$dir/client.out" 2>"$dir/client.err" &
+client_pid=$!
+pids+=("$client_pid")
+wait_for_line "$dir/s_server.out" '^ping' "$s_server_pid"
+echo K >&7
+wait_for_line "$dir/s_server.out" '>>> .*KeyUpdate' "$s_server_pid"
+echo pong >&7
+wait "$client_pid"
+status=$?
+[[ $status -eq 0 ]] || fail "the client exited with status $status in the key update"
+grep -q '^end: sent$' "$dir/client.out" || fail "the client did not read pong after the update"
+wait_for_line "$dir/s_server.out" '<<< .*KeyUpdate' "$s_server_pid"
+wait_for_line "$dir/s_server.out" '^done' "$s_server_pid"
+stop_s_server
+
+echo "ok: s_client against Tycho (TLS 1.3 and 1.2), Tycho against s_server -www (TLS 1.3 and 1.2), a TLS 1.3 key update"
