@@ -4,14 +4,14 @@
  * 127.0.0.1 from a test authority; the clients trust that authority through tls_connect's
  * list of roots. The certificates are made at build time (tests/net/make_certificates.sh).
  *
- * The server processes (entry tls_server) bind a free port on 127.0.0.1 or 127.0.0.2 (they
- * try ports in turn: reading tls_local_addr's address back would need resolve_next), tell
- * the root, and accept in a loop: each accepted stream goes in a message to a process of its
+ * The server processes (entry tls_server) bind port 0 on 127.0.0.1 or 127.0.0.2, read the
+ * port the system gave back through tls_local_addr, tell the root, and accept in a loop: each accepted stream goes in a message to a process of its
  * own (echo_handler), which echoes until the end, or until it reads "quit" and drops the
  * stream. A failed accept is reported to the root, and the server goes on.
  *
  * Expectations:
- *  - tls_bind with the certificate and key: 0; tls_local_addr: 0 and an iterator id.
+ *  - tls_bind with the certificate and key: 0; tls_local_addr: 0 and an iterator holding
+ *    exactly the bound address with the port the system picked.
  *  - tls_connect to "localhost" and to "127.0.0.1" trusting the authority: 0. An echo round
  *    trip over three iovecs, tls_flush (0, and 0 written), and the server's drop (after
  *    "quit") is a clean end: tls_read gives 0 bytes.
@@ -32,6 +32,7 @@
  *    stream id, addr_type 5, invalid UTF-8 in the name, a read buffer out of bounds.
  */
 #include "check.h"
+#include "net_tcp_util.h"
 
 #include "ca_crt.h"
 #include "other_ca_crt.h"
@@ -72,22 +73,20 @@ static void expect_error_containing(uint64_t err, const char* part) {
     CHECK(strstr(text, part) != NULL);
 }
 
-/* Binds a TLS listener with the server's certificate on 127.0.0.<last_octet> and a free
-   port, trying ports from a varying start (tests may run side by side). */
-static uint64_t bind_free_port(uint8_t last_octet, uint32_t* port) {
+/* Binds a TLS listener with the server's certificate on 127.0.0.<last_octet> and a port the
+   system picks, which tls_local_addr tells (at *port). */
+static uint64_t bind_listener(uint8_t last_octet, uint32_t* port) {
     const uint8_t address[4] = {127, 0, 0, last_octet};
-    uint32_t start = 20000 + (uint32_t)(now_us() % 30000);
-    for (uint32_t i = 0; i < 2000; i++) {
-        uint64_t id = 0;
-        *port = 20000 + (start + i) % 30000;
-        int32_t r = lunatic_networking_tls_bind(4, address, *port, 0, 0, &id, PEM(SERVER_CRT),
-                                                PEM(SERVER_KEY));
-        if (r == 0) return id;
-        CHECK_EQ(r, 1);
-        lunatic_error_drop(id);
-    }
-    CHECK(!"no free port");
-    return 0;
+    uint64_t id = UNTOUCHED;
+    CHECK_EQ(lunatic_networking_tls_bind(4, address, 0, 0, 0, &id, PEM(SERVER_CRT),
+                                         PEM(SERVER_KEY)),
+             0);
+    uint64_t iter = UNTOUCHED;
+    CHECK_EQ(lunatic_networking_tls_local_addr(id, &iter), 0);
+    net_address bound = ONLY_ADDRESS(iter);
+    CHECK(bound.type == 4 && memcmp(bound.addr, address, 4) == 0 && bound.port != 0);
+    *port = bound.port;
+    return id;
 }
 
 /* Moves stream `id` to process `pid` in a message tagged TAG_STREAM. */
@@ -169,10 +168,7 @@ ENTRY(echo_handler)(int64_t parent) {
 
 ENTRY(tls_server)(int64_t parent, int64_t last_octet) {
     uint32_t port = 0;
-    uint64_t listener = bind_free_port((uint8_t)last_octet, &port);
-    uint64_t address_id = 77;
-    CHECK_EQ(lunatic_networking_tls_local_addr(listener, &address_id), 0);
-    CHECK(address_id != 77);
+    uint64_t listener = bind_listener((uint8_t)last_octet, &port);
     SEND((uint64_t)parent, TAG_PORT, port);
     for (;;) {
         uint64_t id = 0, peer = 77;
@@ -333,7 +329,7 @@ static void test_connect_errors(void) {
 
     /* A port that was just free again: nobody listens there. */
     uint32_t port = 0;
-    lunatic_networking_drop_tls_listener(bind_free_port(1, &port));
+    lunatic_networking_drop_tls_listener(bind_listener(1, &port));
     CHECK_EQ(connect_to("127.0.0.1", port, TRUST_CA, 1, &id), 1);
     expect_error_containing(id, "Connection refused (os error 111)");
 }

@@ -1,10 +1,10 @@
 // resolve, resolve_next and drop_dns_iterator (lunatic-abi.md §13.2, §13.3, §20.1). IP
 // literals are answered at once; other names are looked up on the resolver's threads
 // (resolver.h) while the process parks.
+#include "host/networking/connect.h"
 #include "host/networking/host_port.h"
 #include "host/networking/net_call.h"
 #include "host/networking/net_functions.h"
-#include "host/networking/resolver.h"
 #include "host/timeouts.h"
 #include "host/wasm_process.h"
 
@@ -16,39 +16,13 @@ using wasm::Caller;
 
 constexpr const char* kResolve = "lunatic::networking::resolve";
 
-// What resolve answers for `name`: its addresses, each with the port, or an error text.
-// Parks the caller while a lookup runs; nullopt when the deadline passed first or the call
-// was stopped (`stopped` says which).
-std::optional<LookupAnswer>
-addresses_of(Caller& caller, const std::string& name,
-             std::optional<std::chrono::steady_clock::time_point> deadline, bool& stopped) {
+// What resolve answers for `name` ("host:port"): its addresses or an error text.
+Resolution addresses_of(Caller& caller, const std::string& name, Deadline deadline) {
     auto parsed = parse_host_port(name);
-    if (auto* error = std::get_if<std::string>(&parsed)) return LookupAnswer(*error);
+    if (auto* error = std::get_if<std::string>(&parsed))
+        return {IoResult::Kind::done, LookupAnswer(*error)};
     const HostPort& parts = std::get<HostPort>(parsed);
-    if (parts.literal) return LookupAnswer(std::vector<SocketAddress>{*parts.literal});
-    if (auto refusal = net_policy(caller).dns_refusal()) return LookupAnswer(*refusal);
-
-    Resolver& resolver = Resolver::shared();
-    auto lookup = resolver.submit(parts.host);
-    if (!lookup)
-        return LookupAnswer("too many lookups are waiting (the resolver's queue holds " +
-                            std::to_string(resolver.limits().queue) + ")");
-    WasmProcess& self = WasmProcess::of(caller);
-    switch (self.wait_for(lookup->done, deadline)) {
-    case runtime::Process::WaitOutcome::ready: break;
-    case runtime::Process::WaitOutcome::timed_out: return std::nullopt;
-    case runtime::Process::WaitOutcome::dying:
-        caller.stop(self.dying_cause());
-        stopped = true;
-        return std::nullopt;
-    }
-    if (auto* error = std::get_if<std::string>(&lookup->answer))
-        return LookupAnswer("failed to look up '" + parts.host + "': " + *error);
-    auto addresses = std::get<std::vector<SocketAddress>>(std::move(lookup->answer));
-    if (addresses.empty()) return LookupAnswer("'" + parts.host + "' has no IPv4 or IPv6 address");
-    for (SocketAddress& address : addresses)
-        address.set_port(parts.port);
-    return LookupAnswer(std::move(addresses));
+    return resolve_host(caller, parts.host, parts.port, deadline);
 }
 
 int32_t resolve(Caller& caller, uint32_t name_ptr, uint32_t name_len, int64_t timeout,
@@ -57,18 +31,15 @@ int32_t resolve(Caller& caller, uint32_t name_ptr, uint32_t name_len, int64_t ti
     auto text = memory.utf8(name_ptr, name_len);
     if (!text) return 0;
     const std::string name(*text);
-    bool stopped = false;
-    auto answer = addresses_of(caller, name, timeout_deadline(timeout), stopped);
-    if (stopped) return 0;
-    if (!answer) {
-        if (!memory.store<uint64_t>(id_ptr, 0)) return 0;
-        return net_status::timed_out;
-    }
-    if (auto* error = std::get_if<std::string>(&*answer))
+    Resolution resolution = addresses_of(caller, name, timeout_deadline(timeout));
+    if (resolution.kind == IoResult::Kind::stopped) return 0;
+    if (resolution.kind == IoResult::Kind::timed_out)
+        return memory.store<uint64_t>(id_ptr, 0) ? net_status::timed_out : 0;
+    if (auto* error = std::get_if<std::string>(&resolution.answer))
         return report_error(caller, memory, kResolve, id_ptr,
                             "resolve '" + name + "': " + std::move(*error));
     auto id = add_dns_iterator(caller, kResolve,
-                               std::get<std::vector<SocketAddress>>(std::move(*answer)));
+                               std::get<std::vector<SocketAddress>>(std::move(resolution.answer)));
     if (!id || !memory.store<uint64_t>(id_ptr, *id)) return 0;
     return net_status::ok;
 }

@@ -3,8 +3,10 @@
 // the process on the runtime's reactor (net_call.h). Addresses come back as one-element DNS
 // iterators (§13.2).
 #include "host/networking/ciovecs.h"
+#include "host/networking/connect.h"
 #include "host/networking/net_call.h"
 #include "host/networking/net_functions.h"
+#include "host/networking/sockets.h"
 #include "host/timeouts.h"
 
 #include <climits>
@@ -24,46 +26,6 @@ constexpr const char* kModule = "lunatic::networking";
 
 std::string full_name(const char* function) {
     return std::string(kModule) + "::" + function;
-}
-
-// A socket of `family` for TCP, or the errno.
-std::variant<UniqueFd, int> new_tcp_socket(int family) {
-    UniqueFd fd(::socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
-    if (!fd) return errno;
-    return fd;
-}
-
-// A listening socket bound to `address`, as Rust's std binds one: SO_REUSEADDR (a port in
-// TIME_WAIT can be bound again at once), IPV6_V6ONLY left as the system has it; or the errno.
-std::variant<UniqueFd, int> open_listener(const SocketAddress& address) {
-    auto socket = new_tcp_socket(address.family());
-    if (auto* error = std::get_if<int>(&socket)) return *error;
-    UniqueFd fd = std::get<UniqueFd>(std::move(socket));
-    const int on = 1;
-    if (::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) != 0 ||
-        ::bind(fd.get(), address.raw(), address.length()) != 0 ||
-        ::listen(fd.get(), SOMAXCONN) != 0)
-        return errno;
-    return fd;
-}
-
-// The local (`peer` false) or remote address of `fd`, or the errno.
-std::variant<SocketAddress, int> address_of(int fd, bool peer) {
-    sockaddr_storage raw{};
-    socklen_t length = sizeof raw;
-    auto* generic = reinterpret_cast<sockaddr*>(&raw);
-    if ((peer ? ::getpeername(fd, generic, &length) : ::getsockname(fd, generic, &length)) != 0)
-        return errno;
-    if (auto address = SocketAddress::from(generic, length)) return *address;
-    return EAFNOSUPPORT;
-}
-
-// Stores a one-element DNS iterator holding `address` and writes its id at `out_ptr`;
-// false after trapping.
-bool give_address(Caller& caller, GuestMemory& memory, const char* function,
-                  const SocketAddress& address, uint32_t out_ptr) {
-    auto id = add_dns_iterator(caller, function, {address});
-    return id && memory.store<uint64_t>(out_ptr, *id);
 }
 
 // tcp_local_addr (`peer` false) and tcp_peer_addr: the address of `fd` in a one-element
@@ -130,7 +92,7 @@ int32_t tcp_bind(Caller& caller, int32_t addr_type, uint32_t addr_ptr, int32_t p
     if (!address) return 0;
     if (auto refusal = net_policy(caller).refusal(*address))
         return report_error(caller, memory, function.c_str(), id_ptr, "tcp_bind: " + *refusal);
-    auto socket = open_listener(*address);
+    auto socket = open_tcp_listener(*address);
     if (auto* error = std::get_if<int>(&socket))
         return report_error(caller, memory, function.c_str(), id_ptr,
                             "tcp_bind to " + to_string(*address) + ": " + os_error_text(*error));
@@ -153,32 +115,20 @@ int32_t tcp_accept(Caller& caller, int64_t listener_id, uint32_t id_ptr, uint32_
     auto listener = listener_or_trap(caller, listener_id, function.c_str());
     if (!listener) return 0;
     GuestMemory memory(caller);
-    sockaddr_storage peer{};
-    const int listening = listener->fd.get();
-    const IoResult result =
-        perform_io(caller, listening, IoEvent::readable, std::nullopt, [&]() -> int {
-            for (;;) {
-                socklen_t length = sizeof peer;
-                const int fd = ::accept4(listening, reinterpret_cast<sockaddr*>(&peer), &length,
-                                         SOCK_NONBLOCK | SOCK_CLOEXEC);
-                // A connection reset while it waited in the queue: wait for the next one.
-                if (fd < 0 && errno == ECONNABORTED) continue;
-                return fd;
-            }
-        });
-    switch (result.kind) {
+    Accepted accepted = accept_connection(caller, listener->fd.get());
+    switch (accepted.kind) {
     case IoResult::Kind::done: break;
     case IoResult::Kind::failed: {
         const int32_t status = report_error(caller, memory, function.c_str(), id_ptr,
-                                            "tcp_accept: " + os_error_text(result.error));
+                                            "tcp_accept: " + os_error_text(accepted.error));
         if (status == net_status::failed && !memory.store<uint64_t>(peer_ptr, 0)) return 0;
         return status;
     }
     case IoResult::Kind::timed_out: // no deadline
     case IoResult::Kind::stopped: return 0;
     }
-    auto connection = std::make_shared<TcpConnection>(UniqueFd(int(result.bytes)));
-    auto address = SocketAddress::from(reinterpret_cast<const sockaddr*>(&peer), sizeof peer);
+    auto connection = std::make_shared<TcpConnection>(std::move(accepted.socket));
+    const auto& address = accepted.peer;
     if (!address) { // not on an IPv4 or IPv6 listener: cannot be
         caller.trap(function + ": the peer has no IP address");
         return 0;
@@ -200,31 +150,17 @@ int32_t tcp_connect(Caller& caller, int32_t addr_type, uint32_t addr_ptr, int32_
     if (!address) return 0;
     if (auto refusal = net_policy(caller).refusal(*address))
         return report_error(caller, memory, function.c_str(), id_ptr, "tcp_connect: " + *refusal);
-    const std::string failed = "tcp_connect to " + to_string(*address) + ": ";
-    auto socket = new_tcp_socket(address->family());
-    if (auto* error = std::get_if<int>(&socket))
+    Dialed dialed = connect_to(caller, *address, timeout_deadline(timeout));
+    switch (dialed.kind) {
+    case IoResult::Kind::done: break;
+    case IoResult::Kind::failed:
         return report_error(caller, memory, function.c_str(), id_ptr,
-                            failed + os_error_text(*error));
-    UniqueFd fd = std::get<UniqueFd>(std::move(socket));
-    if (::connect(fd.get(), address->raw(), address->length()) != 0) {
-        // A non-blocking connect goes on in the background (also after EINTR).
-        if (errno != EINPROGRESS && errno != EINTR)
-            return report_error(caller, memory, function.c_str(), id_ptr,
-                                failed + os_error_text(errno));
-        switch (wait_for_socket(caller, fd.get(), IoEvent::writable, timeout_deadline(timeout))) {
-        case Readiness::ready: break;
-        case Readiness::timed_out: return net_status::timed_out; // the socket closes here
-        case Readiness::stopped: return 0;
-        }
-        int error = 0;
-        socklen_t length = sizeof error;
-        if (::getsockopt(fd.get(), SOL_SOCKET, SO_ERROR, &error, &length) != 0) error = errno;
-        if (error != 0)
-            return report_error(caller, memory, function.c_str(), id_ptr,
-                                failed + os_error_text(error));
+                            "tcp_connect to " + to_string(*address) + ": " + dialed.error);
+    case IoResult::Kind::timed_out: return net_status::timed_out; // the socket closes here
+    case IoResult::Kind::stopped: return 0;
     }
     if (!give_stream(caller, memory, function.c_str(),
-                     std::make_shared<TcpConnection>(std::move(fd)), id_ptr))
+                     std::make_shared<TcpConnection>(std::move(dialed.socket)), id_ptr))
         return 0;
     return net_status::ok;
 }

@@ -5,10 +5,11 @@
 // an invalid server name and an unusable certificate or key are status 1 with the reason:
 // a bad peer must not be able to kill the process that accepts or connects. Traps remain for
 // the guest's own mistakes: a bad addr_type, unknown ids, memory out of bounds, invalid UTF-8.
+#include "host/networking/connect.h"
 #include "host/networking/net_call.h"
 #include "host/networking/net_functions.h"
 #include "host/networking/pem.h"
-#include "host/networking/tcp_dial.h"
+#include "host/networking/sockets.h"
 #include "host/networking/tls_connection.h"
 #include "host/timeouts.h"
 #include "host/wasm_process.h"
@@ -56,18 +57,6 @@ bool add_stream(Caller& caller, GuestMemory& memory, const char* function, uint3
 
 // ---- listeners -----------------------------------------------------------------------------
 
-// A listening socket bound to `address`; the OS error otherwise.
-std::variant<UniqueFd, std::string> listen_on(const SocketAddress& address) {
-    UniqueFd socket(::socket(address.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
-    if (!socket) return os_error_text(errno);
-    const int on = 1;
-    if (setsockopt(socket.get(), SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) != 0 ||
-        ::bind(socket.get(), address.raw(), address.length()) != 0 ||
-        ::listen(socket.get(), SOMAXCONN) != 0)
-        return os_error_text(errno);
-    return socket;
-}
-
 int32_t tls_bind(Caller& caller, int32_t addr_type, uint32_t addr_ptr, int32_t port,
                  int32_t flow_info, int32_t scope_id, uint32_t id_ptr, uint32_t cert_ptr,
                  uint32_t cert_len, uint32_t key_ptr, uint32_t key_len) {
@@ -88,9 +77,9 @@ int32_t tls_bind(Caller& caller, int32_t addr_type, uint32_t addr_ptr, int32_t p
         std::string_view(reinterpret_cast<const char*>(key->data()), key->size()));
     if (auto* error = std::get_if<std::string>(&context))
         return report_error(caller, memory, "tls_bind", id_ptr, where + *error);
-    auto socket = listen_on(*address);
-    if (auto* error = std::get_if<std::string>(&socket))
-        return report_error(caller, memory, "tls_bind", id_ptr, where + *error);
+    auto socket = open_tcp_listener(*address);
+    if (auto* error = std::get_if<int>(&socket))
+        return report_error(caller, memory, "tls_bind", id_ptr, where + os_error_text(*error));
 
     auto listener = std::make_shared<TlsListener>(std::move(std::get<UniqueFd>(socket)),
                                                   std::move(std::get<tls::SslContext>(context)));
@@ -104,17 +93,13 @@ int32_t tls_local_addr(Caller& caller, int64_t listener_id, uint32_t id_ptr) {
     auto listener = listener_or_trap(caller, "tls_local_addr", listener_id);
     if (!listener) return 0;
     GuestMemory memory(caller);
-    sockaddr_storage raw{};
-    socklen_t size = sizeof raw;
-    if (getsockname(listener->fd.get(), reinterpret_cast<sockaddr*>(&raw), &size) != 0)
+    auto address = address_of(listener->fd.get(), false);
+    if (auto* error = std::get_if<int>(&address))
         return report_error(caller, memory, "tls_local_addr", id_ptr,
-                            "tls_local_addr: " + os_error_text(errno));
-    auto address = SocketAddress::from(reinterpret_cast<sockaddr*>(&raw), size);
-    if (!address)
-        return report_error(caller, memory, "tls_local_addr", id_ptr,
-                            "tls_local_addr: the socket has no IP address");
-    auto id = add_dns_iterator(caller, full_name("tls_local_addr").c_str(), {*address});
-    if (!id || !memory.store<uint64_t>(id_ptr, *id)) return 0;
+                            "tls_local_addr: " + os_error_text(*error));
+    if (!give_address(caller, memory, full_name("tls_local_addr").c_str(),
+                      std::get<SocketAddress>(address), id_ptr))
+        return 0;
     return net_status::ok;
 }
 
@@ -129,19 +114,11 @@ int32_t tls_accept(Caller& caller, int64_t listener_id, uint32_t id_ptr, uint32_
         return status != 0 && memory.store<uint64_t>(peer_ptr, 0) ? status : 0;
     };
 
-    sockaddr_storage raw{};
-    socklen_t size = 0;
-    const int listening = listener->fd.get();
-    const IoResult accepted =
-        perform_io(caller, listening, runtime::IoEvent::readable, std::nullopt, [&] {
-            size = sizeof raw;
-            return ::accept4(listening, reinterpret_cast<sockaddr*>(&raw), &size,
-                             SOCK_NONBLOCK | SOCK_CLOEXEC);
-        });
+    Accepted accepted = accept_connection(caller, listener->fd.get());
     if (accepted.kind == Kind::stopped) return 0;
     if (accepted.kind != Kind::done) return failed("tls_accept: " + os_error_text(accepted.error));
-    UniqueFd socket(int(accepted.bytes));
-    const auto peer = SocketAddress::from(reinterpret_cast<sockaddr*>(&raw), size);
+    UniqueFd socket = std::move(accepted.socket);
+    const auto& peer = accepted.peer;
     const std::string where =
         "tls_accept from " + (peer ? to_string(*peer) : std::string("an unknown address")) + ": ";
 
@@ -257,11 +234,12 @@ int32_t tls_connect(Caller& caller, uint32_t name_ptr, uint32_t name_len, int32_
     if (context == nullptr)
         return report_error(caller, memory, "tls_connect", id_ptr, where + error);
 
-    auto resolved = resolve_host(caller, server->text, port16);
-    if (!resolved) return 0;
-    if (auto* failure = std::get_if<std::string>(&*resolved))
+    Resolution resolved = resolve_host(caller, server->text, port16, deadline);
+    if (resolved.kind == Kind::stopped) return 0;
+    if (resolved.kind == Kind::timed_out) return net_status::timed_out;
+    if (auto* failure = std::get_if<std::string>(&resolved.answer))
         return report_error(caller, memory, "tls_connect", id_ptr, where + *failure);
-    Dialed dialed = dial(caller, std::get<std::vector<SocketAddress>>(*resolved), deadline);
+    Dialed dialed = dial(caller, std::get<std::vector<SocketAddress>>(resolved.answer), deadline);
     if (dialed.kind == Kind::stopped) return 0;
     if (dialed.kind == Kind::timed_out) return net_status::timed_out;
     if (dialed.kind != Kind::done)

@@ -4,6 +4,7 @@
 // UDP calls have no timeouts: a receive waits until a datagram comes.
 #include "host/networking/net_call.h"
 #include "host/networking/net_functions.h"
+#include "host/networking/sockets.h"
 
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -59,25 +60,6 @@ std::optional<int32_t> refused(Caller& caller, GuestMemory& memory, const char* 
     return report_error(caller, memory, function, out_ptr, short_name(function) + ": " + *refusal);
 }
 
-// The socket's own address (getsockname) or its peer's (getpeername), or the errno.
-std::variant<SocketAddress, int> socket_name(int fd, bool peer) {
-    sockaddr_storage storage{};
-    socklen_t length = sizeof storage;
-    auto* raw = reinterpret_cast<sockaddr*>(&storage);
-    if ((peer ? ::getpeername(fd, raw, &length) : ::getsockname(fd, raw, &length)) != 0)
-        return errno;
-    if (auto address = SocketAddress::from(raw, length)) return *address;
-    return EAFNOSUPPORT;
-}
-
-// Status 0 with the id of a new one-address DNS iterator at `id_ptr` (already checked).
-int32_t give_address(Caller& caller, GuestMemory& memory, const char* function,
-                     const SocketAddress& address, uint32_t id_ptr) {
-    auto iterator = add_dns_iterator(caller, function, {address});
-    if (!iterator || !memory.store<uint64_t>(id_ptr, *iterator)) return 0;
-    return net_status::ok;
-}
-
 // The status of a receive or send perform_io ran: 0 with the byte count at `count_ptr`
 // (already checked), or an error id there; nothing after a stop.
 int32_t transfer_status(Caller& caller, GuestMemory& memory, const char* function,
@@ -120,14 +102,15 @@ int32_t socket_address(Caller& caller, const char* function, int64_t id, uint32_
     if (!socket) return 0;
     GuestMemory memory(caller);
     if (!out_values_fit(memory, {id_ptr})) return 0;
-    auto name = socket_name(socket->fd.get(), peer);
+    auto name = address_of(socket->fd.get(), peer);
     if (const int* error = std::get_if<int>(&name)) {
         const int32_t status =
             report_os_error(caller, memory, function, id_ptr, short_name(function), *error);
         // §20.4: 1 means "not connected", 2 any other error.
         return peer && status == net_status::failed && *error != ENOTCONN ? kOtherError : status;
     }
-    return give_address(caller, memory, function, std::get<SocketAddress>(name), id_ptr);
+    if (!give_address(caller, memory, function, std::get<SocketAddress>(name), id_ptr)) return 0;
+    return net_status::ok;
 }
 
 // udp_receive (sender_ptr nullopt) and udp_receive_from: one datagram into the buffer; the
