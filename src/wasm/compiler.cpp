@@ -332,7 +332,7 @@ void InterpreterCompiler::emit_binary_mem(Op op, NumericForm form, Slot a, size_
     producer_.mem_form = true;
 }
 
-void InterpreterCompiler::constant(ValType, uint64_t bits) {
+void InterpreterCompiler::constant(uint64_t bits) {
     if (dead_) return;
     stack_.push_back(Operand{Operand::Kind::Const, 0, bits});
 }
@@ -376,9 +376,9 @@ void InterpreterCompiler::store(Op op, uint32_t offset) {
 
 // ---- variables ------------------------------------------------------------------------------
 
-void InterpreterCompiler::local_get(uint32_t index) {
+void InterpreterCompiler::visit(OpTag<Op::LocalGet>, const imm::Local& local) {
     if (dead_) return;
-    stack_.push_back(Operand{Operand::Kind::Local, index, 0});
+    stack_.push_back(Operand{Operand::Kind::Local, local.index, 0});
 }
 
 void InterpreterCompiler::local_set(uint32_t index) {
@@ -405,30 +405,35 @@ void InterpreterCompiler::local_set(uint32_t index) {
     forget_producer();
 }
 
-void InterpreterCompiler::local_tee(uint32_t index) {
-    if (dead_) return;
-    local_set(index);
-    stack_.push_back(Operand{Operand::Kind::Local, index, 0});
+void InterpreterCompiler::visit(OpTag<Op::LocalSet>, const imm::Local& local) {
+    local_set(local.index);
 }
 
-void InterpreterCompiler::global_get(uint32_t index) {
+void InterpreterCompiler::visit(OpTag<Op::LocalTee>, const imm::Local& local) {
+    if (dead_) return;
+    local_set(local.index);
+    stack_.push_back(Operand{Operand::Kind::Local, local.index, 0});
+}
+
+void InterpreterCompiler::visit(OpTag<Op::GlobalGet>, const imm::Global& global) {
     if (dead_) return;
     const size_t pos = stack_.size();
-    const size_t insn = emit(InsnGlobal{named_handler(Named::GlobalGet), index, stack_slot(pos)});
+    const size_t insn =
+        emit(InsnGlobal{named_handler(Named::GlobalGet), global.index, stack_slot(pos)});
     push_result_and_track(insn, offsetof(InsnGlobal, slot), Op::GlobalGet, false);
 }
 
-void InterpreterCompiler::global_set(uint32_t index) {
+void InterpreterCompiler::visit(OpTag<Op::GlobalSet>, const imm::Global& global) {
     if (dead_) return;
     const Slot v = use(stack_.size() - 1);
     pop(1);
-    emit(InsnGlobal{named_handler(Named::GlobalSet), index, v});
+    emit(InsnGlobal{named_handler(Named::GlobalSet), global.index, v});
     forget_producer();
 }
 
 // ---- parametric -----------------------------------------------------------------------------
 
-void InterpreterCompiler::drop() {
+void InterpreterCompiler::visit(OpTag<Op::Drop>, const imm::None&) {
     if (dead_) return;
     pop(1);
     forget_producer();
@@ -446,7 +451,7 @@ void InterpreterCompiler::select() {
 
 // ---- control --------------------------------------------------------------------------------
 
-void InterpreterCompiler::unreachable() {
+void InterpreterCompiler::visit(OpTag<Op::Unreachable>, const imm::None&) {
     if (dead_) return;
     emit(InsnNone{named_handler(Named::Unreachable)});
     dead_ = true;
@@ -532,7 +537,7 @@ void InterpreterCompiler::begin_block(FrameKind kind, const BlockSig& sig) {
     controls_.push_back(std::move(c));
 }
 
-void InterpreterCompiler::else_() {
+void InterpreterCompiler::visit(OpTag<Op::Else>, const imm::Else&) {
     Control& c = controls_.back();
     if (!c.live_at_start) return;
     if (!dead_) {
@@ -548,7 +553,11 @@ void InterpreterCompiler::else_() {
     forget_producer();
 }
 
-void InterpreterCompiler::end(FrameKind) {
+void InterpreterCompiler::visit(OpTag<Op::End>, const imm::End& end) {
+    if (end.function) {
+        end_function();
+        return;
+    }
     Control c = std::move(controls_.back());
     controls_.pop_back();
     if (!c.live_at_start) return;
@@ -596,18 +605,18 @@ void InterpreterCompiler::emit_jump(Control& c) {
     }
 }
 
-void InterpreterCompiler::br(uint32_t depth) {
+void InterpreterCompiler::visit(OpTag<Op::Br>, const imm::Label& target) {
     if (dead_) return;
-    Control& c = label(depth);
+    Control& c = label(target.depth);
     emit_copies(c);
     emit_jump(c);
     dead_ = true;
     forget_producer();
 }
 
-void InterpreterCompiler::br_if(uint32_t depth) {
+void InterpreterCompiler::visit(OpTag<Op::BrIf>, const imm::Label& target) {
     if (dead_) return;
-    Control& c = label(depth);
+    Control& c = label(target.depth);
     // Check the copies with the condition popped.
     const Operand cond = stack_.back();
     stack_.pop_back();
@@ -632,8 +641,9 @@ void InterpreterCompiler::br_if(uint32_t depth) {
     forget_producer();
 }
 
-void InterpreterCompiler::br_table(const std::vector<uint32_t>& depths) {
+void InterpreterCompiler::visit(OpTag<Op::BrTable>, const imm::LabelTable& targets) {
     if (dead_) return;
+    const std::span<const uint32_t> depths = targets.depths;
     const Slot index = use(stack_.size() - 1);
     pop(1);
     const size_t insn =
@@ -658,14 +668,16 @@ void InterpreterCompiler::br_table(const std::vector<uint32_t>& depths) {
     forget_producer();
 }
 
-void InterpreterCompiler::return_() {
+void InterpreterCompiler::visit(OpTag<Op::Return>, const imm::None&) {
     if (dead_) return;
     emit_return();
     dead_ = true;
 }
 
-void InterpreterCompiler::call(uint32_t func_index, const FuncType& type) {
+void InterpreterCompiler::visit(OpTag<Op::Call>, const imm::Func& callee_imm) {
     if (dead_) return;
+    const uint32_t func_index = callee_imm.index;
+    const FuncType& type = *callee_imm.type;
     const size_t n = type.params.size();
     const size_t base = stack_.size() - n;
     for (size_t i = base; i < stack_.size(); ++i)
@@ -684,8 +696,9 @@ void InterpreterCompiler::call(uint32_t func_index, const FuncType& type) {
     forget_producer();
 }
 
-void InterpreterCompiler::call_indirect(uint32_t table, uint32_t type_index, const FuncType& type) {
+void InterpreterCompiler::visit(OpTag<Op::CallIndirect>, const imm::CallIndirect& call) {
     if (dead_) return;
+    const FuncType& type = *call.type;
     const Slot index = use(stack_.size() - 1);
     // The index may sit in the slot the frame starts at; keep it in a slot above the args.
     pop(1);
@@ -694,8 +707,8 @@ void InterpreterCompiler::call_indirect(uint32_t table, uint32_t type_index, con
     for (size_t i = base; i < stack_.size(); ++i)
         materialize(i);
     const uint32_t frame = uint32_t(locals_ + base);
-    emit(InsnCallIndirect{named_handler(Named::CallIndirect), table,
-                          env_.canonical_type_ids[type_index], index, frame});
+    emit(InsnCallIndirect{named_handler(Named::CallIndirect), call.table,
+                          env_.canonical_type_ids[call.type_index], index, frame});
     pop(n);
     for (size_t i = 0; i < type.results.size(); ++i)
         push_stack();
@@ -720,53 +733,87 @@ void InterpreterCompiler::generic(Named which, uint32_t idx0, uint32_t idx1, uns
         forget_producer();
 }
 
-void InterpreterCompiler::table_get(uint32_t t) {
-    generic(Named::TableGet, t, 0, 1, true);
+void InterpreterCompiler::visit(OpTag<Op::TableGet>, const imm::Table& table) {
+    generic(Named::TableGet, table.index, 0, 1, true);
 }
-void InterpreterCompiler::table_set(uint32_t t) {
-    generic(Named::TableSet, t, 0, 2, false);
+void InterpreterCompiler::visit(OpTag<Op::TableSet>, const imm::Table& table) {
+    generic(Named::TableSet, table.index, 0, 2, false);
 }
-void InterpreterCompiler::memory_size() {
-    generic(Named::MemorySize, 0, 0, 0, true);
+void InterpreterCompiler::visit(OpTag<Op::MemorySize>, const imm::Memory&) {
+    generic_fixed<Op::MemorySize>(Named::MemorySize);
 }
-void InterpreterCompiler::memory_grow() {
-    generic(Named::MemoryGrow, 0, 0, 1, true);
+void InterpreterCompiler::visit(OpTag<Op::MemoryGrow>, const imm::Memory&) {
+    generic_fixed<Op::MemoryGrow>(Named::MemoryGrow);
 }
-void InterpreterCompiler::ref_is_null() {
+void InterpreterCompiler::visit(OpTag<Op::RefIsNull>, const imm::None&) {
     generic(Named::RefIsNull, 0, 0, 1, true);
 }
-void InterpreterCompiler::ref_func(uint32_t f) {
-    generic(Named::RefFunc, f, 0, 0, true);
+void InterpreterCompiler::visit(OpTag<Op::RefFunc>, const imm::Func& func) {
+    generic(Named::RefFunc, func.index, 0, 0, true);
 }
-void InterpreterCompiler::memory_init(uint32_t seg) {
-    generic(Named::MemoryInit, seg, 0, 3, false);
+void InterpreterCompiler::visit(OpTag<Op::MemoryInit>, const imm::MemoryInit& init) {
+    generic_fixed<Op::MemoryInit>(Named::MemoryInit, init.segment);
 }
-void InterpreterCompiler::data_drop(uint32_t seg) {
-    generic(Named::DataDrop, seg, 0, 0, false);
+void InterpreterCompiler::visit(OpTag<Op::DataDrop>, const imm::Data& data) {
+    generic_fixed<Op::DataDrop>(Named::DataDrop, data.segment);
 }
-void InterpreterCompiler::memory_copy() {
-    generic(Named::MemoryCopy, 0, 0, 3, false);
+void InterpreterCompiler::visit(OpTag<Op::MemoryCopy>, const imm::MemoryPair&) {
+    generic_fixed<Op::MemoryCopy>(Named::MemoryCopy);
 }
-void InterpreterCompiler::memory_fill() {
-    generic(Named::MemoryFill, 0, 0, 3, false);
+void InterpreterCompiler::visit(OpTag<Op::MemoryFill>, const imm::Memory&) {
+    generic_fixed<Op::MemoryFill>(Named::MemoryFill);
 }
-void InterpreterCompiler::table_init(uint32_t seg, uint32_t t) {
-    generic(Named::TableInit, seg, t, 3, false);
+void InterpreterCompiler::visit(OpTag<Op::TableInit>, const imm::TableInit& init) {
+    generic_fixed<Op::TableInit>(Named::TableInit, init.segment, init.table);
 }
-void InterpreterCompiler::elem_drop(uint32_t seg) {
-    generic(Named::ElemDrop, seg, 0, 0, false);
+void InterpreterCompiler::visit(OpTag<Op::ElemDrop>, const imm::Elem& elem) {
+    generic_fixed<Op::ElemDrop>(Named::ElemDrop, elem.segment);
 }
-void InterpreterCompiler::table_copy(uint32_t d, uint32_t s) {
-    generic(Named::TableCopy, d, s, 3, false);
+void InterpreterCompiler::visit(OpTag<Op::TableCopy>, const imm::TablePair& tables) {
+    generic_fixed<Op::TableCopy>(Named::TableCopy, tables.dst, tables.src);
 }
-void InterpreterCompiler::table_grow(uint32_t t) {
-    generic(Named::TableGrow, t, 0, 2, true);
+void InterpreterCompiler::visit(OpTag<Op::TableGrow>, const imm::Table& table) {
+    generic(Named::TableGrow, table.index, 0, 2, true);
 }
-void InterpreterCompiler::table_size(uint32_t t) {
-    generic(Named::TableSize, t, 0, 0, true);
+void InterpreterCompiler::visit(OpTag<Op::TableSize>, const imm::Table& table) {
+    generic_fixed<Op::TableSize>(Named::TableSize, table.index);
 }
-void InterpreterCompiler::table_fill(uint32_t t) {
-    generic(Named::TableFill, t, 0, 3, false);
+void InterpreterCompiler::visit(OpTag<Op::TableFill>, const imm::Table& table) {
+    generic(Named::TableFill, table.index, 0, 3, false);
+}
+
+// ---- operators that only the table or another visit needs -----------------------------------
+
+void InterpreterCompiler::visit(OpTag<Op::Nop>, const imm::None&) {}
+void InterpreterCompiler::visit(OpTag<Op::Block>, const imm::BlockType& block) {
+    begin_block(FrameKind::Block, block.sig);
+}
+void InterpreterCompiler::visit(OpTag<Op::Loop>, const imm::BlockType& block) {
+    begin_block(FrameKind::Loop, block.sig);
+}
+void InterpreterCompiler::visit(OpTag<Op::If>, const imm::BlockType& block) {
+    begin_block(FrameKind::If, block.sig);
+}
+void InterpreterCompiler::visit(OpTag<Op::Select>, const imm::None&) {
+    select();
+}
+void InterpreterCompiler::visit(OpTag<Op::SelectTyped>, const imm::SelectType&) {
+    select();
+}
+void InterpreterCompiler::visit(OpTag<Op::I32Const>, const imm::I32& value) {
+    constant(value.value);
+}
+void InterpreterCompiler::visit(OpTag<Op::I64Const>, const imm::I64& value) {
+    constant(value.value);
+}
+void InterpreterCompiler::visit(OpTag<Op::F32Const>, const imm::F32& value) {
+    constant(value.bits);
+}
+void InterpreterCompiler::visit(OpTag<Op::F64Const>, const imm::F64& value) {
+    constant(value.bits);
+}
+void InterpreterCompiler::visit(OpTag<Op::RefNull>, const imm::RefType&) {
+    constant(0);
 }
 
 } // namespace tycho::wasm::detail

@@ -27,44 +27,12 @@ class InterpreterCompiler {
 
     // ---- FunctionBodyDecoder interface ------------------------------------------------------
     void begin_function(const FuncType& type, const std::vector<ValType>& locals);
-    void end_function();
     void numeric(Op op);
     void load(Op op, uint32_t offset);
     void store(Op op, uint32_t offset);
-    void constant(ValType type, uint64_t bits);
-    void unreachable();
-    void begin_block(FrameKind kind, const BlockSig& sig);
-    void else_();
-    void end(FrameKind kind);
-    void br(uint32_t depth);
-    void br_if(uint32_t depth);
-    void br_table(const std::vector<uint32_t>& depths);
-    void return_();
-    void call(uint32_t func_index, const FuncType& type);
-    void call_indirect(uint32_t table, uint32_t type_index, const FuncType& type);
-    void drop();
-    void select();
-    void local_get(uint32_t index);
-    void local_set(uint32_t index);
-    void local_tee(uint32_t index);
-    void global_get(uint32_t index);
-    void global_set(uint32_t index);
-    void table_get(uint32_t table);
-    void table_set(uint32_t table);
-    void memory_size();
-    void memory_grow();
-    void ref_is_null();
-    void ref_func(uint32_t func_index);
-    void memory_init(uint32_t segment);
-    void data_drop(uint32_t segment);
-    void memory_copy();
-    void memory_fill();
-    void table_init(uint32_t segment, uint32_t table);
-    void elem_drop(uint32_t segment);
-    void table_copy(uint32_t dst, uint32_t src);
-    void table_grow(uint32_t table);
-    void table_size(uint32_t table);
-    void table_fill(uint32_t table);
+#define TYCHO_SPECIAL(Name, prefix, code, text, Imm, Sig)                                          \
+    void visit(OpTag<Op::Name>, const imm::Imm& immediate);
+#include "opcodes.def"
 
   private:
     // An operand stack entry: a value already in its canonical stack slot, or a value not
@@ -154,6 +122,16 @@ class InterpreterCompiler {
     bool producer_on_top() const;
     void forget_producer() { producer_ = Producer{}; }
     void generic(Named which, uint32_t idx0, uint32_t idx1, unsigned pops, bool pushes);
+    // generic() for an operator with a fixed signature, which gives the pops and the push.
+    template <Op O> void generic_fixed(Named which, uint32_t idx0 = 0, uint32_t idx1 = 0) {
+        using Fixed = FixedSignature<typename SpecialOp<O>::Signature>;
+        generic(which, idx0, idx1, unsigned(Fixed::param_count), Fixed::has_result);
+    }
+    void end_function();
+    void constant(uint64_t bits);
+    void select();
+    void local_set(uint32_t index);
+    void begin_block(FrameKind kind, const BlockSig& sig);
 
     Control& label(uint32_t depth) { return controls_[controls_.size() - 1 - depth]; }
     uint32_t arity(const Control& c) const {

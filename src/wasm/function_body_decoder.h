@@ -2,6 +2,12 @@
 // Wasm 2.0 validation algorithm (operand stack with polymorphic unreachable code, control
 // frames, multi-value block types), and reports each validated instruction to an
 // Interface. The interpreter's compiler is one Interface; later tiers will be others.
+//
+// An Interface provides begin_function(type, locals), numeric(op), load(op, offset),
+// store(op, offset), and visit(OpTag<Op::X>, const imm::Y&) for each special operator X of
+// opcodes.def with its immediate Y (declare them all by expanding the table). A visit comes
+// after the operator has been validated and the decoder's stacks updated; the function's
+// own `end` is visit(OpTag<Op::End>, imm) with imm.function set.
 #pragma once
 
 #include "byte_reader.h"
@@ -12,17 +18,10 @@
 #include <algorithm>
 #include <span>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace tycho::wasm {
-
-// Parameter and result types of a block, loop, if or function.
-struct BlockSig {
-    std::span<const ValType> params;
-    std::span<const ValType> results;
-};
-
-enum class FrameKind : uint8_t { Function, Block, Loop, If, Else };
 
 // Context the decoder needs beyond the module itself.
 struct BodyContext {
@@ -131,6 +130,8 @@ template <class Interface> class FunctionBodyDecoder {
     static std::span<const ValType> label_types(const Frame& f) {
         return f.kind == FrameKind::Loop ? f.sig.params : f.sig.results;
     }
+    // The frame `depth` labels out, which read(imm::Label) has checked exists.
+    const Frame& label(uint32_t depth) const { return controls_[controls_.size() - 1 - depth]; }
     bool frame_at(uint32_t depth, const Frame*& out) {
         if (depth >= controls_.size()) return fail("unknown label");
         out = &controls_[controls_.size() - 1 - depth];
@@ -271,7 +272,157 @@ template <class Interface> class FunctionBodyDecoder {
         return true;
     }
 
-    bool end_frame() {
+    // ---- special operators: immediates, typing rules, and the visit -----------------------
+    // Each special operator is read, typed and visited by the same three steps, expanded
+    // from opcodes.def: its immediate is read and checked by the reader of its kind, its
+    // signature is applied (generically when it is fixed, by its rule otherwise), then the
+    // Interface visits it with the immediate.
+    bool special(Op op) {
+        switch (op) {
+#define TYCHO_SPECIAL(Name, prefix, code, text, Imm, Sig)                                          \
+    case Op::Name: return special(OpTag<Op::Name>{});
+#include "opcodes.def"
+        default: return fail("illegal opcode");
+        }
+    }
+
+    template <Op O> bool special(OpTag<O> tag) {
+        ImmediateOf<O> imm{};
+        if (!read(imm)) return false;
+        using Signature = typename SpecialOp<O>::Signature;
+        if constexpr (std::is_same_v<Signature, sig::Custom>) {
+            if (!rule(tag, imm)) return false;
+        } else {
+            using Fixed = FixedSignature<Signature>;
+            if (!pop_all(std::span(Fixed::params, Fixed::param_count))) return false;
+            if constexpr (Fixed::has_result) push(Fixed::result());
+        }
+        iface_.visit(tag, imm);
+        return true;
+    }
+
+    // Immediate readers, one per kind; each checks what it names against the module.
+    bool read(imm::None&) { return true; }
+    bool read(imm::BlockType& i) { return read_block_sig(i.sig); }
+    bool read(imm::Else&) { return true; }
+    bool read(imm::End&) { return true; }
+    bool read(imm::Label& i) {
+        const Frame* target;
+        return reader_.u32(i.depth) && frame_at(i.depth, target);
+    }
+    bool read(imm::LabelTable& i) {
+        uint32_t count;
+        if (!reader_.u32(count)) return false;
+        if (count > reader_.remaining()) return reader_.fail("unexpected end");
+        targets_.clear();
+        targets_.reserve(size_t(count) + 1);
+        for (uint32_t n = 0; n <= count; ++n) {
+            uint32_t d;
+            if (!reader_.u32(d)) return false;
+            targets_.push_back(d);
+        }
+        i.depths = targets_;
+        return true;
+    }
+    bool read(imm::Func& i) {
+        if (!reader_.u32(i.index)) return false;
+        if (i.index >= m_.func_types.size())
+            return fail("unknown function " + std::to_string(i.index));
+        i.type = &m_.func_type(i.index);
+        return true;
+    }
+    bool read(imm::CallIndirect& i) {
+        if (!reader_.u32(i.type_index) || !reader_.u32(i.table)) return false;
+        ValType element;
+        if (!table_type(i.table, element)) return false;
+        if (i.type_index >= m_.types.size()) return fail("unknown type");
+        if (element != ValType::FuncRef)
+            return fail("type mismatch: call_indirect on a non-funcref table");
+        i.type = &m_.types[i.type_index];
+        return true;
+    }
+    bool read(imm::SelectType& i) {
+        uint32_t n;
+        if (!reader_.u32(n)) return false;
+        if (n != 1) return fail("invalid result arity");
+        return read_val_type(i.type);
+    }
+    bool read(imm::Local& i) { return reader_.u32(i.index) && local_type(i.index, i.type); }
+    bool read(imm::Global& i) {
+        if (!reader_.u32(i.index)) return false;
+        if (i.index >= m_.globals.size()) return fail("unknown global " + std::to_string(i.index));
+        i.type = m_.globals[i.index];
+        return true;
+    }
+    bool read(imm::Table& i) { return reader_.u32(i.index) && table_type(i.index, i.element); }
+    bool read(imm::Memory&) { return zero_byte() && require_memory(); }
+    bool read(imm::MemoryPair&) { return zero_byte() && zero_byte() && require_memory(); }
+    bool read(imm::I32& i) {
+        int32_t v;
+        if (!reader_.s32(v)) return false;
+        i.value = uint32_t(v);
+        return true;
+    }
+    bool read(imm::I64& i) {
+        int64_t v;
+        if (!reader_.s64(v)) return false;
+        i.value = uint64_t(v);
+        return true;
+    }
+    bool read(imm::F32& i) { return reader_.fixed(i.bits); }
+    bool read(imm::F64& i) { return reader_.fixed(i.bits); }
+    bool read(imm::RefType& i) { return read_ref_type(i.type); }
+    bool read(imm::Data& i) { return reader_.u32(i.segment) && data_index(i.segment); }
+    bool read(imm::MemoryInit& i) {
+        return reader_.u32(i.segment) && zero_byte() && require_memory() && data_index(i.segment);
+    }
+    bool read(imm::Elem& i) {
+        ValType element;
+        return reader_.u32(i.segment) && elem_type(i.segment, element);
+    }
+    bool read(imm::TableInit& i) {
+        ValType element, table;
+        if (!reader_.u32(i.segment) || !reader_.u32(i.table)) return false;
+        if (!table_type(i.table, table) || !elem_type(i.segment, element)) return false;
+        if (element != table) return fail("type mismatch: table.init element type");
+        return true;
+    }
+    bool read(imm::TablePair& i) {
+        ValType dst, src;
+        if (!reader_.u32(i.dst) || !reader_.u32(i.src)) return false;
+        if (!table_type(i.dst, dst) || !table_type(i.src, src)) return false;
+        if (dst != src) return fail("type mismatch: table.copy element types");
+        return true;
+    }
+
+    // Typing rules of the operators whose signature is sig::Custom.
+    bool rule(OpTag<Op::Unreachable>, imm::None&) {
+        set_unreachable();
+        return true;
+    }
+    bool begin_frame(FrameKind kind, const BlockSig& sig) {
+        if (!pop_all(sig.params)) return false;
+        push_frame(kind, sig);
+        return true;
+    }
+    bool rule(OpTag<Op::Block>, imm::BlockType& i) { return begin_frame(FrameKind::Block, i.sig); }
+    bool rule(OpTag<Op::Loop>, imm::BlockType& i) { return begin_frame(FrameKind::Loop, i.sig); }
+    bool rule(OpTag<Op::If>, imm::BlockType& i) {
+        return pop(ValType::I32) && begin_frame(FrameKind::If, i.sig);
+    }
+    bool rule(OpTag<Op::Else>, imm::Else& i) {
+        Frame& f = controls_.back();
+        if (f.kind != FrameKind::If) return fail("else without matching if");
+        if (!pop_all(f.sig.results)) return false;
+        if (stack_.size() != f.height)
+            return fail("type mismatch: values remaining on stack before else");
+        f.kind = FrameKind::Else;
+        f.unreachable = false;
+        push_all(f.sig.params);
+        i.sig = f.sig;
+        return true;
+    }
+    bool rule(OpTag<Op::End>, imm::End& i) {
         Frame f = controls_.back();
         if (!pop_all(f.sig.results)) return false;
         if (stack_.size() != f.height)
@@ -282,344 +433,122 @@ template <class Interface> class FunctionBodyDecoder {
             return fail("type mismatch: if without else must have matching param and result types");
         controls_.pop_back();
         push_all(f.sig.results);
-        if (controls_.empty())
-            iface_.end_function();
-        else
-            iface_.end(f.kind);
+        i.kind = f.kind;
+        i.function = controls_.empty();
         return true;
     }
-
-    bool special(Op op) {
-        switch (op) {
-        case Op::Unreachable:
-            iface_.unreachable();
-            set_unreachable();
-            return true;
-        case Op::Nop: return true;
-        case Op::Block:
-        case Op::Loop:
-        case Op::If: {
-            BlockSig sig;
-            if (!read_block_sig(sig)) return false;
-            if (op == Op::If && !pop(ValType::I32)) return false;
-            if (!pop_all(sig.params)) return false;
-            const FrameKind kind = op == Op::Block  ? FrameKind::Block
-                                   : op == Op::Loop ? FrameKind::Loop
-                                                    : FrameKind::If;
-            push_frame(kind, sig);
-            iface_.begin_block(kind, sig);
-            return true;
+    bool rule(OpTag<Op::Br>, imm::Label& i) {
+        if (!pop_all(label_types(label(i.depth)))) return false;
+        set_unreachable();
+        return true;
+    }
+    bool rule(OpTag<Op::BrIf>, imm::Label& i) {
+        if (!pop(ValType::I32)) return false;
+        // [t* i32] -> [t*]: in unreachable code this makes the label types concrete.
+        const std::span<const ValType> types = label_types(label(i.depth));
+        if (!pop_all(types)) return false;
+        push_all(types);
+        return true;
+    }
+    bool rule(OpTag<Op::BrTable>, imm::LabelTable& i) {
+        if (!pop(ValType::I32)) return false;
+        const Frame* fallback;
+        if (!frame_at(i.depths.back(), fallback)) return false;
+        const size_t arity = label_types(*fallback).size();
+        for (uint32_t d : i.depths) {
+            const Frame* t;
+            if (!frame_at(d, t)) return false;
+            if (label_types(*t).size() != arity) return fail("type mismatch: br_table arity");
+            if (!peek_all(label_types(*t))) return false;
         }
-        case Op::Else: {
-            Frame& f = controls_.back();
-            if (f.kind != FrameKind::If) return fail("else without matching if");
-            if (!pop_all(f.sig.results)) return false;
-            if (stack_.size() != f.height)
-                return fail("type mismatch: values remaining on stack before else");
-            f.kind = FrameKind::Else;
-            f.unreachable = false;
-            push_all(f.sig.params);
-            iface_.else_();
-            return true;
-        }
-        case Op::End: return end_frame();
-        case Op::Br: {
-            uint32_t depth;
-            const Frame* target;
-            if (!reader_.u32(depth) || !frame_at(depth, target)) return false;
-            if (!pop_all(label_types(*target))) return false;
-            iface_.br(depth);
-            set_unreachable();
-            return true;
-        }
-        case Op::BrIf: {
-            uint32_t depth;
-            const Frame* target;
-            if (!reader_.u32(depth) || !frame_at(depth, target)) return false;
-            if (!pop(ValType::I32)) return false;
-            // [t* i32] -> [t*]: in unreachable code this makes the label types concrete.
-            const std::span<const ValType> types = label_types(*target);
-            if (!pop_all(types)) return false;
-            push_all(types);
-            iface_.br_if(depth);
-            return true;
-        }
-        case Op::BrTable: {
-            uint32_t count;
-            if (!reader_.u32(count)) return false;
-            if (count > reader_.remaining()) return reader_.fail("unexpected end");
-            targets_.clear();
-            targets_.reserve(size_t(count) + 1);
-            for (uint32_t i = 0; i <= count; ++i) {
-                uint32_t d;
-                if (!reader_.u32(d)) return false;
-                targets_.push_back(d);
-            }
-            if (!pop(ValType::I32)) return false;
-            const Frame* def;
-            if (!frame_at(targets_.back(), def)) return false;
-            const size_t arity = label_types(*def).size();
-            for (uint32_t d : targets_) {
-                const Frame* t;
-                if (!frame_at(d, t)) return false;
-                if (label_types(*t).size() != arity) return fail("type mismatch: br_table arity");
-                if (!peek_all(label_types(*t))) return false;
-            }
-            iface_.br_table(targets_);
-            set_unreachable();
-            return true;
-        }
-        case Op::Return: {
-            if (!pop_all(controls_.front().sig.results)) return false;
-            iface_.return_();
-            set_unreachable();
-            return true;
-        }
-        case Op::Call: {
-            uint32_t f;
-            if (!reader_.u32(f)) return false;
-            if (f >= m_.func_types.size()) return fail("unknown function " + std::to_string(f));
-            const FuncType& ft = m_.func_type(f);
-            if (!pop_all(ft.params)) return false;
-            push_all(ft.results);
-            iface_.call(f, ft);
-            return true;
-        }
-        case Op::CallIndirect: {
-            uint32_t type_index, table;
-            if (!reader_.u32(type_index) || !reader_.u32(table)) return false;
-            ValType et;
-            if (!table_type(table, et)) return false;
-            if (type_index >= m_.types.size()) return fail("unknown type");
-            if (et != ValType::FuncRef)
-                return fail("type mismatch: call_indirect on a non-funcref table");
-            const FuncType& ft = m_.types[type_index];
-            if (!pop(ValType::I32) || !pop_all(ft.params)) return false;
-            push_all(ft.results);
-            iface_.call_indirect(table, type_index, ft);
-            return true;
-        }
-        case Op::Drop: {
-            ValType t;
-            if (!pop_any(t)) return false;
-            iface_.drop();
-            return true;
-        }
-        case Op::Select:
-        case Op::SelectTyped: {
-            ValType t = kUnknown;
-            if (op == Op::SelectTyped) {
-                uint32_t n;
-                if (!reader_.u32(n)) return false;
-                if (n != 1) return fail("invalid result arity");
-                if (!read_val_type(t)) return false;
-            }
-            if (!pop(ValType::I32)) return false;
-            ValType b, a;
-            if (!pop_any(b) || !pop_any(a)) return false;
-            if (op == Op::Select) {
-                if ((a != kUnknown && !is_num(a)) || (b != kUnknown && !is_num(b)))
-                    return fail("type mismatch: select needs numeric operands");
-                if (a != b && a != kUnknown && b != kUnknown)
-                    return fail("type mismatch in select");
-                t = a == kUnknown ? b : a;
-            } else {
-                if ((a != t && a != kUnknown) || (b != t && b != kUnknown))
-                    return fail("type mismatch in select");
-            }
-            push(t);
-            iface_.select();
-            return true;
-        }
-        case Op::LocalGet:
-        case Op::LocalSet:
-        case Op::LocalTee: {
-            uint32_t idx;
-            ValType t;
-            if (!reader_.u32(idx) || !local_type(idx, t)) return false;
-            if (op == Op::LocalGet) {
-                push(t);
-                iface_.local_get(idx);
-            } else if (op == Op::LocalSet) {
-                if (!pop(t)) return false;
-                iface_.local_set(idx);
-            } else {
-                if (!pop(t)) return false;
-                push(t);
-                iface_.local_tee(idx);
-            }
-            return true;
-        }
-        case Op::GlobalGet:
-        case Op::GlobalSet: {
-            uint32_t idx;
-            if (!reader_.u32(idx)) return false;
-            if (idx >= m_.globals.size()) return fail("unknown global " + std::to_string(idx));
-            const GlobalType& g = m_.globals[idx];
-            if (op == Op::GlobalGet) {
-                push(g.type);
-                iface_.global_get(idx);
-            } else {
-                if (!g.is_mutable) return fail("global is immutable");
-                if (!pop(g.type)) return false;
-                iface_.global_set(idx);
-            }
-            return true;
-        }
-        case Op::TableGet:
-        case Op::TableSet: {
-            uint32_t t;
-            ValType et;
-            if (!reader_.u32(t) || !table_type(t, et)) return false;
-            if (op == Op::TableGet) {
-                if (!pop(ValType::I32)) return false;
-                push(et);
-                iface_.table_get(t);
-            } else {
-                if (!pop(et) || !pop(ValType::I32)) return false;
-                iface_.table_set(t);
-            }
-            return true;
-        }
-        case Op::MemorySize:
-        case Op::MemoryGrow: {
-            if (!zero_byte() || !require_memory()) return false;
-            if (op == Op::MemoryGrow && !pop(ValType::I32)) return false;
-            push(ValType::I32);
-            if (op == Op::MemorySize)
-                iface_.memory_size();
-            else
-                iface_.memory_grow();
-            return true;
-        }
-        case Op::I32Const: {
-            int32_t v;
-            if (!reader_.s32(v)) return false;
-            push(ValType::I32);
-            iface_.constant(ValType::I32, uint32_t(v));
-            return true;
-        }
-        case Op::I64Const: {
-            int64_t v;
-            if (!reader_.s64(v)) return false;
-            push(ValType::I64);
-            iface_.constant(ValType::I64, uint64_t(v));
-            return true;
-        }
-        case Op::F32Const: {
-            uint32_t v;
-            if (!reader_.fixed(v)) return false;
-            push(ValType::F32);
-            iface_.constant(ValType::F32, v);
-            return true;
-        }
-        case Op::F64Const: {
-            uint64_t v;
-            if (!reader_.fixed(v)) return false;
-            push(ValType::F64);
-            iface_.constant(ValType::F64, v);
-            return true;
-        }
-        case Op::RefNull: {
-            ValType t;
-            if (!read_ref_type(t)) return false;
-            push(t);
-            iface_.constant(t, 0);
-            return true;
-        }
-        case Op::RefIsNull: {
-            ValType t;
-            if (!pop_any(t)) return false;
-            if (t != kUnknown && !is_ref(t))
-                return fail("type mismatch: ref.is_null needs a reference");
-            push(ValType::I32);
-            iface_.ref_is_null();
-            return true;
-        }
-        case Op::RefFunc: {
-            uint32_t f;
-            if (!reader_.u32(f)) return false;
-            if (f >= m_.func_types.size()) return fail("unknown function " + std::to_string(f));
-            if (f >= ctx_.declared_refs.size() || !ctx_.declared_refs[f])
-                return fail("undeclared function reference");
-            push(ValType::FuncRef);
-            iface_.ref_func(f);
-            return true;
-        }
-        case Op::MemoryInit: {
-            uint32_t seg;
-            if (!reader_.u32(seg) || !zero_byte() || !require_memory() || !data_index(seg))
-                return false;
-            if (!pop(ValType::I32) || !pop(ValType::I32) || !pop(ValType::I32)) return false;
-            iface_.memory_init(seg);
-            return true;
-        }
-        case Op::DataDrop: {
-            uint32_t seg;
-            if (!reader_.u32(seg) || !data_index(seg)) return false;
-            iface_.data_drop(seg);
-            return true;
-        }
-        case Op::MemoryCopy:
-        case Op::MemoryFill: {
-            if (!zero_byte()) return false;
-            if (op == Op::MemoryCopy && !zero_byte()) return false;
-            if (!require_memory()) return false;
-            if (!pop(ValType::I32) || !pop(ValType::I32) || !pop(ValType::I32)) return false;
-            if (op == Op::MemoryCopy)
-                iface_.memory_copy();
-            else
-                iface_.memory_fill();
-            return true;
-        }
-        case Op::TableInit: {
-            uint32_t seg, table;
-            ValType et, tt;
-            if (!reader_.u32(seg) || !reader_.u32(table)) return false;
-            if (!table_type(table, tt) || !elem_type(seg, et)) return false;
-            if (et != tt) return fail("type mismatch: table.init element type");
-            if (!pop(ValType::I32) || !pop(ValType::I32) || !pop(ValType::I32)) return false;
-            iface_.table_init(seg, table);
-            return true;
-        }
-        case Op::ElemDrop: {
-            uint32_t seg;
-            ValType et;
-            if (!reader_.u32(seg) || !elem_type(seg, et)) return false;
-            iface_.elem_drop(seg);
-            return true;
-        }
-        case Op::TableCopy: {
-            uint32_t dst, src;
-            ValType dt, st;
-            if (!reader_.u32(dst) || !reader_.u32(src)) return false;
-            if (!table_type(dst, dt) || !table_type(src, st)) return false;
-            if (dt != st) return fail("type mismatch: table.copy element types");
-            if (!pop(ValType::I32) || !pop(ValType::I32) || !pop(ValType::I32)) return false;
-            iface_.table_copy(dst, src);
-            return true;
-        }
-        case Op::TableGrow:
-        case Op::TableSize:
-        case Op::TableFill: {
-            uint32_t t;
-            ValType et;
-            if (!reader_.u32(t) || !table_type(t, et)) return false;
-            if (op == Op::TableGrow) {
-                if (!pop(ValType::I32) || !pop(et)) return false;
-                push(ValType::I32);
-                iface_.table_grow(t);
-            } else if (op == Op::TableSize) {
-                push(ValType::I32);
-                iface_.table_size(t);
-            } else {
-                if (!pop(ValType::I32) || !pop(et) || !pop(ValType::I32)) return false;
-                iface_.table_fill(t);
-            }
-            return true;
-        }
-        default: return fail("illegal opcode");
-        }
+        set_unreachable();
+        return true;
+    }
+    bool rule(OpTag<Op::Return>, imm::None&) {
+        if (!pop_all(controls_.front().sig.results)) return false;
+        set_unreachable();
+        return true;
+    }
+    bool rule(OpTag<Op::Call>, imm::Func& i) {
+        if (!pop_all(i.type->params)) return false;
+        push_all(i.type->results);
+        return true;
+    }
+    bool rule(OpTag<Op::CallIndirect>, imm::CallIndirect& i) {
+        if (!pop(ValType::I32) || !pop_all(i.type->params)) return false;
+        push_all(i.type->results);
+        return true;
+    }
+    bool rule(OpTag<Op::Drop>, imm::None&) {
+        ValType t;
+        return pop_any(t);
+    }
+    bool rule(OpTag<Op::Select>, imm::None&) {
+        ValType b, a;
+        if (!pop(ValType::I32) || !pop_any(b) || !pop_any(a)) return false;
+        if ((a != kUnknown && !is_num(a)) || (b != kUnknown && !is_num(b)))
+            return fail("type mismatch: select needs numeric operands");
+        if (a != b && a != kUnknown && b != kUnknown) return fail("type mismatch in select");
+        push(a == kUnknown ? b : a);
+        return true;
+    }
+    bool rule(OpTag<Op::SelectTyped>, imm::SelectType& i) {
+        ValType b, a;
+        if (!pop(ValType::I32) || !pop_any(b) || !pop_any(a)) return false;
+        if ((a != i.type && a != kUnknown) || (b != i.type && b != kUnknown))
+            return fail("type mismatch in select");
+        push(i.type);
+        return true;
+    }
+    bool rule(OpTag<Op::LocalGet>, imm::Local& i) {
+        push(i.type);
+        return true;
+    }
+    bool rule(OpTag<Op::LocalSet>, imm::Local& i) { return pop(i.type); }
+    bool rule(OpTag<Op::LocalTee>, imm::Local& i) {
+        if (!pop(i.type)) return false;
+        push(i.type);
+        return true;
+    }
+    bool rule(OpTag<Op::GlobalGet>, imm::Global& i) {
+        push(i.type.type);
+        return true;
+    }
+    bool rule(OpTag<Op::GlobalSet>, imm::Global& i) {
+        if (!i.type.is_mutable) return fail("global is immutable");
+        return pop(i.type.type);
+    }
+    bool rule(OpTag<Op::TableGet>, imm::Table& i) {
+        if (!pop(ValType::I32)) return false;
+        push(i.element);
+        return true;
+    }
+    bool rule(OpTag<Op::TableSet>, imm::Table& i) { return pop(i.element) && pop(ValType::I32); }
+    bool rule(OpTag<Op::RefNull>, imm::RefType& i) {
+        push(i.type);
+        return true;
+    }
+    bool rule(OpTag<Op::RefIsNull>, imm::None&) {
+        ValType t;
+        if (!pop_any(t)) return false;
+        if (t != kUnknown && !is_ref(t))
+            return fail("type mismatch: ref.is_null needs a reference");
+        push(ValType::I32);
+        return true;
+    }
+    bool rule(OpTag<Op::RefFunc>, imm::Func& i) {
+        if (i.index >= ctx_.declared_refs.size() || !ctx_.declared_refs[i.index])
+            return fail("undeclared function reference");
+        push(ValType::FuncRef);
+        return true;
+    }
+    bool rule(OpTag<Op::TableGrow>, imm::Table& i) {
+        if (!pop(ValType::I32) || !pop(i.element)) return false;
+        push(ValType::I32);
+        return true;
+    }
+    bool rule(OpTag<Op::TableFill>, imm::Table& i) {
+        return pop(ValType::I32) && pop(i.element) && pop(ValType::I32);
     }
 
   public:

@@ -1,6 +1,8 @@
 // Operator identities and static facts, all generated from opcodes.def.
 #pragma once
 
+#include "immediates.h"
+
 #include <tycho/wasm/types.h>
 
 #include <cstdint>
@@ -9,7 +11,7 @@
 namespace tycho::wasm {
 
 enum class Op : uint16_t {
-#define TYCHO_SPECIAL(Name, prefix, code, text) Name,
+#define TYCHO_SPECIAL(Name, prefix, code, text, Imm, Sig) Name,
 #define TYCHO_NUMERIC(Name, prefix, code, text, R, A, B, Traps) Name,
 #define TYCHO_LOAD(Name, code, text, R, Stored, align) Name,
 #define TYCHO_STORE(Name, code, text, A, Stored, align) Name,
@@ -43,7 +45,7 @@ template <class T> constexpr ValType b_type() {
 } // namespace detail
 
 inline constexpr OpInfo kOpInfo[kOpCount] = {
-#define TYCHO_SPECIAL(Name, prefix, code, text) OpInfo{text},
+#define TYCHO_SPECIAL(Name, prefix, code, text, Imm, Sig) OpInfo{text},
 #define TYCHO_NUMERIC(Name, prefix, code, text, R, A, B, Traps)                                    \
     OpInfo{text, std::is_void_v<B> ? uint8_t(1) : uint8_t(2), val_type_of<R>(), val_type_of<A>(),  \
            detail::b_type<B>()},
@@ -59,6 +61,36 @@ inline constexpr OpInfo kOpInfo[kOpCount] = {
 inline const OpInfo& info(Op op) {
     return kOpInfo[unsigned(op)];
 }
+
+// A special operator as a type, for overloads per operator (the decoder's typing rules, an
+// Interface's visit functions).
+template <Op O> using OpTag = std::integral_constant<Op, O>;
+
+// The immediate (imm::*) and signature (a C function type, or sig::Custom) of each special
+// operator, from opcodes.def.
+template <Op O> struct SpecialOp;
+#define TYCHO_SPECIAL(Name, prefix, code, text, Imm, Sig)                                          \
+    template <> struct SpecialOp<Op::Name> {                                                       \
+        using Immediate = imm::Imm;                                                                \
+        using Signature = Sig;                                                                     \
+    };
+#include "opcodes.def"
+template <Op O> using ImmediateOf = typename SpecialOp<O>::Immediate;
+
+// The value types a fixed signature pops and pushes.
+template <class Signature> struct FixedSignature;
+template <class R, class... Params> struct FixedSignature<R(Params...)> {
+    static constexpr ValType params[sizeof...(Params) == 0 ? 1 : sizeof...(Params)] = {
+        val_type_of<Params>()...};
+    static constexpr size_t param_count = sizeof...(Params);
+    static constexpr bool has_result = !std::is_void_v<R>;
+    static constexpr ValType result() {
+        if constexpr (std::is_void_v<R>)
+            return ValType::I32;
+        else
+            return val_type_of<R>();
+    }
+};
 
 // Maps (prefix, code) to an operator; returns false for codes that are not operators.
 struct OpcodeMap {
@@ -76,7 +108,7 @@ struct OpcodeMap {
     else                                                                                           \
         fc[(code)] = int16_t(i);                                                                   \
     ++i;
-#define TYCHO_SPECIAL(Name, prefix, code, text) TYCHO_ENTRY(prefix, code)
+#define TYCHO_SPECIAL(Name, prefix, code, text, Imm, Sig) TYCHO_ENTRY(prefix, code)
 #define TYCHO_NUMERIC(Name, prefix, code, text, R, A, B, Traps) TYCHO_ENTRY(prefix, code)
 #define TYCHO_LOAD(Name, code, text, R, Stored, align) TYCHO_ENTRY(0, code)
 #define TYCHO_STORE(Name, code, text, A, Stored, align) TYCHO_ENTRY(0, code)
