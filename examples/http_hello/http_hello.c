@@ -79,15 +79,70 @@ static const char* header_value(const char* start, const char* end, const char* 
     return NULL;
 }
 
+/* Whether the request line [start, end) reads "METHOD TARGET HTTP/1.x". */
+static int valid_request_line(const char* start, const char* end) {
+    if (end - start < 12) return 0; /* shorter than "M / HTTP/1.1" */
+    const char* method_end = memchr(start, ' ', (size_t)(end - start));
+    if (!method_end || method_end == start) return 0;
+    for (const char* c = start; c < method_end; ++c)
+        if (*c < 'A' || *c > 'Z') return 0;
+    const char* version = end - 8; /* after the target and a space */
+    if (version - method_end < 3 || version[-1] != ' ') return 0;
+    return memcmp(version, "HTTP/1.", 7) == 0 && (version[7] == '0' || version[7] == '1');
+}
+
+/* The length a Content-Length value states, or -1 when it is not a number up to max. */
+static long body_size(const char* value, size_t length, size_t max) {
+    size_t size = 0;
+    for (size_t i = 0; i < length; ++i) {
+        if (value[i] < '0' || value[i] > '9') return -1;
+        size = 10 * size + (size_t)(value[i] - '0');
+        if (size > max) return -1;
+    }
+    return length ? (long)size : -1;
+}
+
 /* One connection: answers requests until the client closes or asks to close. */
 __attribute__((export_name("serve_connection"))) void serve_connection(void) {
     lunatic_receive_any(LUNATIC_NO_TIMEOUT);
     const uint64_t stream = lunatic_message_take_tcp_stream(0);
     char buffer[8192];
     size_t filled = 0;
+    buffer[0] = 0;
     for (;;) {
-        char* head_end = filled ? strstr(buffer, "\r\n\r\n") : NULL;
-        if (!head_end) {
+        /* consumed: the size of the first request once all of it is in the buffer. */
+        size_t consumed = 0;
+        int keep_alive = 0;
+        char* head_end = strstr(buffer, "\r\n\r\n");
+        if (head_end) {
+            /* The request line ends with the version: HTTP/1.0 closes unless asked not to. */
+            const char* line_end = memchr(buffer, '\r', (size_t)(head_end - buffer) + 1);
+            if (!valid_request_line(buffer, line_end)) {
+                write_all(stream, kBadRequest, sizeof kBadRequest - 1);
+                return;
+            }
+            const int http10 = memcmp(line_end - 8, "HTTP/1.0", 8) == 0;
+            const char* headers = line_end + 2;
+            size_t length = 0;
+            const char* connection = header_value(headers, head_end + 2, "Connection", &length);
+            keep_alive = !http10;
+            if (connection && length == 5 && strncasecmp(connection, "close", 5) == 0)
+                keep_alive = 0;
+            if (connection && length == 10 && strncasecmp(connection, "keep-alive", 10) == 0)
+                keep_alive = 1;
+            /* A body (rare for this server) is read and skipped; it must fit the buffer. */
+            consumed = (size_t)(head_end + 4 - buffer);
+            const char* body = header_value(headers, head_end + 2, "Content-Length", &length);
+            if (body) {
+                const long size = body_size(body, length, sizeof buffer - 1 - consumed);
+                if (size < 0) {
+                    write_all(stream, kBadRequest, sizeof kBadRequest - 1);
+                    return;
+                }
+                consumed += (size_t)size;
+            }
+        }
+        if (!head_end || consumed > filled) {
             if (filled == sizeof buffer - 1) { /* a request head too long to be sensible */
                 write_all(stream, kBadRequest, sizeof kBadRequest - 1);
                 return;
@@ -102,26 +157,6 @@ __attribute__((export_name("serve_connection"))) void serve_connection(void) {
             filled += count;
             buffer[filled] = 0;
             continue;
-        }
-        /* The request line ends with the version: HTTP/1.0 closes unless asked not to. */
-        const char* line_end = memchr(buffer, '\r', (size_t)(head_end - buffer) + 1);
-        const int http10 = line_end - buffer >= 8 && memcmp(line_end - 8, "HTTP/1.0", 8) == 0;
-        const char* headers = line_end + 2;
-        size_t length = 0;
-        const char* connection = header_value(headers, head_end + 2,
-                                              "Connection", &length);
-        int keep_alive = !http10;
-        if (connection && length == 5 && strncasecmp(connection, "close", 5) == 0) keep_alive = 0;
-        if (connection && length == 10 && strncasecmp(connection, "keep-alive", 10) == 0)
-            keep_alive = 1;
-        /* A body (rare for this server) is skipped if it is already in the buffer. */
-        const char* body_length = header_value(headers, head_end + 2,
-                                               "Content-Length", &length);
-        size_t consumed = (size_t)(head_end + 4 - buffer);
-        if (body_length) consumed += (size_t)strtoul(body_length, NULL, 10);
-        if (consumed > filled) {
-            write_all(stream, kBadRequest, sizeof kBadRequest - 1);
-            return;
         }
         const char* response = keep_alive ? kResponse : kCloseResponse;
         const uint32_t size = keep_alive ? sizeof kResponse - 1 : sizeof kCloseResponse - 1;
