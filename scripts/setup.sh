@@ -18,6 +18,7 @@ packages=(
   libssl-dev                         # lunatic::distributed's certificates, networking's TLS (OpenSSL)
   ca-certificates                    # the system's trusted roots, which TLS clients use by default
   openssl                            # the TLS tests' certificates, and s_client/s_server to talk to
+  curl                               # an HTTP client for the HTTP example's test (tests/examples)
   libsqlite3-dev                     # lunatic::sqlite
   prometheus-cpp-dev                 # guests' metrics and the --metrics exporter
   prometheus                         # promtool, which checks the exporter's output (tests)
