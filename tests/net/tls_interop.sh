@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Tycho's TLS against OpenSSL's own tools, on loopback:
-#  1. guests/tls_echo_server.c serves `openssl s_client`, which checks the server's
-#     certificate against the test authority and name, once with TLS 1.3 and once with 1.2:
-#     the line sent comes back, and the server closes cleanly.
+#  1. examples/tls_echo/tls_echo.c, told to serve two connections, serves `openssl
+#     s_client`, which checks the server's certificate against the test authority and name,
+#     once with TLS 1.3 and once with 1.2: the line sent comes back, s_client's close ends
+#     the connection cleanly, and the server exits with 0 after the second one.
 #  2. guests/tls_client.c talks to `openssl s_server -www` (TLS 1.3, then 1.2 only): the page
 #     s_server sends names the protocol the two agreed on, and ends with a close_notify.
 #  3. guests/tls_client.c with `openssl s_server` typing "K" between the client's "ping" and
 #     its own "pong": the server updates its keys and asks the client to update its own
 #     (TLS 1.3 KeyUpdate); the client still reads "pong", and s_server reads the client's
 #     KeyUpdate and then its "done".
-#   tls_interop.sh TYCHO ECHO_SERVER.wasm CLIENT.wasm CERTIFICATE_DIR
+#   tls_interop.sh TYCHO TLS_ECHO.wasm CLIENT.wasm CERTIFICATE_DIR
 set -u
 tycho=$1
 echo_server=$2
@@ -48,18 +49,29 @@ wait_for_line() {
 }
 
 # ---- 1. Tycho serves, s_client asks -----------------------------------------------------
-"$tycho" run "$echo_server" 2 >"$dir/echo_server.out" 2>"$dir/echo_server.err" &
+"$tycho" run --dir "$certificates" "$echo_server" "$certificates/server.crt" \
+  "$certificates/server.key" 0 2 >"$dir/echo_server.out" 2>"$dir/echo_server.err" &
 server=$!
 pids+=("$server")
-wait_for_line "$dir/echo_server.out" '^listening on [0-9]+$' "$server"
-port=$(sed -nE 's/^listening on ([0-9]+)$/\1/p' "$dir/echo_server.out")
+wait_for_line "$dir/echo_server.out" '^listening on 127\.0\.0\.1:[0-9]+$' "$server"
+port=$(sed -nE 's/^listening on 127\.0\.0\.1:([0-9]+)$/\1/p' "$dir/echo_server.out")
 
+# s_client's stdin is a fifo, closed once the line is back: then s_client (-no_ign_eof)
+# sends close_notify and exits.
 for version in -tls1_3 -tls1_2; do
   line="hello from s_client $version"
-  echo "$line" | timeout 20 openssl s_client "$version" -connect "127.0.0.1:$port" \
-    -servername localhost -verify_hostname localhost -CAfile "$certificates/ca.crt" \
-    -verify_return_error -quiet >"$dir/s_client.out" 2>"$dir/s_client.err" ||
-    fail "s_client $version exited with status $?"
+  rm -f "$dir/s_client.in"
+  mkfifo "$dir/s_client.in"
+  timeout 20 openssl s_client "$version" -connect "127.0.0.1:$port" -servername localhost \
+    -verify_hostname localhost -CAfile "$certificates/ca.crt" -verify_return_error -quiet \
+    -no_ign_eof <"$dir/s_client.in" >"$dir/s_client.out" 2>"$dir/s_client.err" &
+  s_client_pid=$!
+  pids+=("$s_client_pid")
+  exec 8>"$dir/s_client.in"
+  echo "$line" >&8
+  wait_for_line "$dir/s_client.out" "^$line\$" "$s_client_pid"
+  exec 8>&-
+  wait "$s_client_pid" || fail "s_client $version exited with status $?"
   [[ "$(cat "$dir/s_client.out")" == "$line" ]] ||
     fail "s_client $version got '$(cat "$dir/s_client.out")' back, not '$line'"
 done
@@ -67,6 +79,7 @@ wait "$server"
 status=$?
 [[ $status -eq 0 ]] || fail "the echo server exited with status $status"
 grep -q '^served 2$' "$dir/echo_server.out" || fail "the echo server did not serve both"
+[[ -s "$dir/echo_server.err" ]] && fail "the echo server reported errors"
 
 # ---- s_server on a free port --------------------------------------------------------------
 # Starts `openssl s_server OPTIONS...` on 127.0.0.1 with the test server certificate, its
