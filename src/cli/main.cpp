@@ -1,4 +1,5 @@
 // The `tycho` command.
+#include "descriptor_limit.h"
 #include "errors.h"
 #include "invoke.h"
 #include "run_process.h"
@@ -342,6 +343,8 @@ std::optional<int> resolve_log_level(RunOptions& options) {
 int main(int argc, char** argv) {
     // A guest writing to a closed pipe gets an error from fd_write instead of killing us.
     std::signal(SIGPIPE, SIG_IGN);
+    // Each socket a guest holds is one of our descriptors.
+    tycho::cli::raise_descriptor_limit();
     std::vector<std::string> args(argv + 1, argv + argc);
     if (args.empty()) return usage_error("missing command");
     const std::string& command = args[0];
