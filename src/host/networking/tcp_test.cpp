@@ -1,7 +1,9 @@
-// Sockets belong to processes: a process that traps while it holds listeners, streams,
-// clones, a stream in its unsent message, and whose linked child is parked in tcp_read,
-// leaves no descriptor open once both are gone (testdata/net_owner_traps.c). And the
+// Sockets belong to processes: a process that traps while it holds TCP, UDP and TLS sockets,
+// listeners and clones, and sockets in its unsent message, and whose linked children are
+// parked in tcp_read, tls_read and udp_receive, leaves no descriptor open once all are gone
+// (testdata/net_owner_traps.c). And the
 // runtime's network policy refuses what it must, as errors (testdata/net_policy_guest.c).
+#include "host/distributed/certificates.h"
 #include "host/node.h"
 
 #include <gtest/gtest.h>
@@ -52,8 +54,15 @@ TEST(TcpResources, AProcessThatTrapsLeavesNoSocketOpen) {
     Node node(options);
     auto module = node.host().compile(bytes);
     ASSERT_TRUE(module) << module.error().to_string();
+    auto authority = certificates::test_authority();
+    ASSERT_TRUE(authority) << authority.error().message;
+    auto server = certificates::issue_server_certificate(
+        authority.value().certificate_pem, authority.value().private_key_pem, "localhost");
+    ASSERT_TRUE(server) << server.error().message;
     ProcessConfig config;
     config.can_spawn_processes = true;
+    config.args = {"net_owner_traps.wasm", server.value().certificate_pem,
+                   server.value().private_key_pem, authority.value().certificate_pem};
 
     for (int round = 0; round < 3; ++round) {
         const size_t baseline = open_descriptors();
@@ -61,7 +70,7 @@ TEST(TcpResources, AProcessThatTrapsLeavesNoSocketOpen) {
         ASSERT_TRUE(status) << status.error();
         // 2 or 3 would mean a step before the trap failed.
         EXPECT_EQ(status.value(), 1);
-        ASSERT_TRUE(node.environment().wait_until_empty(20s)); // the linked child too
+        ASSERT_TRUE(node.environment().wait_until_empty(20s)); // the linked children too
         {
             std::lock_guard guard(lock);
             ASSERT_EQ(crashes.size(), size_t(round + 1));
