@@ -15,9 +15,9 @@
  * 127.0.0.1:PORT". It serves until it is stopped or, given CONNECTIONS, until that many
  * connections have been served, when it prints "served N" and exits.
  *
- * tls_accept completes the TLS handshake before it returns, so the root process does the
- * handshakes and the connection processes only the traffic; a failed handshake is an
- * error the server reports and survives.
+ * tls_accept returns before the TLS handshake, which runs in the connection's process as
+ * part of its first read, so a client that is slow to begin (or never does) holds up only
+ * its own process; a failed handshake is that read's error, reported like any other.
  */
 #include <lunatic.h>
 #include <stdio.h>
@@ -132,7 +132,7 @@ int main(int argc, char** argv) {
     while (connections < 0 || accepted < connections) {
         uint64_t stream = 0, peer = 0;
         if (lunatic_networking_tls_accept(listener, &stream, &peer) != 0) {
-            print_error("accept failed", stream); /* a failed handshake, say: go on */
+            print_error("accept failed", stream); /* out of descriptors, say: go on */
             continue;
         }
         lunatic_networking_drop_dns_iterator(peer);

@@ -5,9 +5,11 @@
  * list of roots. The certificates are made at build time (tests/net/make_certificates.sh).
  *
  * The server processes (entry tls_server) bind port 0 on 127.0.0.1 or 127.0.0.2, read the
- * port the system gave back through tls_local_addr, tell the root, and accept in a loop: each accepted stream goes in a message to a process of its
- * own (echo_handler), which echoes until the end, or until it reads "quit" and drops the
- * stream. A failed accept is reported to the root, and the server goes on.
+ * port the system gave back through tls_local_addr, tell the root, and accept in a loop:
+ * each accepted stream goes in a message to a process of its own (echo_handler), which
+ * echoes until the end, or until it reads "quit" and drops the stream. tls_accept returns
+ * before the handshake, which the handler's first read performs: an accept that fails ends
+ * the server (and so the test), and a handler whose first read fails tells the root.
  *
  * Expectations:
  *  - tls_bind with the certificate and key: 0; tls_local_addr: 0 and an iterator holding
@@ -22,9 +24,11 @@
  *    get_tls_*_timeout return what was set (u64::MAX: none).
  *  - A wrong name (127.0.0.2, which the certificate does not carry), an untrusted authority,
  *    the system's roots (roots_len 0), and a list with one entry out of bounds (which makes
- *    the system's roots apply, a quirk of Lunatic's): status 1 with an error text; the
- *    server's accept fails with status 1 (and 0 as the peer id), not a trap, and it goes on.
- *    A list with an unreadable entry besides the authority: the entry is skipped, 0.
+ *    the system's roots apply, a quirk of Lunatic's): tls_connect gives status 1 with an
+ *    error text. The server's accept succeeds (the handshake has not begun); the handler's
+ *    first read is status 1 with "TLS handshake failed: " and the client's alert, and a
+ *    second read, a write and a flush report the same failure (not a trap); the server goes
+ *    on. A list with an unreadable entry besides the authority: the entry is skipped, 0.
  *  - An invalid server name, and a port nobody listens on: status 1 with a text.
  *  - tls_bind with PEM texts that are not usable (garbage, a broken block, two
  *    certificates, no PKCS#8 key, a key of another certificate): status 1 with a text.
@@ -43,7 +47,7 @@
 #define PEM(array) (const char*)(array), (uint32_t)sizeof(array)
 
 #define TAG_PORT 10
-#define TAG_ACCEPT_FAILED 11
+#define TAG_HANDSHAKE_FAILED 11
 #define TAG_STREAM 12
 #define TAG_READ_ALL 13
 
@@ -149,12 +153,56 @@ static uint8_t pattern(uint32_t i) {
 
 static uint8_t echo_buffer[64 * 1024];
 
-ENTRY(echo_handler)(int64_t parent) {
+/* The text of error `err` after the function's name ("tls_read: ..."), then dropped. */
+static void failure_text(uint64_t err, char* text, uint32_t size) {
+    error_text(err, text, size);
+    const char* after_name = strstr(text, ": ");
+    CHECK(after_name != NULL);
+    memmove(text, after_name + 2, strlen(after_name + 2) + 1);
+}
+
+/* Expects status 1 with the failure `expected` after the function's name. */
+static void expect_same_failure(int32_t r, uint64_t err, const char* expected) {
+    CHECK_EQ(r, 1);
+    char text[512];
+    failure_text(err, text, sizeof text);
+    if (strcmp(text, expected) != 0) fprintf(stderr, "'%s' is not '%s'\n", text, expected);
+    CHECK(strcmp(text, expected) == 0);
+}
+
+/* A first read that failed, error `err`: the handshake's failure, which every later call
+   reports too; the root learns it (with `last_octet` and the failure's text). */
+static void report_handshake_failure(uint64_t stream, uint64_t err, int64_t root,
+                                     int64_t last_octet) {
+    char failure[512];
+    failure_text(err, failure, sizeof failure);
+    if (strncmp(failure, "TLS handshake failed: ", 22) != 0)
+        fprintf(stderr, "the first read failed with '%s'\n", failure);
+    CHECK(strncmp(failure, "TLS handshake failed: ", 22) == 0);
+    uint64_t out = 0;
+    expect_same_failure(lunatic_networking_tls_read(stream, echo_buffer, 16, &out), out, failure);
+    lunatic_ciovec iov = {"x", 1};
+    expect_same_failure(lunatic_networking_tls_write_vectored(stream, &iov, 1, &out), out,
+                        failure);
+    expect_same_failure(lunatic_networking_tls_flush(stream, &out), out, failure);
+
+    const uint32_t length = (uint32_t)strlen(failure);
+    lunatic_message_create_data(TAG_HANDSHAKE_FAILED, 8 + length);
+    CHECK_EQ(lunatic_message_write_data(&last_octet, 8), 8);
+    CHECK_EQ(lunatic_message_write_data(failure, length), length);
+    CHECK_EQ(lunatic_message_send((uint64_t)root), 0);
+}
+
+ENTRY(echo_handler)(int64_t parent, int64_t root, int64_t last_octet) {
     (void)parent;
     uint64_t stream = take_stream();
-    for (;;) {
+    for (int first = 1;; first = 0) {
         uint64_t n = 0;
         int32_t r = lunatic_networking_tls_read(stream, echo_buffer, sizeof echo_buffer, &n);
+        if (r == 1 && first) {
+            report_handshake_failure(stream, n, root, last_octet);
+            break;
+        }
         if (r == 1) {
             check_error_text_and_drop(n); /* a client that broke off */
             break;
@@ -172,16 +220,10 @@ ENTRY(tls_server)(int64_t parent, int64_t last_octet) {
     SEND((uint64_t)parent, TAG_PORT, port);
     for (;;) {
         uint64_t id = 0, peer = 77;
-        int32_t r = lunatic_networking_tls_accept(listener, &id, &peer);
-        if (r == 1) {
-            CHECK_EQ(peer, 0);
-            uint32_t length = check_error_text_and_drop(id);
-            SEND((uint64_t)parent, TAG_ACCEPT_FAILED, (uint64_t)last_octet, length);
-            continue;
-        }
-        CHECK_EQ(r, 0);
+        CHECK_EQ(lunatic_networking_tls_accept(listener, &id, &peer), 0);
         CHECK(peer != 77);
-        give_stream(SPAWN_HELPER("echo_handler"), id);
+        lunatic_networking_drop_dns_iterator(peer);
+        give_stream(SPAWN_HELPER("echo_handler", parent, last_octet), id);
     }
 }
 
@@ -191,10 +233,15 @@ static uint32_t start_server(uint8_t last_octet) {
     return (uint32_t)READ_U64();
 }
 
-static void expect_accept_failed(uint8_t last_octet) {
-    EXPECT_MSG(TAG_ACCEPT_FAILED);
+/* Waits for the report of a handler of server `last_octet` whose first read failed; the
+   failure must hold `part`. */
+static void expect_handshake_failed(uint8_t last_octet, const char* part) {
+    EXPECT_MSG(TAG_HANDSHAKE_FAILED);
     CHECK_EQ(READ_U64(), last_octet);
-    CHECK(READ_U64() > 0);
+    char text[512] = {0};
+    CHECK(lunatic_message_read_data(text, sizeof text - 1) > 22);
+    if (!strstr(text, part)) fprintf(stderr, "the server's failure '%s' lacks '%s'\n", text, part);
+    CHECK(strstr(text, part) != NULL);
 }
 
 /* ---- the clients ----------------------------------------------------------------------- */
@@ -294,22 +341,22 @@ static void test_refused_handshakes(uint32_t port, uint32_t port2) {
     /* The certificate names 127.0.0.1 and localhost, not 127.0.0.2. */
     CHECK_EQ(connect_to("127.0.0.2", port2, TRUST_CA, 1, &id), 1);
     expect_error_containing(id, "mismatch");
-    expect_accept_failed(2);
+    expect_handshake_failed(2, "alert bad certificate");
 
     static const lunatic_pem trust_other[1] = {{PEM(OTHER_CA_CRT)}};
     CHECK_EQ(connect_to("localhost", port, trust_other, 1, &id), 1);
     expect_error_containing(id, "certificate verify failed");
-    expect_accept_failed(1);
+    expect_handshake_failed(1, "alert unknown ca");
 
     CHECK_EQ(connect_to("localhost", port, NULL, 0, &id), 1); /* the system's roots */
     expect_error_containing(id, "certificate verify failed");
-    expect_accept_failed(1);
+    expect_handshake_failed(1, "alert unknown ca");
 
     /* One entry out of bounds: the list is ignored, the system's roots apply. */
     const lunatic_pem out_of_bounds[2] = {{PEM(CA_CRT)}, {(const char*)0xFFFFFF00u, 1000}};
     CHECK_EQ(connect_to("localhost", port, out_of_bounds, 2, &id), 1);
     expect_error_containing(id, "certificate verify failed");
-    expect_accept_failed(1);
+    expect_handshake_failed(1, "alert unknown ca");
 
     /* An entry that is no certificate is skipped. */
     static const char junk[] = "-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----\n";

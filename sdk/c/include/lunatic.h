@@ -298,7 +298,8 @@ LUNATIC_IMPORT("lunatic::networking", "drop_tls_listener")
 void lunatic_networking_drop_tls_listener(uint64_t listener_id);
 LUNATIC_IMPORT("lunatic::networking", "tls_local_addr")
 int32_t lunatic_networking_tls_local_addr(uint64_t listener_id, uint64_t* id);
-/** Accepts a connection and completes the server handshake; as tcp_accept. */
+/** Accepts a connection; as tcp_accept. The server handshake runs in the stream's first
+ *  tls_read, tls_write_vectored or tls_flush (Tycho; Lunatic does it here). */
 LUNATIC_IMPORT("lunatic::networking", "tls_accept")
 int32_t lunatic_networking_tls_accept(uint64_t listener_id, uint64_t* id, uint64_t* peer_addr_id);
 /** A (pointer, length) entry of tls_connect's list of PEM root certificates. */

@@ -1,6 +1,9 @@
 // The TLS functions of lunatic::networking (lunatic-abi.md §20.3), with OpenSSL
 // (tls_context.h) over connections whose socket I/O the host does itself (tls_connection.h).
 //
+// tls_accept returns before the handshake, which the stream's first read, write or flush
+// performs (tls_connection.h), so a slow or silent client cannot stall an acceptor.
+//
 // Unlike Lunatic, which traps, a failed handshake, an untrusted or wrongly named certificate,
 // an invalid server name and an unusable certificate or key are status 1 with the reason:
 // a bad peer must not be able to kill the process that accepts or connects. Traps remain for
@@ -126,12 +129,10 @@ int32_t tls_accept(Caller& caller, int64_t listener_id, uint32_t id_ptr, uint32_
     if (auto* error = std::get_if<std::string>(&session)) return failed(where + *error);
     auto made = TlsConnection::make(std::move(socket), std::move(std::get<tls::Ssl>(session)));
     if (auto* error = std::get_if<std::string>(&made)) return failed(where + *error);
-    auto connection = std::get<std::shared_ptr<TlsConnection>>(std::move(made));
-    const TlsConnection::Result shaken = connection->handshake(caller);
-    if (shaken.kind == Kind::stopped) return 0;
-    if (shaken.kind != Kind::done) return failed(where + "TLS handshake failed: " + shaken.error);
-
-    if (!add_stream(caller, memory, "tls_accept", id_ptr, std::move(connection))) return 0;
+    // The handshake waits for the stream's first read, write or flush (tls_connection.h).
+    if (!add_stream(caller, memory, "tls_accept", id_ptr,
+                    std::get<std::shared_ptr<TlsConnection>>(std::move(made))))
+        return 0;
     std::vector<SocketAddress> peers;
     if (peer) peers.push_back(*peer);
     auto peer_id = add_dns_iterator(caller, full_name("tls_accept").c_str(), std::move(peers));
@@ -256,8 +257,7 @@ int32_t tls_connect(Caller& caller, uint32_t name_ptr, uint32_t name_len, int32_
     const TlsConnection::Result shaken = connection->handshake(caller);
     if (shaken.kind == Kind::stopped) return 0;
     if (shaken.kind != Kind::done)
-        return report_error(caller, memory, "tls_connect", id_ptr,
-                            where + "TLS handshake failed: " + shaken.error);
+        return report_error(caller, memory, "tls_connect", id_ptr, where + shaken.error);
     if (!add_stream(caller, memory, "tls_connect", id_ptr, std::move(connection))) return 0;
     return net_status::ok;
 }
@@ -326,9 +326,12 @@ int32_t tls_flush(Caller& caller, int64_t stream_id, uint32_t error_ptr) {
     const uint64_t timeout = connection->timeouts.write.load();
     TlsConnection::Result result = connection->flush(caller, stored_deadline(timeout));
     if (result.kind == Kind::timed_out) {
+        // Not the stream's failure: the next call goes on where this one stopped.
         result.kind = Kind::failed;
-        result.error = "the write timeout (" + std::to_string(timeout) + " ms) passed with " +
-                       std::to_string(result.bytes) + " bytes not yet sent";
+        result.error =
+            "the write timeout (" + std::to_string(timeout) + " ms) passed " +
+            (result.in_handshake ? std::string("before the TLS handshake finished")
+                                 : "with " + std::to_string(result.bytes) + " bytes not yet sent");
     }
     result.bytes = 0; // success stores 0 (§20.2)
     return answer(caller, memory, "tls_flush", error_ptr, result);

@@ -36,7 +36,8 @@ TlsConnection::TlsConnection(Token, UniqueFd socket, tls::Ssl ssl, BIO* incoming
 TlsConnection::~TlsConnection() {
     const std::lock_guard lock(mutex_);
     if (!failure_.empty()) return;
-    if (handshake_done_) {
+    // A close_notify ends a finished handshake only; before, what is pending is all that goes.
+    if (SSL_is_init_finished(ssl_.get()) == 1) {
         ERR_clear_error();
         SSL_shutdown(ssl_.get()); // writes close_notify; the peer's answer is not awaited
         ERR_clear_error();
@@ -46,6 +47,27 @@ TlsConnection::~TlsConnection() {
 }
 
 // ---- under the lock ----------------------------------------------------------------------
+
+TlsConnection::Step TlsConnection::advance_handshake() {
+    ERR_clear_error();
+    const int done = SSL_do_handshake(ssl_.get());
+    const int error = done == 1 ? SSL_ERROR_NONE : SSL_get_error(ssl_.get(), done);
+    collect_output();
+    if (done != 1 && error != SSL_ERROR_WANT_READ) {
+        Step failed = fail(tls::failure_reason(ssl_.get(), error));
+        send_pending(); // the alert that tells the peer why, if the socket takes it
+        return failed;
+    }
+    if (!send_pending()) return failure();
+    if (done != 1) {
+        Step next = receive();
+        next.result.in_handshake = true;
+        return next;
+    }
+    // The last flight may still be pending: the operation that follows sends it.
+    handshake_done_ = true;
+    return Step{Step::Next::retry, {}, 0};
+}
 
 void TlsConnection::collect_output() {
     char* data = nullptr;
@@ -102,8 +124,15 @@ TlsConnection::Step TlsConnection::receive() {
     }
 }
 
+TlsConnection::Step TlsConnection::wait_until_sent() const {
+    Step wait{Step::Next::wait, {}, runtime::IoEvent::writable};
+    wait.result.bytes = pending_.size(); // reported if the deadline passes
+    return wait;
+}
+
 TlsConnection::Step TlsConnection::fail(std::string reason) {
-    if (failure_.empty()) failure_ = std::move(reason);
+    if (failure_.empty())
+        failure_ = handshake_done_ ? std::move(reason) : "TLS handshake failed: " + reason;
     return failure();
 }
 
@@ -129,29 +158,15 @@ TlsConnection::Result TlsConnection::run(wasm::Caller& caller, Deadline deadline
         }
         switch (wait_for_socket(caller, fd_.get(), next.events, deadline)) {
         case Readiness::ready: continue;
-        case Readiness::timed_out: return Result{Kind::timed_out, next.result.bytes, {}};
+        case Readiness::timed_out:
+            return Result{Kind::timed_out, next.result.bytes, {}, next.result.in_handshake};
         case Readiness::stopped: return Result{Kind::stopped, 0, {}};
         }
     }
 }
 
 TlsConnection::Result TlsConnection::handshake(wasm::Caller& caller) {
-    return run(caller, std::nullopt, [this] {
-        ERR_clear_error();
-        const int done = SSL_do_handshake(ssl_.get());
-        const int error = done == 1 ? SSL_ERROR_NONE : SSL_get_error(ssl_.get(), done);
-        collect_output();
-        if (done != 1 && error != SSL_ERROR_WANT_READ) {
-            Step failed = fail(tls::failure_reason(ssl_.get(), error));
-            send_pending(); // the alert that tells the peer why, if the socket takes it
-            return failed;
-        }
-        if (!send_pending()) return failure();
-        if (done != 1) return receive();
-        if (!pending_.empty()) return Step{Step::Next::wait, {}, runtime::IoEvent::writable};
-        handshake_done_ = true;
-        return finish(0);
-    });
+    return flush(caller, std::nullopt);
 }
 
 TlsConnection::Result TlsConnection::read(wasm::Caller& caller, std::span<uint8_t> into,
@@ -159,6 +174,7 @@ TlsConnection::Result TlsConnection::read(wasm::Caller& caller, std::span<uint8_
     if (into.empty()) return Result{Kind::done, 0, {}};
     const int size = int(std::min<size_t>(into.size(), INT_MAX));
     return run(caller, deadline, [this, into, size] {
+        if (!handshake_done_) return advance_handshake();
         ERR_clear_error();
         const int n = SSL_read(ssl_.get(), into.data(), size);
         const int error = n > 0 ? SSL_ERROR_NONE : SSL_get_error(ssl_.get(), n);
@@ -175,34 +191,39 @@ TlsConnection::Result TlsConnection::read(wasm::Caller& caller, std::span<uint8_
 
 TlsConnection::Result TlsConnection::write(wasm::Caller& caller, std::span<const uint8_t> data,
                                            Deadline deadline) {
-    // What earlier writes left goes first, so that at most kMaxWrite waits at any time.
+    // The handshake and what earlier writes left go first, so that at most kMaxWrite waits
+    // at any time.
     Result before = flush(caller, deadline);
     if (before.kind != Kind::done) return Result{before.kind, 0, std::move(before.error)};
     if (data.empty()) return before;
 
     const int size = int(std::min(data.size(), kMaxWrite));
-    {
-        const std::lock_guard lock(mutex_);
-        if (!failure_.empty()) return failure().result;
+    Result taken = run(caller, deadline, [this, data, size] {
         ERR_clear_error();
         const int n = SSL_write(ssl_.get(), data.data(), size);
-        if (n <= 0)
-            return fail(tls::failure_reason(ssl_.get(), SSL_get_error(ssl_.get(), n))).result;
+        const int error = n > 0 ? SSL_ERROR_NONE : SSL_get_error(ssl_.get(), n);
         collect_output();
-    }
+        if (n > 0) return finish(size_t(n));
+        if (!send_pending()) return failure();
+        // OpenSSL may want more of the peer's data before it writes (as it does in a
+        // handshake); the same write is made again once that came.
+        if (error == SSL_ERROR_WANT_READ) return receive();
+        if (error == SSL_ERROR_WANT_WRITE && !pending_.empty()) return wait_until_sent();
+        return fail(tls::failure_reason(ssl_.get(), error));
+    });
+    if (taken.kind != Kind::done) return taken;
     Result sent = flush(caller, deadline);
     if (sent.kind == Kind::failed || sent.kind == Kind::stopped) return sent;
-    return Result{Kind::done, size_t(size), {}};
+    return Result{Kind::done, taken.bytes, {}};
 }
 
 TlsConnection::Result TlsConnection::flush(wasm::Caller& caller, Deadline deadline) {
     return run(caller, deadline, [this] {
+        if (!handshake_done_) return advance_handshake();
         collect_output();
         if (!send_pending()) return failure();
         if (pending_.empty()) return finish(0);
-        Step wait{Step::Next::wait, {}, runtime::IoEvent::writable};
-        wait.result.bytes = pending_.size(); // reported if the deadline passes
-        return wait;
+        return wait_until_sent();
     });
 }
 

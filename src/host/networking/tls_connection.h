@@ -4,6 +4,12 @@
 // and the non-blocking socket itself, so a handshake, read or write that has to wait parks
 // its process (costing no worker thread) instead of blocking.
 //
+// The handshake is lazy: it runs as the first part of the first read, write or flush, under
+// that call's deadline, in whichever process makes it. So tls_accept returns at once, and a
+// client that sends nothing (or its ClientHello a byte at a time) holds up only the process
+// that waits for its data, never the acceptor. A deadline that passes in the handshake
+// leaves it to the next call; a failed one is the connection's failure for every call.
+//
 // Concurrency (§20.2): clones of one stream in different processes may read and write at
 // the same time, on different worker threads, but an SSL object is not thread-safe. One
 // mutex guards it, its BIOs and the ciphertext not yet sent; it is held for an SSL call or
@@ -43,6 +49,7 @@ class TlsConnection {
         IoResult::Kind kind = IoResult::Kind::done;
         size_t bytes = 0;
         std::string error;
+        bool in_handshake = false; // timed_out: before the handshake finished
     };
 
     // How much plaintext one write takes at most (four full records): a larger write takes
@@ -53,12 +60,15 @@ class TlsConnection {
     // client session); the reason if OpenSSL cannot make its buffers.
     static std::variant<std::shared_ptr<TlsConnection>, std::string> make(UniqueFd socket,
                                                                           tls::Ssl ssl);
-    // Sends what is still pending, and a close_notify alert, without waiting.
+    // Sends what is still pending, and a close_notify alert after a finished handshake,
+    // without waiting.
     ~TlsConnection();
     TlsConnection(const TlsConnection&) = delete;
     TlsConnection& operator=(const TlsConnection&) = delete;
 
-    // The handshake, before the connection is shared; no deadline (§20.3).
+    // Read, write and flush first finish the handshake if it is not finished yet; a failed
+    // one is "TLS handshake failed: <reason>". handshake() does all of it and sends its last
+    // flight, for tls_connect before the connection is shared; no deadline (§20.3).
     Result handshake(wasm::Caller& caller);
     // At most into.size() bytes of plaintext (0: the peer closed the connection cleanly).
     Result read(wasm::Caller& caller, std::span<uint8_t> into, Deadline deadline);
@@ -92,10 +102,12 @@ class TlsConnection {
     Result run(wasm::Caller& caller, Deadline deadline, StepFunction step);
 
     // All with mutex_ held.
+    Step advance_handshake(); // retry once it is finished
     void collect_output();
     bool send_pending(); // false (and the connection broken) on a socket error
     Step receive();      // one non-blocking receive into the incoming BIO
-    Step fail(std::string reason);
+    Step wait_until_sent() const;
+    Step fail(std::string reason); // before the handshake finished: a handshake failure
     Step failure() const;
     static Step finish(size_t bytes) {
         return Step{Step::Next::finish, Result{IoResult::Kind::done, bytes, {}}, 0};
@@ -107,6 +119,8 @@ class TlsConnection {
     BIO* incoming_;       // owned by ssl_: what the peer sent, not yet decrypted
     BIO* outgoing_;       // owned by ssl_: what OpenSSL produced, not yet in pending_
     std::string pending_; // ciphertext in order, not yet sent
+    // Set once SSL_do_handshake succeeded, and never reset (post-handshake messages are
+    // SSL_read's business).
     bool handshake_done_ = false;
     bool peer_closed_socket_ = false;
     std::string failure_; // once set, the connection is broken and every call reports it
