@@ -29,6 +29,16 @@
  *    first read is status 1 with "TLS handshake failed: " and the client's alert, and a
  *    second read, a write and a flush report the same failure (not a trap); the server goes
  *    on. A list with an unreadable entry besides the authority: the entry is skipped, 0.
+ *  - Clients that stall do not delay the others of the same acceptor: a plain TCP client
+ *    that sends nothing, and a TLS client whose ClientHello goes through a relay process one
+ *    byte at a time, the relay holding the rest after 16 bytes. Meanwhile two other clients
+ *    connect and complete echo rounds, and the silent one is still connected (a read on it
+ *    times out). Then the relay goes on and the slow client completes its echo round; when
+ *    the silent client leaves, its handler's first read fails ("TLS handshake failed").
+ *  - In a handshake the slow client holds up (a stream the root accepts itself), tls_read
+ *    and tls_write_vectored time out (9027) and tls_flush is status 1 (the write timeout
+ *    passed before the handshake finished); once the relay goes on, the next read finishes
+ *    the handshake and an echo round follows.
  *  - An invalid server name, and a port nobody listens on: status 1 with a text.
  *  - tls_bind with PEM texts that are not usable (garbage, a broken block, two
  *    certificates, no PKCS#8 key, a key of another certificate): status 1 with a text.
@@ -50,6 +60,10 @@
 #define TAG_HANDSHAKE_FAILED 11
 #define TAG_STREAM 12
 #define TAG_READ_ALL 13
+#define TAG_ECHOED 14
+#define TAG_RELAY_PORT 15
+#define TAG_RELAY_PAUSED 16
+#define TAG_RELAY_GO 17
 
 #define UNKNOWN_ID 4242
 #define BIG (3u * 512u * 1024u) /* 1.5 MiB */
@@ -367,6 +381,148 @@ static void test_refused_handshakes(uint32_t port, uint32_t port2) {
     lunatic_networking_drop_tls_stream(stream);
 }
 
+/* ---- clients that stall ---------------------------------------------------------------- */
+
+#define RELAY_PAUSE_AFTER 16
+
+/* Copies what `from` sends to `to` until either fails or `from` ends; one byte per write
+   with `slowly`, after RELAY_PAUSE_AFTER of them telling `root` and waiting for its go. */
+static void relay(uint64_t from, uint64_t to, int slowly, int64_t root) {
+    static uint8_t buffer[4096];
+    uint64_t relayed = 0;
+    for (;;) {
+        uint64_t n = 0;
+        if (lunatic_networking_tcp_read(from, buffer, sizeof buffer, &n) != 0 || n == 0) return;
+        for (uint64_t at = 0; at < n;) {
+            if (slowly && relayed == 0) CHECK_EQ(buffer[0], 0x16); /* a handshake record */
+            if (slowly && relayed == RELAY_PAUSE_AFTER) {
+                SEND((uint64_t)root, TAG_RELAY_PAUSED, relayed);
+                /* Longer than the root waits for the other clients: a stall shows there. */
+                int64_t tags[2] = {TAG_RELAY_GO, HELPER_LINK};
+                CHECK_EQ(lunatic_message_receive(tags, 2, 3 * WAIT_MS), LUNATIC_DATA_MESSAGE);
+            }
+            lunatic_ciovec iov = {buffer + at, slowly ? 1u : (uint32_t)(n - at)};
+            uint64_t written = 0;
+            if (lunatic_networking_tcp_write_vectored(to, &iov, 1, &written) != 0) return;
+            at += written;
+            relayed += written;
+            if (slowly) lunatic_process_sleep_ms(1);
+        }
+    }
+}
+
+ENTRY(relay_back)(int64_t parent) {
+    (void)parent;
+    EXPECT_MSG(TAG_STREAM);
+    uint64_t from = lunatic_message_take_tcp_stream(0);
+    uint64_t to = lunatic_message_take_tcp_stream(1);
+    relay(from, to, 0, 0);
+}
+
+/* A TCP relay between one client and the TLS server on `port`: its own port goes to the
+   root; the client's bytes go on one at a time (relay()), the server's at once. */
+ENTRY(slow_relay)(int64_t root, int64_t port) {
+    uint16_t own_port = 0;
+    uint64_t listener = LISTEN_LOOPBACK(4, &own_port);
+    SEND((uint64_t)root, TAG_RELAY_PORT, own_port);
+    uint64_t client = ACCEPT(listener, NULL);
+    uint64_t server = CONNECT_LOOPBACK(4, (uint16_t)port);
+    lunatic_message_create_data(TAG_STREAM, 0);
+    lunatic_message_push_tcp_stream(lunatic_networking_clone_tcp_stream(server));
+    lunatic_message_push_tcp_stream(lunatic_networking_clone_tcp_stream(client));
+    CHECK_EQ(lunatic_message_send(SPAWN_HELPER("relay_back")), 0);
+    relay(client, server, 1, root);
+}
+
+/* A TLS client of `port` (the relay's, for the slow one) with one echo round. */
+ENTRY(echo_client)(int64_t root, int64_t port) {
+    uint64_t stream = 0;
+    CHECK_EQ(connect_to("localhost", (uint32_t)port, TRUST_CA, 1, &stream), 0);
+    echo_round_trip(stream);
+    expect_clean_end(stream);
+    lunatic_networking_drop_tls_stream(stream);
+    SEND((uint64_t)root, TAG_ECHOED, (uint64_t)port);
+}
+
+/* Starts a TLS client (echo_client) whose ClientHello goes to `port` through slow_relay, and
+   waits until the relay holds back the rest of it. Returns the relay's pid, and its port at
+   *relay_port. */
+static uint64_t start_slow_client(uint32_t port, uint64_t* relay_port) {
+    const uint64_t relay_pid =
+        SPAWN(HELPER_LINK, LUNATIC_SELF_CONFIG, "slow_relay", (int64_t)self_pid(), (int64_t)port);
+    EXPECT_MSG(TAG_RELAY_PORT);
+    *relay_port = READ_U64();
+    SPAWN_HELPER("echo_client", (int64_t)*relay_port);
+    EXPECT_MSG(TAG_RELAY_PAUSED);
+    CHECK_EQ(READ_U64(), RELAY_PAUSE_AFTER);
+    return relay_pid;
+}
+
+static void test_stalled_clients(uint32_t port) {
+    /* Both reach the server's backlog before the others: a plain TCP client that sends
+       nothing, and a TLS client whose ClientHello stops after 16 bytes. */
+    uint64_t silent = CONNECT_LOOPBACK(4, (uint16_t)port);
+    uint64_t relay_port = 0;
+    const uint64_t relay_pid = start_slow_client(port, &relay_port);
+
+    for (int i = 0; i < 2; i++)
+        SPAWN_HELPER("echo_client", (int64_t)port);
+    for (int i = 0; i < 2; i++) {
+        EXPECT_MSG(TAG_ECHOED);
+        CHECK_EQ(READ_U64(), port);
+    }
+    /* The silent client is still connected, and the slow one not done. */
+    uint8_t byte;
+    uint64_t got = 77;
+    lunatic_networking_set_read_timeout(silent, 0);
+    CHECK_EQ(lunatic_networking_tcp_read(silent, &byte, 1, &got), LUNATIC_TIMEOUT);
+    CHECK_EQ(lunatic_receive_tag(TAG_ECHOED, 0), LUNATIC_TIMEOUT);
+
+    SEND(relay_pid, TAG_RELAY_GO, 0);
+    EXPECT_MSG(TAG_ECHOED);
+    CHECK_EQ(READ_U64(), relay_port);
+
+    lunatic_networking_drop_tcp_stream(silent);
+    expect_handshake_failed(1, "unexpected eof");
+}
+
+/* The stream's calls time out in an unfinished handshake, which the next call goes on with. */
+static void test_handshake_timeouts(void) {
+    uint32_t port = 0;
+    uint64_t listener = bind_listener(1, &port);
+    uint64_t relay_port = 0;
+    const uint64_t relay_pid = start_slow_client(port, &relay_port);
+    uint64_t stream = 0, peer = 0;
+    CHECK_EQ(lunatic_networking_tls_accept(listener, &stream, &peer), 0);
+    lunatic_networking_drop_dns_iterator(peer);
+
+    /* The ClientHello is not all there. */
+    lunatic_networking_set_tls_read_timeout(stream, 50);
+    lunatic_networking_set_tls_write_timeout(stream, 50);
+    uint8_t buffer[16];
+    uint64_t out = 77;
+    CHECK_EQ(lunatic_networking_tls_read(stream, buffer, sizeof buffer, &out), LUNATIC_TIMEOUT);
+    lunatic_ciovec iov = {"x", 1};
+    CHECK_EQ(lunatic_networking_tls_write_vectored(stream, &iov, 1, &out), LUNATIC_TIMEOUT);
+    CHECK_EQ(out, 77);
+    CHECK_EQ(lunatic_networking_tls_flush(stream, &out), 1); /* tls_flush has no 9027 */
+    expect_error_containing(out, "the write timeout (50 ms) passed before the TLS handshake");
+
+    /* With the rest of it, the next read finishes the handshake and gets the client's data. */
+    SEND(relay_pid, TAG_RELAY_GO, 0);
+    lunatic_networking_set_tls_read_timeout(stream, WAIT_MS);
+    lunatic_networking_set_tls_write_timeout(stream, WAIT_MS);
+    read_exact(stream, buffer, 10);
+    CHECK(memcmp(buffer, "hello, TLS", 10) == 0);
+    CHECK(write_all(stream, buffer, 10));
+    read_exact(stream, buffer, 4);
+    CHECK(memcmp(buffer, "quit", 4) == 0);
+    lunatic_networking_drop_tls_stream(stream);
+    EXPECT_MSG(TAG_ECHOED);
+    CHECK_EQ(READ_U64(), relay_port);
+    lunatic_networking_drop_tls_listener(listener);
+}
+
 static void test_connect_errors(void) {
     uint64_t id = 0;
     CHECK_EQ(connect_to("not a host name", 443, TRUST_CA, 1, &id), 1);
@@ -497,6 +653,8 @@ int main(void) {
     test_echo(port);
     test_big_transfer(port);
     test_timeouts(port);
+    test_stalled_clients(port);
+    test_handshake_timeouts();
     test_traps(port);
     /* After all of it, the server still serves. */
     test_echo(port);
