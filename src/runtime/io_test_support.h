@@ -95,6 +95,17 @@ inline bool registered_in_epoll(int fd) {
     return registered_in_epoll().contains(fd);
 }
 
+// How many descriptors this process has open (without the one that lists them).
+inline size_t open_descriptors() {
+    DIR* dir = opendir("/proc/self/fd");
+    if (dir == nullptr) return 0;
+    size_t count = 0;
+    while (const dirent* entry = readdir(dir))
+        if (entry->d_name[0] != '.') ++count;
+    closedir(dir);
+    return count - 1;
+}
+
 // Raises the soft limit on open files to `wanted` if the hard limit allows; false if not.
 inline bool allow_open_files(rlim_t wanted) {
     rlimit limit{};

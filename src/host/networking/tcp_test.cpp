@@ -5,10 +5,9 @@
 // runtime's network policy refuses what it must, as errors (testdata/net_policy_guest.c).
 #include "host/distributed/certificates.h"
 #include "host/node.h"
+#include "runtime/io_test_support.h"
 
 #include <gtest/gtest.h>
-
-#include <dirent.h>
 
 #include <atomic>
 #include <chrono>
@@ -22,16 +21,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// The descriptors this test process has open (without the one that lists them).
-size_t open_descriptors() {
-    DIR* dir = ::opendir("/proc/self/fd");
-    if (dir == nullptr) return 0;
-    size_t count = 0;
-    while (const dirent* entry = ::readdir(dir))
-        if (entry->d_name[0] != '.') ++count;
-    ::closedir(dir);
-    return count - 1;
-}
+using runtime::test_support::open_descriptors;
 
 std::vector<uint8_t> read_testdata(const char* name) {
     std::ifstream in(std::string(TYCHO_HOST_TESTDATA) + "/" + name, std::ios::binary);
