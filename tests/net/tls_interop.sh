@@ -36,12 +36,21 @@ fail() {
   exit 1
 }
 
+# Whether process PID runs: a child that ended but is not yet waited for is a zombie
+# (state Z), which `kill -0` still finds.
+running() {
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  stat=${stat##*) } # the state follows the command name in parentheses
+  [[ ${stat%% *} != Z ]]
+}
+
 # Waits (at most 20 s) until FILE has a line matching REGEX; fails if process PID ends first.
 wait_for_line() {
   local file=$1 regex=$2 pid=$3
   for _ in $(seq 2000); do
     if grep -Eq "$regex" "$file" 2>/dev/null; then return 0; fi
-    kill -0 "$pid" 2>/dev/null || { grep -Eq "$regex" "$file" 2>/dev/null && return 0
+    running "$pid" || { grep -Eq "$regex" "$file" 2>/dev/null && return 0
       fail "the process ended before printing /$regex/ in $(basename "$file")"; }
     sleep 0.01
   done
