@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Tycho's TLS against OpenSSL's own tools, on loopback:
-#  1. examples/tls_echo/tls_echo.c, told to serve two connections, serves `openssl
+#  1. examples/tls_echo/tls_echo.c, told to serve three connections, serves `openssl
 #     s_client`, which checks the server's certificate against the test authority and name,
 #     once with TLS 1.3 and once with 1.2: the line sent comes back, s_client's close ends
-#     the connection cleanly, and the server exits with 0 after the second one.
+#     the connection cleanly. Before them a plain TCP client connects and sends the first
+#     two bytes of a TLS record, no more, until both s_client rounds are done: it delays
+#     neither (tls_accept does not wait for a handshake). When it leaves, the server reports
+#     its failed handshake at the connection's first read, and exits with 0.
 #  2. guests/tls_client.c talks to `openssl s_server -www` (TLS 1.3, then 1.2 only): the page
 #     s_server sends names the protocol the two agreed on, and ends with a close_notify.
 #  3. guests/tls_client.c with `openssl s_server` typing "K" between the client's "ping" and
@@ -59,11 +62,15 @@ wait_for_line() {
 
 # ---- 1. Tycho serves, s_client asks -----------------------------------------------------
 "$tycho" run --dir "$certificates" "$echo_server" "$certificates/server.crt" \
-  "$certificates/server.key" 0 2 >"$dir/echo_server.out" 2>"$dir/echo_server.err" &
+  "$certificates/server.key" 0 3 >"$dir/echo_server.out" 2>"$dir/echo_server.err" &
 server=$!
 pids+=("$server")
 wait_for_line "$dir/echo_server.out" '^listening on 127\.0\.0\.1:[0-9]+$' "$server"
 port=$(sed -nE 's/^listening on 127\.0\.0\.1:([0-9]+)$/\1/p' "$dir/echo_server.out")
+
+# The stalled client: connected (in the server's backlog) before s_client connects.
+exec 9<>"/dev/tcp/127.0.0.1/$port" || fail "cannot connect to the echo server"
+printf '\x16\x03' >&9
 
 # s_client's stdin is a fifo, closed once the line is back: then s_client (-no_ign_eof)
 # sends close_notify and exits.
@@ -84,11 +91,16 @@ for version in -tls1_3 -tls1_2; do
   [[ "$(cat "$dir/s_client.out")" == "$line" ]] ||
     fail "s_client $version got '$(cat "$dir/s_client.out")' back, not '$line'"
 done
+# The stalled client is still connected: the server has sent it nothing and not closed.
+read -r -t 0.1 -u 9 && fail "the server sent the stalled client something"
+(($? > 128)) || fail "the server closed the stalled client's connection"
+exec 9>&-
 wait "$server"
 status=$?
 [[ $status -eq 0 ]] || fail "the echo server exited with status $status"
-grep -q '^served 2$' "$dir/echo_server.out" || fail "the echo server did not serve both"
-[[ -s "$dir/echo_server.err" ]] && fail "the echo server reported errors"
+grep -q '^served 3$' "$dir/echo_server.out" || fail "the echo server did not serve all three"
+[[ "$(cat "$dir/echo_server.err")" =~ ^"read failed: tls_read: TLS handshake failed: "[^$'\n']+$ ]] ||
+  fail "the echo server did not report exactly the stalled client's failed handshake"
 
 # ---- s_server on a free port --------------------------------------------------------------
 # Starts `openssl s_server OPTIONS...` on 127.0.0.1 with the test server certificate, its
