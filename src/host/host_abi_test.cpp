@@ -18,8 +18,7 @@ namespace {
 // Namespaces of the contract not wholly provided yet, each with the reason. The functions
 // of a namespace listed here that are defined must have their exact types; once all are,
 // the test fails until the namespace leaves this list.
-const std::map<std::string, std::string> kNotYetProvided = {
-};
+const std::map<std::string, std::string> kNotYetProvided = {};
 
 struct ContractEntry {
     std::string module;
