@@ -131,6 +131,10 @@ int main(int argc, char** argv) {
     spawn_child("tls_parked_child", tls_port);
     uint64_t tls_stream = 0, peer = 0;
     require(lunatic_networking_tls_accept(tls_listener, &tls_stream, &peer) == 0);
+    // tls_accept leaves the handshake to the stream's first call: a flush completes it, which
+    // lets the child's tls_connect return.
+    uint64_t flush_error = 0;
+    require(lunatic_networking_tls_flush(tls_stream, &flush_error) == 0);
     const uint64_t tls_clone = lunatic_networking_clone_tls_stream(tls_stream);
     for (int i = 0; i < CHILDREN; i++) {
         int64_t tag = TAG_PARKING;
