@@ -24,7 +24,7 @@ class GuestMemory {
     // Looks up the caller's "memory" export. When it is missing, every access fails.
     explicit GuestMemory(wasm::Caller& caller, OnFault on_fault = OnFault::Trap);
 
-    bool ok() const { return !caller_.trapped_ && !caller_.stopped_; }
+    bool ok() const { return !caller_.trapped() && !caller_.stopped(); }
     // Whether a check has failed (in either mode).
     bool faulted() const { return faulted_; }
 

@@ -72,6 +72,29 @@ TEST_F(EngineApi, HostFunctionTrapCarriesItsMessage) {
     EXPECT_EQ(bad.error().message, "store_hello: pointer out of bounds");
 }
 
+TEST_F(EngineApi, CallerReportsWhatTheHostFunctionAskedFor) {
+    Caller caller(context, instance.get());
+    EXPECT_FALSE(caller.trapped());
+    EXPECT_FALSE(caller.stopped());
+    caller.trap("bad pointer");
+    EXPECT_TRUE(caller.trapped());
+    EXPECT_FALSE(caller.stopped());
+    EXPECT_EQ(caller.message(), "bad pointer");
+    caller.stop("killed");
+    EXPECT_TRUE(caller.stopped());
+    EXPECT_EQ(caller.message(), "killed");
+    // A stop unwinds as an interruption, whatever the host function asked before.
+    auto stopping = Function::host([](Caller& c) {
+        c.trap("first");
+        c.stop("then stopped");
+    });
+    uint64_t slot = 0;
+    EXPECT_EQ(stopping->call_raw(context, &slot), TrapCode::Interrupted);
+    auto r = stopping->call(context, {});
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().message, "then stopped");
+}
+
 TEST_F(EngineApi, MultiValueResultsAndArgumentChecks) {
     auto r = call("swap", {Value::i32(7), Value::f64(2.5)});
     ASSERT_TRUE(r);

@@ -727,12 +727,12 @@ TrapCode invoke(const Function* f, uint64_t* fp, Instance* caller, ExecutionCont
         ex->reentry_base_ = fp + n;
         (*f->host_)(c, fp);
         ex->reentry_base_ = saved;
-        if (c.stopped_) {
-            ex->trap_.message = std::move(c.trap_message_);
+        if (c.stopped()) {
+            ex->trap_.message = c.message();
             return TrapCode::Interrupted;
         }
-        if (c.trapped_) {
-            ex->trap_.message = std::move(c.trap_message_);
+        if (c.trapped()) {
+            ex->trap_.message = c.message();
             return TrapCode::HostTrap;
         }
         return TrapCode::None;

@@ -367,17 +367,21 @@ class Caller {
     // The caller's memory 0, or nullptr.
     Memory* memory() const;
     // Makes the call trap with `message` once the host function returns.
-    void trap(std::string message) { trap_message_ = std::move(message), trapped_ = true; }
-    // Makes the call unwind as if the reduction hook had said Stop.
-    void stop(std::string reason) { trap_message_ = std::move(reason), stopped_ = true; }
+    void trap(std::string message) { message_ = std::move(message), trapped_ = true; }
+    // Makes the call unwind as if the reduction hook had said Stop (this wins over trap()).
+    void stop(std::string reason) { message_ = std::move(reason), stopped_ = true; }
 
-    bool trapped_ = false;
-    bool stopped_ = false;
-    std::string trap_message_;
+    // What the host function asked for so far, and the message of its last request.
+    bool trapped() const { return trapped_; }
+    bool stopped() const { return stopped_; }
+    const std::string& message() const { return message_; }
 
   private:
     ExecutionContext& context_;
     Instance* instance_;
+    bool trapped_ = false;
+    bool stopped_ = false;
+    std::string message_;
 };
 
 // Arguments arrive in slots[0..params); results go to slots[0..results).

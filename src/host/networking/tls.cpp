@@ -231,7 +231,7 @@ int32_t tls_connect(Caller& caller, uint32_t name_ptr, uint32_t name_len, int32_
     tls::SslContext custom;
     std::string error;
     SSL_CTX* context = client_context_for(caller, roots_ptr, roots_len, custom, error);
-    if (caller.stopped_) return 0;
+    if (caller.stopped()) return 0;
     if (context == nullptr)
         return report_error(caller, memory, "tls_connect", id_ptr, where + error);
 

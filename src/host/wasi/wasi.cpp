@@ -69,7 +69,7 @@ void add_context_free(wasm::Linker& linker, const WasiBinding& b, Dialect dialec
     linker.func(module, "proc_exit", [b](Caller& c, I32 code) {
         if (b.exit != nullptr) b.exit(c, code);
         // proc_exit never returns to the guest, whatever the embedder's function did.
-        if (!c.stopped_ && !c.trapped_)
+        if (!c.stopped() && !c.trapped())
             c.trap("wasi: proc_exit(" + std::to_string(code) + ") did not end the process");
     });
     // Tycho delivers no signals to guests.
