@@ -19,7 +19,7 @@ Result<std::unique_ptr<GuestKernels>> GuestKernels::load(const std::string& path
     if (!module) return Error{path + ": " + module.error().to_string()};
 
     std::unique_ptr<GuestKernels> kernels(new GuestKernels());
-    auto instance = wasm::Linker().instantiate(kernels->context_, module.value());
+    auto instance = wasm::Linker().instantiate(*kernels->context_, module.value());
     if (!instance) return Error{path + ": " + instance.error().to_string()};
     kernels->instance_ = std::move(instance.value());
     return kernels;
@@ -32,7 +32,7 @@ Result<uint64_t> GuestKernels::call(const std::string& name, uint32_t arg) {
         return Error{"the module has no export " + name + " of type " + expected.to_string()};
 
     wasm::Value args[] = {wasm::Value::i32(int32_t(arg))};
-    auto results = function->call(context_, args);
+    auto results = function->call(*context_, args);
     if (!results) return Error{name + " trapped: " + results.error().message};
     return uint64_t(results.value()[0].as_i64());
 }

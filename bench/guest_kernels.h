@@ -20,7 +20,7 @@ class GuestKernels {
 
   private:
     GuestKernels() = default;
-    wasm::ExecutionContext context_;
+    std::unique_ptr<wasm::ExecutionContext> context_ = wasm::ExecutionContext::create();
     std::shared_ptr<wasm::Instance> instance_;
 };
 

@@ -59,26 +59,26 @@ int main(int argc, char** argv) {
     }
     const uint32_t pages = module->info().memories.at(0).limits.min;
 
-    wasm::ExecutionContext context;
+    auto context = wasm::ExecutionContext::create();
     wasm::Linker linker;
     bool ok = true;
     const double instantiate_us = us_per_op(rounds, n, [&] {
-        auto instance = linker.instantiate(context, module);
+        auto instance = linker.instantiate(*context, module);
         ok &= bool(instance);
     });
     auto spawn = [&](const wasm::InstantiateOptions& options) {
-        auto instance = linker.instantiate(context, module, options);
+        auto instance = linker.instantiate(*context, module, options);
         if (!instance) {
             ok = false;
             return;
         }
         const wasm::Value arg = wasm::Value::i32(1);
-        ok &= bool(instance.value()->exported_function("run")->call(context, {&arg, 1}));
+        ok &= bool(instance.value()->exported_function("run")->call(*context, {&arg, 1}));
     };
     const double spawn_us = us_per_op(rounds, n, [&] { spawn({}); });
     const wasm::InstantiateOptions pooled{wasm::MemoryPool::create()};
     const double pooled_instantiate_us = us_per_op(rounds, n, [&] {
-        auto instance = linker.instantiate(context, module, pooled);
+        auto instance = linker.instantiate(*context, module, pooled);
         ok &= bool(instance);
     });
     const double pooled_spawn_us = us_per_op(rounds, n, [&] { spawn(pooled); });

@@ -55,15 +55,15 @@ void run(const uint8_t* data, size_t size) {
     // A small value stack reaches stack exhaustion quickly instead of spending the budget.
     ExecutionContext::Options options;
     options.value_stack_bytes = size_t(1) << 20;
-    ExecutionContext context(options);
+    auto context = ExecutionContext::create(options);
     int slices = 0;
-    context.set_reduction_hook(kSlice, [&slices](ExecutionContext& ctx) {
+    context->set_reduction_hook(kSlice, [&slices](ExecutionContext& ctx) {
         if (++slices < kMaxSlices) return HookAction::Continue;
         ctx.set_stop_reason("fuzzer budget exhausted");
         return HookAction::Stop;
     });
 
-    auto instance = linker.instantiate(context, compiled);
+    auto instance = linker.instantiate(*context, compiled);
     if (!instance) {
         (void)instance.error().to_string();
         return;
@@ -78,7 +78,7 @@ void run(const uint8_t* data, size_t size) {
         const Function* function = instance.value()->exported_function(e.name);
         if (!function || !zero_args(function->type(), args)) continue;
         slices = 0;
-        auto results = function->call(context, args);
+        auto results = function->call(*context, args);
         if (results && results.value().size() != function->type().results.size()) __builtin_trap();
     }
 }

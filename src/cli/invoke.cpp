@@ -129,10 +129,10 @@ int run_invoke(const InvokeRequest& request) {
         return command_error(*problem);
 
     // The same reduction hook as a process's, minus the yield: nothing else runs here.
-    ExecutionContext context;
+    auto context = ExecutionContext::create();
     const uint64_t max_fuel = request.limits.max_fuel;
     const uint64_t fuel_limit = host::fuel_in_reductions(max_fuel);
-    context.set_reduction_hook(request.limits.reductions, [&](ExecutionContext& ctx) {
+    context->set_reduction_hook(request.limits.reductions, [&](ExecutionContext& ctx) {
         if (fuel_limit != 0 && ctx.reductions() >= fuel_limit) {
             ctx.set_stop_reason(host::out_of_fuel_reason(max_fuel));
             return HookAction::Stop;
@@ -142,12 +142,12 @@ int run_invoke(const InvokeRequest& request) {
     InstantiateOptions options;
     options.memory_page_limit = host::memory_page_limit(request.limits.max_memory);
     Linker linker;
-    auto instance = linker.instantiate(context, *module, options);
+    auto instance = linker.instantiate(*context, *module, options);
     if (!instance)
         return command_error("cannot instantiate '" + request.file +
                              "': " + instance.error().to_string());
     const Function* fn = (*instance)->exported_function(request.function);
-    auto results = fn->call(context, args);
+    auto results = fn->call(*context, args);
     if (!results) {
         const Trap& trap = results.error();
         std::fprintf(stderr, "tycho: trap in '%s': %s\n", request.function.c_str(),

@@ -65,13 +65,13 @@ class ResultBuffer : public ::testing::Test {
                                                      uint32_t n) {
         auto compiled = wasm::Module::compile(m.encode());
         EXPECT_TRUE(compiled) << compiled.error().to_string();
-        auto made = linker.instantiate(exec, compiled.value());
+        auto made = linker.instantiate(*exec, compiled.value());
         EXPECT_TRUE(made) << made.error().to_string();
         instance = made.value();
         std::memset(instance->exported_memory("memory")->data() + len_ptr % kPage, 0xEE,
                     std::min<size_t>(8, kPage - len_ptr % kPage));
         const Value args[] = {Value::i32(int32_t(len_ptr)), Value::i32(int32_t(n))};
-        return instance->exported_function("run")->call(exec, args);
+        return instance->exported_function("run")->call(*exec, args);
     }
     std::string trap_of(const TestModule& m, uint32_t len_ptr, uint32_t n) {
         auto result = run(m, len_ptr, n);
@@ -88,7 +88,7 @@ class ResultBuffer : public ::testing::Test {
     }
 
     wasm::Linker linker;
-    wasm::ExecutionContext exec;
+    std::unique_ptr<wasm::ExecutionContext> exec = wasm::ExecutionContext::create();
     std::shared_ptr<wasm::Instance> instance;
 };
 

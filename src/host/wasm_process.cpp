@@ -39,11 +39,11 @@ WasmProcess::WasmProcess(Host& host, runtime::ProcessId id, Host::SpawnRequest r
               with_value_stack(request.environment->stacks().acquire(), host.options())),
       host_(host), module_(std::move(request.module)), config_(std::move(request.config)),
       params_(std::move(request.params)), module_name_(std::move(request.module_name)),
-      context_(context_options(fiber().stack(), host.options())),
+      context_(wasm::ExecutionContext::create(context_options(fiber().stack(), host.options()))),
       account_(config_->max_memory, host.memory_budget()) {
-    context_.embedder_data = this;
-    context_.set_reduction_hook(host.options().slice_reductions,
-                                [this](wasm::ExecutionContext&) { return on_slice_end(); });
+    context_->embedder_data = this;
+    context_->set_reduction_hook(host.options().slice_reductions,
+                                 [this](wasm::ExecutionContext&) { return on_slice_end(); });
     fuel_limit_ = fuel_in_reductions(config_->max_fuel);
     stdin_fd_ = request.stdin_fd;
     preopens_ = request.preopens ? std::move(request.preopens) : no_preopens();
@@ -80,14 +80,14 @@ std::optional<runtime::DeathReason> WasmProcess::start_instance() {
     options.memory_page_limit = memory_page_limit(config_->max_memory);
     options.run_start = false; // run below, where a trap keeps its backtrace
     options.limiter = &account_;
-    auto instance = host_.linker().instantiate(context_, module_, options);
+    auto instance = host_.linker().instantiate(*context_, module_, options);
     if (!instance) {
         const std::string& why =
             account_.refusal().empty() ? instance.error().message : account_.refusal();
         return fail("cannot instantiate the module: " + why, wasm::TrapCode::None);
     }
     instance_ = std::move(instance.value());
-    auto started = instance_->run_start(context_);
+    auto started = instance_->run_start(*context_);
     if (!started) return ended_by(started.error());
     return std::nullopt;
 }
@@ -105,7 +105,7 @@ bool WasmProcess::yield_to_others() {
 // reductions() is approximate within a slice (inside the hook it already includes the
 // next one), so only growth is counted.
 void WasmProcess::count_reductions() {
-    const uint64_t total = context_.reductions();
+    const uint64_t total = context_->reductions();
     if (total <= reductions_counted_) return;
     host_.environment().scheduler().count(runtime::Counter::reductions,
                                           total - reductions_counted_);
@@ -114,12 +114,12 @@ void WasmProcess::count_reductions() {
 
 wasm::HookAction WasmProcess::on_slice_end() {
     count_reductions();
-    if (fuel_limit_ != 0 && context_.reductions() >= fuel_limit_) {
-        context_.set_stop_reason(out_of_fuel_reason(config_->max_fuel));
+    if (fuel_limit_ != 0 && context_->reductions() >= fuel_limit_) {
+        context_->set_stop_reason(out_of_fuel_reason(config_->max_fuel));
         return wasm::HookAction::Stop;
     }
     if (!yield_to_others()) {
-        context_.set_stop_reason(dying_cause());
+        context_->set_stop_reason(dying_cause());
         return wasm::HookAction::Stop;
     }
     return wasm::HookAction::Continue;
@@ -161,7 +161,7 @@ runtime::DeathReason WasmProcess::run_entry() {
     initialised_ = true;
     if (!entry_index_) return fail(std::move(start_failure_), wasm::TrapCode::None);
     const wasm::Function* entry = instance_->function(*entry_index_); // exported: never null
-    auto outcome = entry->call(context_, params_.view());
+    auto outcome = entry->call(*context_, params_.view());
     if (outcome) return runtime::DeathReason::normal;
     return ended_by(std::move(outcome.error()));
 }

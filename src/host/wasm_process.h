@@ -48,7 +48,7 @@ class WasmProcess final : public runtime::Process {
     // The same config, for children spawned with config -1 (§11.2).
     const std::shared_ptr<const ProcessConfig>& config_snapshot() const { return config_; }
     wasm::Instance* instance() const { return instance_.get(); }
-    wasm::ExecutionContext& context() { return context_; }
+    wasm::ExecutionContext& context() { return *context_; }
     // The memory the instance exports as "memory" (the one host functions read and write),
     // or nullptr; looked up at the first call (it may come from the start function).
     wasm::Memory* exported_memory(wasm::Caller& caller) {
@@ -122,7 +122,7 @@ class WasmProcess final : public runtime::Process {
     std::string start_failure_;
     EntryParams params_;
     std::string module_name_;
-    wasm::ExecutionContext context_;
+    std::unique_ptr<wasm::ExecutionContext> context_;
     ProcessMemory account_; // the instance's limiter: declared before it, so it outlives it
     std::shared_ptr<wasm::Instance> instance_;
     uint64_t fuel_limit_ = 0; // in reductions; 0 = unlimited

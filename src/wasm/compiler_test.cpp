@@ -20,7 +20,7 @@ class CompilerHazards : public ::testing::Test {
                                          std::istreambuf_iterator<char>()};
         auto m = Module::compile(bytes);
         ASSERT_TRUE(m) << m.error().to_string();
-        auto i = Linker().instantiate(context, m.value());
+        auto i = Linker().instantiate(*context, m.value());
         ASSERT_TRUE(i) << i.error().to_string();
         instance = i.value();
     }
@@ -32,12 +32,12 @@ class CompilerHazards : public ::testing::Test {
         const Function* f = instance->exported_function(name);
         EXPECT_NE(f, nullptr) << name;
         if (!f) return INT32_MIN;
-        auto r = f->call(context, values);
+        auto r = f->call(*context, values);
         EXPECT_TRUE(r) << name << ": " << (r ? "" : r.error().message);
         return r ? r.value().at(0).as_i32() : INT32_MIN;
     }
 
-    ExecutionContext context;
+    std::unique_ptr<ExecutionContext> context = ExecutionContext::create();
     std::shared_ptr<Instance> instance;
 };
 

@@ -31,7 +31,7 @@ class EngineApi : public ::testing::Test {
             std::memcpy(view.data(), "hello", 5);
         });
         linker.func("host", "fail", [](Caller& c) { c.trap("host said no"); });
-        auto i = linker.instantiate(context, module);
+        auto i = linker.instantiate(*context, module);
         ASSERT_TRUE(i) << i.error().to_string();
         instance = i.value();
     }
@@ -39,10 +39,10 @@ class EngineApi : public ::testing::Test {
     Result<std::vector<Value>, Trap> call(const char* name, std::vector<Value> args = {}) {
         const Function* f = instance->exported_function(name);
         EXPECT_NE(f, nullptr) << name;
-        return f->call(context, args);
+        return f->call(*context, args);
     }
 
-    ExecutionContext context;
+    std::unique_ptr<ExecutionContext> context = ExecutionContext::create();
     Linker linker;
     std::shared_ptr<const Module> module;
     std::shared_ptr<Instance> instance;
@@ -73,7 +73,7 @@ TEST_F(EngineApi, HostFunctionTrapCarriesItsMessage) {
 }
 
 TEST_F(EngineApi, CallerReportsWhatTheHostFunctionAskedFor) {
-    Caller caller(context, instance.get());
+    Caller caller(*context, instance.get());
     EXPECT_FALSE(caller.trapped());
     EXPECT_FALSE(caller.stopped());
     caller.trap("bad pointer");
@@ -89,8 +89,8 @@ TEST_F(EngineApi, CallerReportsWhatTheHostFunctionAskedFor) {
         c.stop("then stopped");
     });
     uint64_t slot = 0;
-    EXPECT_EQ(stopping->call_raw(context, &slot), TrapCode::Interrupted);
-    auto r = stopping->call(context, {});
+    EXPECT_EQ(stopping->call_raw(*context, &slot), TrapCode::Interrupted);
+    auto r = stopping->call(*context, {});
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().message, "then stopped");
 }
@@ -144,22 +144,22 @@ TEST_F(EngineApi, ValueStackSuppliedByTheEmbedderBoundsRecursion) {
     std::vector<uint64_t> small(4096); // 32 KiB instead of the default 8 MiB
     ExecutionContext::Options options;
     options.value_stack = small;
-    ExecutionContext pooled(options);
+    auto pooled = ExecutionContext::create(options);
     const Function* sum_to = instance->exported_function("sum_to");
-    auto ok = sum_to->call(pooled, std::vector{Value::i64(100)});
+    auto ok = sum_to->call(*pooled, std::vector{Value::i64(100)});
     ASSERT_TRUE(ok);
     EXPECT_EQ(ok.value()[0].as_i64(), 5050);
     // The recursion runs out of this small stack long before the native stack.
-    auto deep = instance->exported_function("recurse")->call(pooled, std::vector{Value::i32(0)});
+    auto deep = instance->exported_function("recurse")->call(*pooled, std::vector{Value::i32(0)});
     ASSERT_FALSE(deep);
     EXPECT_EQ(deep.error().code, TrapCode::CallStackExhausted);
     // One reduction per call: a few hundred frames fit in 32 KiB, not tens of thousands.
-    EXPECT_LT(pooled.reductions(), 5000u);
+    EXPECT_LT(pooled->reductions(), 5000u);
 }
 
 TEST_F(EngineApi, ReductionHookRunsPeriodicallyAndCanStop) {
     int slices = 0;
-    context.set_reduction_hook(1000, [&](ExecutionContext& ex) {
+    context->set_reduction_hook(1000, [&](ExecutionContext& ex) {
         ++slices;
         if (slices < 5) return HookAction::Continue;
         ex.set_stop_reason("out of fuel");
@@ -170,12 +170,12 @@ TEST_F(EngineApi, ReductionHookRunsPeriodicallyAndCanStop) {
     EXPECT_EQ(r.error().code, TrapCode::Interrupted);
     EXPECT_EQ(r.error().message, "out of fuel");
     EXPECT_EQ(slices, 5);
-    EXPECT_GE(context.reductions(), 5000u);
+    EXPECT_GE(context->reductions(), 5000u);
 }
 
 TEST_F(EngineApi, ReductionsCountLoopIterations) {
     int slices = 0;
-    context.set_reduction_hook(100, [&](ExecutionContext&) {
+    context->set_reduction_hook(100, [&](ExecutionContext&) {
         ++slices;
         return HookAction::Continue;
     });
@@ -197,12 +197,12 @@ TEST_F(EngineApi, ModuleIsInstantiableManyTimesAndFromManyThreads) {
     std::atomic<int> ok{0};
     for (int t = 0; t < 4; ++t) {
         threads.emplace_back([&] {
-            ExecutionContext ex;
+            auto ex = ExecutionContext::create();
             for (int i = 0; i < 50; ++i) {
-                auto inst = linker.instantiate(ex, module);
+                auto inst = linker.instantiate(*ex, module);
                 if (!inst) return;
                 auto r = inst.value()->exported_function("sum_to")->call(
-                    ex, std::vector{Value::i64(100)});
+                    *ex, std::vector{Value::i64(100)});
                 if (r && r.value()[0].as_i64() == 5050) ++ok;
             }
         });
@@ -215,10 +215,10 @@ TEST_F(EngineApi, ModuleIsInstantiableManyTimesAndFromManyThreads) {
 TEST_F(EngineApi, RedefiningAnImportReachesLaterInstancesOnly) {
     // Imports are resolved once per module and cached; define() must drop that cache.
     linker.func("host", "add", [](Caller&, int32_t a, int32_t b) { return a * b; });
-    auto second = linker.instantiate(context, module);
+    auto second = linker.instantiate(*context, module);
     ASSERT_TRUE(second) << second.error().to_string();
     const Value args[] = {Value::i32(6), Value::i32(7)};
-    auto product = second.value()->exported_function("call_host_add")->call(context, args);
+    auto product = second.value()->exported_function("call_host_add")->call(*context, args);
     ASSERT_TRUE(product);
     EXPECT_EQ((*product)[0].as_i32(), 42);
     auto sum = call("call_host_add", {Value::i32(6), Value::i32(7)});
@@ -233,12 +233,12 @@ TEST_F(EngineApi, InstanceKeepsItsImportsAliveAfterTheLinkerIsGone) {
         own.func("host", "add", [](Caller&, int32_t a, int32_t b) { return a - b; });
         own.func("host", "store_hello", [](Caller&, uint32_t) {});
         own.func("host", "fail", [](Caller&) {});
-        auto i = own.instantiate(context, module);
+        auto i = own.instantiate(*context, module);
         ASSERT_TRUE(i) << i.error().to_string();
         survivor = i.value();
     }
     const Value args[] = {Value::i32(50), Value::i32(8)};
-    auto r = survivor->exported_function("call_host_add")->call(context, args);
+    auto r = survivor->exported_function("call_host_add")->call(*context, args);
     ASSERT_TRUE(r);
     EXPECT_EQ((*r)[0].as_i32(), 42);
 }
@@ -273,9 +273,9 @@ TEST(EngineLink, ForEachDefinitionListsEveryDefinitionWithItsType) {
 TEST(EngineLink, MissingImportIsNamed) {
     auto m = Module::compile(read_testdata("engine_api.wasm"));
     ASSERT_TRUE(m);
-    ExecutionContext ex;
+    auto ex = ExecutionContext::create();
     Linker empty;
-    auto i = empty.instantiate(ex, m.value());
+    auto i = empty.instantiate(*ex, m.value());
     ASSERT_FALSE(i);
     EXPECT_NE(i.error().message.find("host::add"), std::string::npos) << i.error().message;
 }
@@ -283,12 +283,12 @@ TEST(EngineLink, MissingImportIsNamed) {
 TEST(EngineLink, SignatureMismatchIsRejected) {
     auto m = Module::compile(read_testdata("engine_api.wasm"));
     ASSERT_TRUE(m);
-    ExecutionContext ex;
+    auto ex = ExecutionContext::create();
     Linker linker;
     linker.func("host", "add", [](Caller&, int64_t a) { return a; });
     linker.func("host", "store_hello", [](Caller&, uint32_t) {});
     linker.func("host", "fail", [](Caller&) {});
-    auto i = linker.instantiate(ex, m.value());
+    auto i = linker.instantiate(*ex, m.value());
     ASSERT_FALSE(i);
     EXPECT_NE(i.error().message.find("incompatible import type"), std::string::npos);
 }
@@ -321,11 +321,11 @@ TEST(EngineCompile, AcceptsPaddedLebImmediatesAsCompilersEmitThem) {
     };
     auto m = Module::compile(bytes);
     ASSERT_TRUE(m) << m.error().to_string();
-    ExecutionContext ex;
+    auto ex = ExecutionContext::create();
     Linker linker;
-    auto inst = linker.instantiate(ex, m.value());
+    auto inst = linker.instantiate(*ex, m.value());
     ASSERT_TRUE(inst) << inst.error().to_string();
-    auto r = inst.value()->exported_function("run")->call(ex, {});
+    auto r = inst.value()->exported_function("run")->call(*ex, {});
     ASSERT_TRUE(r);
     EXPECT_EQ(r.value()[0].as_i32(), 42);
 }
@@ -345,8 +345,8 @@ int32_t start_runs(const Instance& instance) {
 TEST(StartFunction, RunsDuringInstantiationByDefault) {
     auto module = Module::compile(read_testdata("start_function.wasm"));
     ASSERT_TRUE(module) << module.error().to_string();
-    ExecutionContext context;
-    auto instance = Linker().instantiate(context, module.value());
+    auto context = ExecutionContext::create();
+    auto instance = Linker().instantiate(*context, module.value());
     ASSERT_TRUE(instance) << instance.error().to_string();
     EXPECT_EQ(start_runs(*instance.value()), 1);
 }
@@ -354,15 +354,15 @@ TEST(StartFunction, RunsDuringInstantiationByDefault) {
 TEST(StartFunction, CanBeLeftToTheEmbedderAndKeepsItsBacktrace) {
     auto module = Module::compile(read_testdata("start_function.wasm"));
     ASSERT_TRUE(module) << module.error().to_string();
-    ExecutionContext context;
+    auto context = ExecutionContext::create();
     InstantiateOptions options;
     options.run_start = false;
-    auto instance = Linker().instantiate(context, module.value(), options);
+    auto instance = Linker().instantiate(*context, module.value(), options);
     ASSERT_TRUE(instance) << instance.error().to_string();
     EXPECT_EQ(start_runs(*instance.value()), 0);
-    ASSERT_TRUE(instance.value()->run_start(context));
+    ASSERT_TRUE(instance.value()->run_start(*context));
     EXPECT_EQ(start_runs(*instance.value()), 1);
-    auto second = instance.value()->run_start(context); // traps on its second run
+    auto second = instance.value()->run_start(*context); // traps on its second run
     ASSERT_FALSE(second);
     EXPECT_EQ(second.error().code, TrapCode::Unreachable);
     ASSERT_EQ(second.error().backtrace.size(), 1u);

@@ -48,6 +48,14 @@ ExecutionContext::ExecutionContext(const Options& options) {
                               : current_thread_stack_limit(options.native_stack_bytes);
 }
 
+std::unique_ptr<ExecutionContext> ExecutionContext::create() {
+    return create(Options{});
+}
+
+std::unique_ptr<ExecutionContext> ExecutionContext::create(const Options& options) {
+    return std::make_unique<ExecutionContext>(options);
+}
+
 ExecutionContext::~ExecutionContext() {
     if (value_stack_mapped_) munmap(value_stack_, value_stack_mapped_);
 }

@@ -446,7 +446,7 @@ class MemoryBounds : public ::testing::Test {
             const std::string where = "address " + hex(c.address) + ", effective address " +
                                       hex(c.effective) + ", memory size " + hex(size);
             SCOPED_TRACE(where);
-            auto made = linker_.instantiate(context_, module, options);
+            auto made = linker_.instantiate(*context_, module, options);
             ASSERT_TRUE(made) << made.error().to_string();
             Instance& instance = *made.value();
             if (s.where == GrowWhere::Embedder) ASSERT_EQ(instance.memory()->grow(s.pages), 1);
@@ -458,7 +458,7 @@ class MemoryBounds : public ::testing::Test {
             const std::vector<Value> args = {Value::i32(int32_t(c.address)),
                                              value_of(a.type, argument)};
             const uint8_t* base_before = instance.memory()->data();
-            auto result = instance.exported_function("access")->call(context_, args);
+            auto result = instance.exported_function("access")->call(*context_, args);
 
             const bool in_bounds = c.effective + a.width <= size;
             ASSERT_EQ(instance.memory()->size(), size) << "the memory did not grow";
@@ -490,7 +490,7 @@ class MemoryBounds : public ::testing::Test {
         }
     }
 
-    ExecutionContext context_;
+    std::unique_ptr<ExecutionContext> context_ = ExecutionContext::create();
     Linker linker_;
     std::shared_ptr<MemoryPool> pool_ = MemoryPool::create();
 };
@@ -630,7 +630,7 @@ class BulkMemoryBounds : public ::testing::Test {
             SCOPED_TRACE(name + "(" + hex(c.d) + ", " + hex(c.s) + ", " + hex(c.n) + ")" +
                          (dropped ? " after data.drop" : "") + ", memory size " + hex(size));
             ASSERT_TRUE(c.d <= kTop && c.s <= kTop && c.n <= kTop);
-            auto made = Linker().instantiate(context_, module_);
+            auto made = Linker().instantiate(*context_, module_);
             ASSERT_TRUE(made) << made.error().to_string();
             Instance& instance = *made.value();
             uint8_t* memory = instance.memory()->data();
@@ -638,12 +638,12 @@ class BulkMemoryBounds : public ::testing::Test {
                 memory[i] = uint8_t(i * 7 + 1);
             std::vector<uint8_t> model(size, 0);
             std::memcpy(model.data(), memory, kPage);
-            if (dropped) ASSERT_TRUE(instance.exported_function("drop")->call(context_, {}));
+            if (dropped) ASSERT_TRUE(instance.exported_function("drop")->call(*context_, {}));
 
             const std::vector<Value> args = {Value::i32(int32_t(uint32_t(c.d))),
                                              Value::i32(int32_t(uint32_t(c.s))),
                                              Value::i32(int32_t(uint32_t(c.n)))};
-            auto result = instance.exported_function(name)->call(context_, args);
+            auto result = instance.exported_function(name)->call(*context_, args);
             const bool in_bounds = apply(op, c, model, dropped ? 0 : sizeof kSegment);
             ASSERT_EQ(instance.memory()->size(), size);
             if (in_bounds) {
@@ -657,7 +657,7 @@ class BulkMemoryBounds : public ::testing::Test {
         }
     }
 
-    ExecutionContext context_;
+    std::unique_ptr<ExecutionContext> context_ = ExecutionContext::create();
     std::shared_ptr<const Module> module_;
 };
 

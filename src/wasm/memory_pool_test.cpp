@@ -202,15 +202,15 @@ class PooledInstances : public ::testing::Test {
   protected:
     Result<std::shared_ptr<Instance>> instantiate(const std::shared_ptr<const Module>& module,
                                                   uint32_t page_limit = kMaxPages) {
-        return linker.instantiate(context, module, InstantiateOptions{pool, page_limit});
+        return linker.instantiate(*context, module, InstantiateOptions{pool, page_limit});
     }
     int32_t call(const Instance& instance, const char* name, std::vector<Value> args) {
-        auto r = instance.exported_function(name)->call(context, args);
+        auto r = instance.exported_function(name)->call(*context, args);
         EXPECT_TRUE(r);
         return r && !r->empty() ? (*r)[0].as_i32() : 0;
     }
 
-    ExecutionContext context;
+    std::unique_ptr<ExecutionContext> context = ExecutionContext::create();
     Linker linker;
     std::shared_ptr<MemoryPool> pool = MemoryPool::create();
 };
@@ -262,7 +262,7 @@ TEST_F(PooledInstances, InitialMemoryOverTheLimitFailsInstantiation) {
 TEST_F(PooledInstances, DefaultOptionsKeepTheUnpooledBehaviour) {
     auto module = compile("memory_pool.wasm");
     ASSERT_TRUE(module);
-    auto instance = linker.instantiate(context, module, InstantiateOptions{});
+    auto instance = linker.instantiate(*context, module, InstantiateOptions{});
     ASSERT_TRUE(instance) << instance.error().to_string();
     EXPECT_EQ(call(*instance.value(), "grow", {Value::i32(100)}), 1);
     instance.value().reset();

@@ -60,11 +60,11 @@ class GuestTask : public runtime::Task {
 
   protected:
     void main() override {
-        wasm::ExecutionContext context;
+        auto context = wasm::ExecutionContext::create();
         // The interpreter recurses on this fiber's stack: keep it inside, with headroom.
-        context.set_native_stack_limit(reinterpret_cast<uintptr_t>(fiber().stack().bottom()) +
-                                       kStackHeadroom);
-        context.set_reduction_hook(4000, [this](wasm::ExecutionContext& ex) {
+        context->set_native_stack_limit(reinterpret_cast<uintptr_t>(fiber().stack().bottom()) +
+                                        kStackHeadroom);
+        context->set_reduction_hook(4000, [this](wasm::ExecutionContext& ex) {
             ++slices;
             if (stop.load()) {
                 ex.set_stop_reason("killed");
@@ -74,13 +74,13 @@ class GuestTask : public runtime::Task {
             return wasm::HookAction::Continue;
         });
         wasm::Linker linker;
-        auto made = linker.instantiate(context, module_);
+        auto made = linker.instantiate(*context, module_);
         if (!made) {
             result_ = wasm::Trap{wasm::TrapCode::HostTrap, made.error().message, {}};
             return;
         }
         instance = made.value();
-        result_ = instance->exported_function(export_)->call(context, args_);
+        result_ = instance->exported_function(export_)->call(*context, args_);
     }
     void finished() override { outcome.set_value(std::move(*result_)); }
 

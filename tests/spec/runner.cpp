@@ -247,7 +247,7 @@ Runner::Outcome Runner::module_command(const Json& command) {
     if (!bytes) return Outcome::fail(expected, bytes.error());
     auto module = Module::compile(bytes.value());
     if (!module) return Outcome::fail(expected, "compile error: " + describe_error(module.error()));
-    auto instance = linker_.instantiate(context_, module.value());
+    auto instance = linker_.instantiate(*context_, module.value());
     if (!instance)
         return Outcome::fail(expected, "instantiation error: " + describe_error(instance.error()));
 
@@ -326,7 +326,7 @@ Runner::ActionResult Runner::perform(const Json& action) {
         r.error = "arguments do not match the function type " + function->type().to_string();
         return r;
     }
-    auto result = function->call(context_, args);
+    auto result = function->call(*context_, args);
     if (result) {
         r.kind = ActionResult::Kind::Returned;
         r.values = std::move(result.value());
@@ -404,7 +404,7 @@ Runner::Outcome Runner::instantiate_fails(const std::string& type, const Json& c
     if (!bytes) return Outcome::fail(want, bytes.error());
     auto module = Module::compile(bytes.value());
     if (!module) return Outcome::fail(want, "compile error: " + describe_error(module.error()));
-    auto instance = linker_.instantiate(context_, module.value());
+    auto instance = linker_.instantiate(*context_, module.value());
     if (instance) return Outcome::fail(want, "instantiated");
     if (message_matches(instance.error().message, text)) return Outcome::pass();
     return Outcome::fail(want, "failed with " + in_quotes(instance.error().message));

@@ -63,7 +63,7 @@ class Runner {
     std::filesystem::path module_dir_;
     bool verbose_;
 
-    wasm::ExecutionContext context_;
+    std::unique_ptr<wasm::ExecutionContext> context_ = wasm::ExecutionContext::create();
     wasm::Linker linker_;
     std::shared_ptr<wasm::Instance> current_;
     std::map<std::string, std::shared_ptr<wasm::Instance>, std::less<>> named_;

@@ -315,6 +315,9 @@ class ExecutionContext {
         // example inside a fiber's stack); native_stack_bytes is then ignored.
         uintptr_t native_stack_limit = 0;
     };
+    // Throws std::bad_alloc when the value stack cannot be mapped.
+    static std::unique_ptr<ExecutionContext> create();
+    static std::unique_ptr<ExecutionContext> create(const Options& options);
     ExecutionContext();
     explicit ExecutionContext(const Options& options);
     ~ExecutionContext();

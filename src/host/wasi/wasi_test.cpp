@@ -115,7 +115,7 @@ TEST_F(Wasi, ModuleImportingEveryFunctionLinks) {
 TEST_F(Wasi, ImportWithTheWrongTypeDoesNotLink) {
     auto m = Module::compile(read_testdata("wasi_wrong_type.wasm"));
     ASSERT_TRUE(m);
-    EXPECT_FALSE(linker.instantiate(exec, m.value()));
+    EXPECT_FALSE(linker.instantiate(*exec, m.value()));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -469,9 +469,9 @@ TEST_F(Wasi, ProcExitWithoutAnExitBindingTraps) {
     add_wasi(bare, b);
     auto m = Module::compile(read_testdata("wasi_all.wasm"));
     ASSERT_TRUE(m);
-    auto i = bare.instantiate(exec, m.value());
+    auto i = bare.instantiate(*exec, m.value());
     ASSERT_TRUE(i);
-    auto r = i.value()->exported_function("proc_exit")->call(exec, std::vector{i32(3)});
+    auto r = i.value()->exported_function("proc_exit")->call(*exec, std::vector{i32(3)});
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, TrapCode::HostTrap);
 }
@@ -506,7 +506,7 @@ TEST_F(Wasi, NoFunctionIsAStub) {
 TEST_F(Wasi, ModuleWithoutMemoryGetsEfault) {
     auto no_memory = instantiate("wasi_no_memory.wasm");
     ASSERT_NE(no_memory, nullptr);
-    auto r = no_memory->exported_function("random_get")->call(exec, std::vector{i32(0), i32(0)});
+    auto r = no_memory->exported_function("random_get")->call(*exec, std::vector{i32(0), i32(0)});
     ASSERT_TRUE(r);
     EXPECT_EQ((*r)[0].as_i32(), kFault);
 }
@@ -516,10 +516,10 @@ TEST_F(Wasi, MissingContextBindingTrapsInsteadOfCrashing) {
     add_wasi(bare, WasiBinding{});
     auto m = Module::compile(read_testdata("wasi_all.wasm"));
     ASSERT_TRUE(m);
-    auto i = bare.instantiate(exec, m.value());
+    auto i = bare.instantiate(*exec, m.value());
     ASSERT_TRUE(i);
     auto r =
-        i.value()->exported_function("args_sizes_get")->call(exec, std::vector{i32(0), i32(4)});
+        i.value()->exported_function("args_sizes_get")->call(*exec, std::vector{i32(0), i32(4)});
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, TrapCode::HostTrap);
 }
@@ -540,7 +540,7 @@ TEST_F(Wasi, WasiLibcProgramRunsToItsExitStatus) {
     ASSERT_NE(program, nullptr);
     const Function* start = program->exported_function("_start");
     ASSERT_NE(start, nullptr);
-    auto r = start->call(exec, {});
+    auto r = start->call(*exec, {});
     ASSERT_FALSE(r) << "main returns 7, so _start calls proc_exit";
     EXPECT_EQ(r.error().code, TrapCode::Interrupted) << r.error().message;
     EXPECT_EQ(g_exit_code, 7u);

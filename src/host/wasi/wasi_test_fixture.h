@@ -169,7 +169,7 @@ class Wasi : public ::testing::Test {
         auto m = Module::compile(read_testdata(file));
         EXPECT_TRUE(m) << m.error().to_string();
         if (!m) return nullptr;
-        auto i = linker.instantiate(exec, m.value());
+        auto i = linker.instantiate(*exec, m.value());
         EXPECT_TRUE(i) << i.error().to_string();
         return i ? i.value() : nullptr;
     }
@@ -184,7 +184,7 @@ class Wasi : public ::testing::Test {
     Result<std::vector<Value>, Trap> try_call(const char* name, std::vector<Value> args) {
         const Function* f = instance->exported_function(name);
         EXPECT_NE(f, nullptr) << name;
-        return f->call(exec, args);
+        return f->call(*exec, args);
     }
     // Calls a function that must not trap and returns its errno.
     int32_t call(const char* name, std::vector<Value> args) {
@@ -238,7 +238,7 @@ class Wasi : public ::testing::Test {
     static Value i64(uint64_t v) { return Value::i64(int64_t(v)); }
 
     WasiContext context;
-    ExecutionContext exec;
+    std::unique_ptr<ExecutionContext> exec = ExecutionContext::create();
     Linker linker;
     std::shared_ptr<Instance> instance;
     Memory* memory = nullptr;
