@@ -1,5 +1,6 @@
 #include "code.h"
 #include "compiled_module.h"
+#include "objects.h"
 
 #include <algorithm>
 
@@ -14,12 +15,13 @@ std::shared_ptr<Function> Function::host(FuncType type, HostCallback callback) {
     return f;
 }
 
-TrapCode Function::call_raw(ExecutionContext& ex, uint64_t* slots) const {
+TrapCode Function::call_raw(ExecutionContext& context, uint64_t* slots) const {
+    detail::ContextImpl& ex = detail::impl(context);
     const size_t params = type_->params.size(), results = type_->results.size();
     const size_t n = std::max(params, results);
     // A call from inside a host function continues above the caller's frame.
-    uint64_t* base = ex.reentry_base_ ? ex.reentry_base_ : ex.value_stack_;
-    if (base + n > ex.value_stack_end_) return TrapCode::CallStackExhausted;
+    uint64_t* base = ex.reentry_base ? ex.reentry_base : ex.value_stack;
+    if (base + n > ex.value_stack_end) return TrapCode::CallStackExhausted;
     std::copy_n(slots, params, base);
     ex.trap_ = Trap{};
     const TrapCode t = host_ ? detail::invoke(this, base, nullptr, &ex)
@@ -28,7 +30,7 @@ TrapCode Function::call_raw(ExecutionContext& ex, uint64_t* slots) const {
     return t;
 }
 
-Result<std::vector<Value>, Trap> Function::call(ExecutionContext& ex,
+Result<std::vector<Value>, Trap> Function::call(ExecutionContext& context,
                                                 std::span<const Value> args) const {
     const FuncType& type = *type_;
     if (args.size() != type.params.size())
@@ -45,9 +47,9 @@ Result<std::vector<Value>, Trap> Function::call(ExecutionContext& ex,
                         {}};
         slots[i] = args[i].bits;
     }
-    const TrapCode t = call_raw(ex, slots.data());
+    const TrapCode t = call_raw(context, slots.data());
     if (t != TrapCode::None) {
-        Trap trap = std::move(ex.trap_);
+        Trap trap = std::move(detail::impl(context).trap_);
         trap.code = t;
         if (t != TrapCode::HostTrap && t != TrapCode::Interrupted) trap.message = trap_message(t);
         return trap;

@@ -4,6 +4,7 @@
 // operator table through templates; nothing here repeats the opcode list by hand.
 #include "code.h"
 #include "numeric.h"
+#include "objects.h"
 
 #include <algorithm>
 #include <array>
@@ -21,7 +22,7 @@ namespace {
 
 #define HANDLER_PARAMS                                                                             \
     const uint8_t *ip, uint64_t *fp, uint8_t *mem, uint64_t msize, Instance *inst,                 \
-        ExecutionContext *ex, uint64_t acc
+        ContextImpl *ex, uint64_t acc
 #define NEXT_AT(next)                                                                              \
     do {                                                                                           \
         const uint8_t* next_ip_ = (next);                                                          \
@@ -84,7 +85,7 @@ template <class T> [[gnu::always_inline]] inline T imm_as(uint64_t imm) {
 #define CHARGE_AND_GO(target)                                                                      \
     do {                                                                                           \
         const uint8_t* charge_target_ = (target);                                                  \
-        if (__builtin_expect(--ex->budget_ < 0, 0)) {                                              \
+        if (__builtin_expect(--ex->budget < 0, 0)) {                                               \
             [[clang::musttail]] return h_budget_spent(charge_target_, fp, mem, msize, inst, ex,    \
                                                       acc);                                        \
         }                                                                                          \
@@ -98,8 +99,8 @@ template <class T> [[gnu::always_inline]] inline T imm_as(uint64_t imm) {
 
 constexpr size_t kMaxBacktrace = 64;
 
-[[gnu::noinline, gnu::cold]] TrapCode unwind(TrapCode code, ExecutionContext* ex,
-                                             const Instance* owner, uint32_t func_index) {
+[[gnu::noinline, gnu::cold]] TrapCode unwind(TrapCode code, ContextImpl* ex, const Instance* owner,
+                                             uint32_t func_index) {
     auto& bt = ex->trap_.backtrace;
     if (bt.size() < kMaxBacktrace && owner != nullptr) {
         bt.push_back(
@@ -265,8 +266,8 @@ inline uintptr_t stack_pointer() {
 constexpr uint32_t kManyLocals = UINT32_MAX;
 template <uint32_t Locals> TYCHO_HANDLER_CC TrapCode h_enter(HANDLER_PARAMS) {
     const auto& i = insn<InsnEnter>(ip);
-    if (__builtin_expect(fp + i.frame_slots > ex->value_stack_end_ ||
-                             stack_pointer() < ex->native_stack_limit_,
+    if (__builtin_expect(fp + i.frame_slots > ex->value_stack_end ||
+                             stack_pointer() < ex->stack_pointer_limit,
                          0))
         return TrapCode::CallStackExhausted;
     uint64_t* locals = fp + i.first_local;
@@ -358,7 +359,7 @@ TYCHO_HANDLER_CC TrapCode h_return_n(HANDLER_PARAMS) {
 }
 
 [[gnu::always_inline]] inline TrapCode run(const CompiledFunction& fn, uint64_t* fp, uint8_t* mem,
-                                           uint64_t msize, Instance* inst, ExecutionContext* ex) {
+                                           uint64_t msize, Instance* inst, ContextImpl* ex) {
     const Handler h = handler_at(fn.entry());
     return h(fn.entry(), fp, mem, msize, inst, ex, 0);
 }
@@ -373,7 +374,7 @@ TYCHO_HANDLER_CC TrapCode h_call(HANDLER_PARAMS) {
 }
 
 [[gnu::noinline]] TrapCode call_function(const Function* f, uint64_t* frame, Instance* inst,
-                                         ExecutionContext* ex) {
+                                         ContextImpl* ex) {
     const TrapCode t = invoke(f, frame, inst, ex);
     if (t != TrapCode::None && !f->is_host()) return unwind(t, ex, f->instance_, f->func_index_);
     return t;
@@ -710,7 +711,7 @@ Handler named_handler(Named which) {
     return tables().named[unsigned(which)];
 }
 
-TrapCode execute(const CompiledFunction& fn, uint64_t* fp, Instance* inst, ExecutionContext* ex) {
+TrapCode execute(const CompiledFunction& fn, uint64_t* fp, Instance* inst, ContextImpl* ex) {
     uint8_t* mem = nullptr;
     uint64_t msize = 0;
     reload_memory(inst, mem, msize);
@@ -719,14 +720,14 @@ TrapCode execute(const CompiledFunction& fn, uint64_t* fp, Instance* inst, Execu
     return t;
 }
 
-TrapCode invoke(const Function* f, uint64_t* fp, Instance* caller, ExecutionContext* ex) {
+TrapCode invoke(const Function* f, uint64_t* fp, Instance* caller, ContextImpl* ex) {
     if (f->host_) {
         Caller c(*ex, caller);
         const size_t n = std::max(f->type_->params.size(), f->type_->results.size());
-        uint64_t* saved = ex->reentry_base_;
-        ex->reentry_base_ = fp + n;
+        uint64_t* saved = ex->reentry_base;
+        ex->reentry_base = fp + n;
         (*f->host_)(c, fp);
-        ex->reentry_base_ = saved;
+        ex->reentry_base = saved;
         if (c.stopped()) {
             ex->trap_.message = c.message();
             return TrapCode::Interrupted;

@@ -31,6 +31,7 @@ namespace detail {
 struct CompiledModule;
 struct CompiledFunction;
 struct ImportBinding;
+class ContextImpl;
 class Interpreter;
 class InstanceBuilder;
 } // namespace detail
@@ -300,7 +301,8 @@ class Global {
 enum class HookAction { Continue, Stop };
 
 // The per-thread-of-execution state: value stack, native stack limit, reduction budget and
-// the last trap. One context runs one call at a time; a process owns one.
+// the last trap. One context runs one call at a time; a process owns one. Made only by
+// create(); the engine's object behind it holds the state.
 class ExecutionContext {
   public:
     struct Options {
@@ -318,9 +320,7 @@ class ExecutionContext {
     // Throws std::bad_alloc when the value stack cannot be mapped.
     static std::unique_ptr<ExecutionContext> create();
     static std::unique_ptr<ExecutionContext> create(const Options& options);
-    ExecutionContext();
-    explicit ExecutionContext(const Options& options);
-    ~ExecutionContext();
+    virtual ~ExecutionContext() = default;
     ExecutionContext(const ExecutionContext&) = delete;
     ExecutionContext& operator=(const ExecutionContext&) = delete;
 
@@ -329,31 +329,21 @@ class ExecutionContext {
     // unwind the call with TrapCode::Interrupted and `stop_reason()`.
     using ReductionHook = std::function<HookAction(ExecutionContext&)>;
     void set_reduction_hook(int64_t slice, ReductionHook hook);
-    void set_stop_reason(std::string reason) { stop_reason_ = std::move(reason); }
-    const std::string& stop_reason() const { return stop_reason_; }
+    void set_stop_reason(std::string reason);
+    const std::string& stop_reason() const;
     // Total reductions counted since construction (approximate within one slice).
     uint64_t reductions() const;
 
     // Sets the lowest native stack address the interpreter may grow to (for fibers).
-    void set_native_stack_limit(uintptr_t limit) { native_stack_limit_ = limit; }
-    uintptr_t native_stack_limit() const { return native_stack_limit_; }
+    void set_native_stack_limit(uintptr_t limit);
+    uintptr_t native_stack_limit() const;
 
     // Whatever the embedder wants its host functions to find through Caller::context().
     void* embedder_data = nullptr;
 
-    // Internals used by the interpreter; not for embedders.
-    int64_t budget_ = INT64_MAX;
-    int64_t slice_ = INT64_MAX;
-    uint64_t spent_slices_ = 0;
-    ReductionHook hook_;
-    uint64_t* value_stack_ = nullptr;
-    uint64_t* value_stack_end_ = nullptr;
-    size_t value_stack_mapped_ = 0;
-    uintptr_t native_stack_limit_ = 0;
-    uint64_t* reentry_base_ = nullptr; // where a host function's nested call may start its frame
-    Trap trap_;                        // details of the trap being unwound
-    std::string stop_reason_;
-    HookAction run_hook(); // slow path of the reduction check
+  private:
+    friend class detail::ContextImpl;
+    ExecutionContext() = default;
 };
 
 // ---------------------------------------------------------------------------------------------
