@@ -16,6 +16,8 @@ namespace tycho::wasm::detail {
 using Slot = int32_t; // byte offset of a frame slot from fp
 
 class ContextImpl;
+class FunctionImpl;
+class InstanceImpl;
 
 // All registers are free for handlers: no callee-saved pushes in tail-called code. Not under
 // AddressSanitizer: clang 19's instrumented callers keep their fake-stack pointer in rbx
@@ -34,7 +36,7 @@ class ContextImpl;
 // `acc` carries the result of the previous instruction in a register: instructions that
 // consume the value computed right before them read it from there instead of its slot.
 using Handler = TrapCode(TYCHO_HANDLER_CC*)(const uint8_t* ip, uint64_t* fp, uint8_t* mem,
-                                            uint64_t mem_size, Instance* inst, ContextImpl* ex,
+                                            uint64_t mem_size, InstanceImpl* inst, ContextImpl* ex,
                                             uint64_t acc);
 
 struct CompiledFunction {
@@ -245,8 +247,8 @@ Handler named_handler(Named which);
 Handler enter_handler(uint32_t num_locals);
 
 // Runs `fn` with its frame at `fp` (arguments already in place); results end in fp[0..].
-TrapCode execute(const CompiledFunction& fn, uint64_t* fp, Instance* inst, ContextImpl* ex);
-// Calls any function instance (host or Wasm) with its frame at `fp`.
-TrapCode invoke(const Function* fn, uint64_t* fp, Instance* caller, ContextImpl* ex);
+TrapCode execute(const CompiledFunction& fn, uint64_t* fp, InstanceImpl* inst, ContextImpl* ex);
+// Calls any function (host or Wasm) with its frame at `fp`.
+TrapCode invoke(const FunctionImpl* fn, uint64_t* fp, InstanceImpl* caller, ContextImpl* ex);
 
 } // namespace tycho::wasm::detail

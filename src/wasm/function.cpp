@@ -7,32 +7,41 @@
 namespace tycho::wasm {
 
 std::shared_ptr<Function> Function::host(FuncType type, HostCallback callback) {
-    auto f = std::make_shared<Function>();
+    auto f = std::make_shared<detail::FunctionImpl>();
     f->owned_type_ = std::make_unique<FuncType>(std::move(type));
-    f->type_ = f->owned_type_.get();
-    f->type_id_ = detail::canonical_type_id(*f->type_);
+    f->func_type = f->owned_type_.get();
+    f->type_id = detail::canonical_type_id(*f->func_type);
     f->host_ = std::make_unique<HostCallback>(std::move(callback));
     return f;
 }
 
+const FuncType& Function::type() const {
+    return *detail::impl(*this).func_type;
+}
+
+bool Function::is_host() const {
+    return detail::impl(*this).host_ != nullptr;
+}
+
 TrapCode Function::call_raw(ExecutionContext& context, uint64_t* slots) const {
+    const detail::FunctionImpl& f = detail::impl(*this);
     detail::ContextImpl& ex = detail::impl(context);
-    const size_t params = type_->params.size(), results = type_->results.size();
+    const size_t params = f.func_type->params.size(), results = f.func_type->results.size();
     const size_t n = std::max(params, results);
     // A call from inside a host function continues above the caller's frame.
     uint64_t* base = ex.reentry_base ? ex.reentry_base : ex.value_stack;
     if (base + n > ex.value_stack_end) return TrapCode::CallStackExhausted;
     std::copy_n(slots, params, base);
     ex.trap_ = Trap{};
-    const TrapCode t = host_ ? detail::invoke(this, base, nullptr, &ex)
-                             : detail::execute(*code_, base, instance_, &ex);
+    const TrapCode t = f.host_ ? detail::invoke(&f, base, nullptr, &ex)
+                               : detail::execute(*f.code, base, f.instance, &ex);
     if (t == TrapCode::None) std::copy_n(base, results, slots);
     return t;
 }
 
 Result<std::vector<Value>, Trap> Function::call(ExecutionContext& context,
                                                 std::span<const Value> args) const {
-    const FuncType& type = *type_;
+    const FuncType& type = *detail::impl(*this).func_type;
     if (args.size() != type.params.size())
         return Trap{TrapCode::HostTrap,
                     "expected " + std::to_string(type.params.size()) + " arguments, got " +

@@ -2,6 +2,8 @@
 // Built once per (linker, module) and shared by all those instances, which it keeps alive.
 #pragma once
 
+#include "objects.h"
+
 #include <tycho/wasm/engine.h>
 
 #include <vector>
@@ -9,8 +11,8 @@
 namespace tycho::wasm::detail {
 
 struct ImportBinding {
-    std::vector<Extern> externs;            // one per import, in import order
-    std::vector<const Function*> functions; // the imported functions, in index order
+    std::vector<Extern> externs;                // one per import, in import order
+    std::vector<const FunctionImpl*> functions; // the imported functions, in index order
     bool imports_table = false;
 };
 

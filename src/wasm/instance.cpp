@@ -3,6 +3,7 @@
 #include "code.h"
 #include "compiled_module.h"
 #include "import_binding.h"
+#include "objects.h"
 
 #include <cstring>
 #include <memory>
@@ -38,7 +39,7 @@ Memory* no_memory() {
 
 namespace detail {
 
-uint64_t evaluate(const Instance& in, const ConstExpr& e);
+uint64_t evaluate(const InstanceImpl& in, const ConstExpr& e);
 
 class InstanceBuilder {
   public:
@@ -50,8 +51,7 @@ class InstanceBuilder {
     Result<std::shared_ptr<Instance>> build(const Linker& linker) {
         auto binding = linker.bind(module_);
         if (!binding) return binding.error();
-        struct Allocatable : Instance {}; // lets make_shared reach the private constructor
-        inst_ = std::make_shared<Allocatable>();
+        inst_ = std::make_shared<InstanceImpl>();
         inst_->module_ = module_;
         inst_->imports_ = std::move(binding.value());
         allocate_storage();
@@ -62,7 +62,7 @@ class InstanceBuilder {
         // outlives the tables it hands out, keeps such an instance alive.
         if (inst_->imports_->imports_table) linker.retain(inst_);
         if (auto r = initialize(); !r) return r.error();
-        return std::move(inst_);
+        return std::shared_ptr<Instance>(std::move(inst_));
     }
 
   private:
@@ -77,23 +77,23 @@ class InstanceBuilder {
 
     // Lays out every per-instance array in one allocation and constructs them empty.
     void allocate_storage() {
-        Instance& in = *inst_;
+        InstanceImpl& in = *inst_;
         const size_t own_globals = m_.globals.size() - m_.num_imported_globals;
         const size_t flags = m_.data.size() + m_.elements.size();
         size_t size = 0;
-        const size_t functions = place<Function>(size, compiled_.num_ref_slots);
+        const size_t functions = place<FunctionImpl>(size, compiled_.num_ref_slots);
         const size_t globals = place<Global>(size, own_globals);
         const size_t memories = place<std::shared_ptr<Memory>>(size, m_.memories.size());
         const size_t tables = place<std::shared_ptr<Table>>(size, m_.tables.size());
         const size_t cells = place<uint64_t*>(size, m_.globals.size());
         const size_t table_ptrs = place<Table*>(size, m_.tables.size());
         const size_t dropped = place<bool>(size, flags);
-        static_assert(__STDCPP_DEFAULT_NEW_ALIGNMENT__ >= alignof(Function));
+        static_assert(__STDCPP_DEFAULT_NEW_ALIGNMENT__ >= alignof(FunctionImpl));
         in.storage_ = std::make_unique<std::byte[]>(size); // zeroed
         std::byte* base = in.storage_.get();
         const auto at = [base](size_t offset) { return base + offset; };
-        in.own_functions_ = reinterpret_cast<Function*>(at(functions));
-        std::uninitialized_value_construct_n(in.own_functions_, compiled_.num_ref_slots);
+        in.own_functions = reinterpret_cast<FunctionImpl*>(at(functions));
+        std::uninitialized_value_construct_n(in.own_functions, compiled_.num_ref_slots);
         in.num_own_functions_ = compiled_.num_ref_slots;
         in.own_globals_ = reinterpret_cast<Global*>(at(globals));
         std::uninitialized_value_construct_n(in.own_globals_, own_globals);
@@ -103,21 +103,21 @@ class InstanceBuilder {
         in.table_refs_ = reinterpret_cast<std::shared_ptr<Table>*>(at(tables));
         std::uninitialized_value_construct_n(in.table_refs_, m_.tables.size());
         in.num_tables_ = uint32_t(m_.tables.size());
-        in.globals_ = reinterpret_cast<uint64_t**>(at(cells));
-        in.tables_ = reinterpret_cast<Table**>(at(table_ptrs));
-        in.dropped_ = reinterpret_cast<bool*>(at(dropped));
+        in.globals = reinterpret_cast<uint64_t**>(at(cells));
+        in.tables = reinterpret_cast<Table**>(at(table_ptrs));
+        in.dropped = reinterpret_cast<bool*>(at(dropped));
     }
 
     // Memories and tables are reached through the instance's own arrays; functions and
     // globals straight from the binding.
     void take_imports() {
-        Instance& in = *inst_;
-        in.imported_functions_ = in.imports_->functions.data();
+        InstanceImpl& in = *inst_;
+        in.imported_functions = in.imports_->functions.data();
         size_t memory = 0, table = 0, global = 0;
         for (const Extern& ext : in.imports_->externs) {
             if (ext.kind == ExternKind::Memory) in.memories_[memory++] = ext.memory;
             if (ext.kind == ExternKind::Table) in.table_refs_[table++] = ext.table;
-            if (ext.kind == ExternKind::Global) in.globals_[global++] = ext.global->cell();
+            if (ext.kind == ExternKind::Global) in.globals[global++] = ext.global->cell();
         }
     }
 
@@ -155,18 +155,18 @@ class InstanceBuilder {
     }
 
     Result<void> define_entities() {
-        Instance& in = *inst_;
+        InstanceImpl& in = *inst_;
         // Functions first: global initializers and element segments may refer to them.
         for (uint32_t i = 0; i < m_.num_defined_funcs(); ++i) {
             const uint32_t slot = compiled_.ref_slots[i];
             if (slot == kNoRefSlot) continue;
-            Function& f = in.own_functions_[slot];
+            FunctionImpl& f = in.own_functions[slot];
             const uint32_t index = m_.num_imported_funcs + i;
-            f.type_ = &m_.func_type(index);
-            f.type_id_ = compiled_.canonical_type_ids[m_.func_types[index]];
-            f.code_ = &compiled_.functions[i];
-            f.instance_ = &in;
-            f.func_index_ = index;
+            f.func_type = &m_.func_type(index);
+            f.type_id = compiled_.canonical_type_ids[m_.func_types[index]];
+            f.code = &compiled_.functions[i];
+            f.instance = &in;
+            f.func_index = index;
         }
         for (size_t i = m_.num_imported_memories; i < m_.memories.size(); ++i) {
             auto mem = create_memory(m_.memories[i]);
@@ -182,30 +182,30 @@ class InstanceBuilder {
             const uint64_t init = eval(m_.global_inits[i - m_.num_imported_globals]);
             Global& g = in.own_globals_[i - m_.num_imported_globals];
             g = Global(m_.globals[i], Value{m_.globals[i].type, init});
-            in.globals_[i] = g.cell();
+            in.globals[i] = g.cell();
         }
         for (size_t i = 0; i < m_.tables.size(); ++i)
-            in.tables_[i] = in.table_refs_[i].get();
-        in.memory0_ = m_.memories.empty() ? no_memory() : in.memories_[0].get();
+            in.tables[i] = in.table_refs_[i].get();
+        in.memory0 = m_.memories.empty() ? no_memory() : in.memories_[0].get();
         return {};
     }
 
     Result<void> initialize() {
-        Instance& in = *inst_;
+        InstanceImpl& in = *inst_;
         const size_t num_data = m_.data.size();
         for (size_t s = 0; s < m_.elements.size(); ++s) {
             const ElementSegment& seg = m_.elements[s];
             if (seg.mode == SegmentMode::Passive) continue;
             if (seg.mode == SegmentMode::Active) {
                 const uint64_t offset = uint32_t(eval(seg.offset));
-                Table& t = *in.tables_[seg.table];
+                Table& t = *in.tables[seg.table];
                 const size_t count = seg.items.size();
                 if (offset > t.size() || count > t.size() - offset)
                     return Error{std::string(trap_message(TrapCode::OutOfBoundsTableAccess))};
                 for (size_t k = 0; k < count; ++k)
                     t.set(uint32_t(offset + k), RefBits(eval(seg.items[k])));
             }
-            in.dropped_[num_data + s] = true; // active and declarative segments are dropped
+            in.dropped[num_data + s] = true; // active and declarative segments are dropped
         }
         for (size_t s = 0; s < num_data; ++s) {
             const DataSegment& seg = m_.data[s];
@@ -216,7 +216,7 @@ class InstanceBuilder {
                 return Error{std::string(trap_message(TrapCode::OutOfBoundsMemoryAccess))};
             if (seg.size)
                 std::memcpy(mem.data() + offset, m_.bytes.data() + seg.bytes_offset, seg.size);
-            in.dropped_[s] = true;
+            in.dropped[s] = true;
         }
         if (m_.start && options_.run_start) {
             auto started = inst_->run_start(ex_);
@@ -230,7 +230,7 @@ class InstanceBuilder {
     const CompiledModule& compiled_;
     ExecutionContext& ex_;
     const InstantiateOptions& options_;
-    std::shared_ptr<Instance> inst_;
+    std::shared_ptr<InstanceImpl> inst_;
 };
 
 Error link_error(const Import& imp, const std::string& why) {
@@ -254,7 +254,7 @@ Result<std::shared_ptr<const ImportBinding>> resolve_imports(const Linker& linke
                 return link_error(imp, "incompatible import type (function signature " +
                                            ext->func->type().to_string() + " instead of " +
                                            m.types[imp.func_type].to_string() + ")");
-            binding->functions.push_back(ext->func);
+            binding->functions.push_back(&impl(*ext->func));
             break;
         case ExternKind::Table: {
             const TableType actual = ext->table->current_type();
@@ -278,7 +278,7 @@ Result<std::shared_ptr<const ImportBinding>> resolve_imports(const Linker& linke
     return std::shared_ptr<const ImportBinding>(std::move(binding));
 }
 
-uint64_t evaluate(const Instance& in, const ConstExpr& e) {
+uint64_t evaluate(const InstanceImpl& in, const ConstExpr& e) {
     const ConstInstr& c = e.instrs.back();
     switch (c.kind) {
     case ConstInstr::Kind::I32Const:
@@ -287,60 +287,76 @@ uint64_t evaluate(const Instance& in, const ConstExpr& e) {
     case ConstInstr::Kind::F64Const: return c.value;
     case ConstInstr::Kind::RefNull: return uint64_t(0);
     case ConstInstr::Kind::RefFunc: return uint64_t(RefBits(in.function(uint32_t(c.value))));
-    case ConstInstr::Kind::GlobalGet: return *in.globals_[c.value];
+    case ConstInstr::Kind::GlobalGet: return *in.globals[c.value];
     }
     return uint64_t(0);
 }
 
-} // namespace detail
-
-Instance::~Instance() {
+InstanceImpl::~InstanceImpl() {
     static_assert(std::is_trivially_destructible_v<Global>);
-    std::destroy_n(own_functions_, num_own_functions_);
+    std::destroy_n(own_functions, num_own_functions_);
     std::destroy_n(memories_, num_memories_);
     std::destroy_n(table_refs_, num_tables_);
 }
 
+bool InstanceImpl::element_dropped(uint32_t segment) const {
+    return dropped[module_->info().data.size() + segment];
+}
+
+RefBits InstanceImpl::element_item(uint32_t segment, uint32_t item) const {
+    return RefBits(evaluate(*this, module_->info().elements[segment].items[item]));
+}
+
+} // namespace detail
+
+const Module& Instance::module() const {
+    return *detail::impl(*this).module_;
+}
+
+Memory* Instance::memory(uint32_t index) const {
+    const detail::InstanceImpl& in = detail::impl(*this);
+    return index < in.num_memories_ ? in.memories_[index].get() : nullptr;
+}
+
+std::span<const std::shared_ptr<Memory>> Instance::memories() const {
+    const detail::InstanceImpl& in = detail::impl(*this);
+    return {in.memories_, in.num_memories_};
+}
+
 const Function* Instance::function(uint32_t index) const {
-    const ModuleInfo& m = module_->info();
-    if (index < m.num_imported_funcs) return imported_functions_[index];
-    const uint32_t slot = module_->compiled().ref_slots[index - m.num_imported_funcs];
-    return slot == detail::kNoRefSlot ? nullptr : &own_functions_[slot];
-}
-
-bool Instance::element_dropped(uint32_t segment) const {
-    return dropped_[module_->info().data.size() + segment];
-}
-
-RefBits Instance::element_item(uint32_t segment, uint32_t item) const {
-    return RefBits(detail::evaluate(*this, module_->info().elements[segment].items[item]));
+    const detail::InstanceImpl& in = detail::impl(*this);
+    const ModuleInfo& m = in.module_->info();
+    if (index < m.num_imported_funcs) return in.imported_functions[index];
+    const uint32_t slot = in.module_->compiled().ref_slots[index - m.num_imported_funcs];
+    return slot == detail::kNoRefSlot ? nullptr : &in.own_functions[slot];
 }
 
 std::optional<Extern> Instance::get_export(std::string_view name) const {
-    const auto& exports = module_->compiled().exports;
+    const detail::InstanceImpl& in = detail::impl(*this);
+    const auto& exports = in.module_->compiled().exports;
     auto it = exports.find(name);
     if (it == exports.end()) return std::nullopt;
-    const Export& e = module_->info().exports[it->second];
-    const ModuleInfo& m = module_->info();
+    const Export& e = in.module_->info().exports[it->second];
+    const ModuleInfo& m = in.module_->info();
     Extern out;
     out.kind = e.kind;
     switch (e.kind) {
     case ExternKind::Func:
         out.func = function(e.index);
-        out.owner = shared_from_this();
+        out.owner = in.shared_from_this();
         break;
-    case ExternKind::Table: out.table = table_refs_[e.index]; break;
-    case ExternKind::Memory: out.memory = memories_[e.index]; break;
+    case ExternKind::Table: out.table = in.table_refs_[e.index]; break;
+    case ExternKind::Memory: out.memory = in.memories_[e.index]; break;
     case ExternKind::Global:
         if (e.index < m.num_imported_globals) {
             uint32_t seen = 0;
-            for (const Extern& ext : imports_->externs)
+            for (const Extern& ext : in.imports_->externs)
                 if (ext.kind == ExternKind::Global && seen++ == e.index) out.global = ext.global;
         } else {
             // Shares ownership with the instance, which holds the global.
-            Global* own = &own_globals_[e.index - m.num_imported_globals];
-            out.global =
-                std::shared_ptr<Global>(std::const_pointer_cast<Instance>(shared_from_this()), own);
+            Global* own = &in.own_globals_[e.index - m.num_imported_globals];
+            out.global = std::shared_ptr<Global>(
+                std::const_pointer_cast<detail::InstanceImpl>(in.shared_from_this()), own);
         }
         break;
     }
@@ -348,16 +364,17 @@ std::optional<Extern> Instance::get_export(std::string_view name) const {
 }
 
 Result<void, Trap> Instance::run_start(ExecutionContext& context) const {
-    const ModuleInfo& m = module_->info();
+    const detail::InstanceImpl& in = detail::impl(*this);
+    const ModuleInfo& m = in.module_->info();
     if (!m.start) return {};
     const uint32_t index = *m.start;
     const Function* start = function(index);
-    Function own_start; // the start function need not be referenceable
+    detail::FunctionImpl own_start; // the start function need not be referenceable
     if (start == nullptr) {
-        own_start.type_ = &m.func_type(index);
-        own_start.code_ = &module_->compiled().functions[index - m.num_imported_funcs];
-        own_start.instance_ = const_cast<Instance*>(this); // NOLINT: calls may mutate it
-        own_start.func_index_ = index;
+        own_start.func_type = &m.func_type(index);
+        own_start.code = &in.module_->compiled().functions[index - m.num_imported_funcs];
+        own_start.instance = const_cast<detail::InstanceImpl*>(&in); // NOLINT: calls may mutate it
+        own_start.func_index = index;
         start = &own_start;
     }
     auto outcome = start->call(context, {});
@@ -366,19 +383,21 @@ Result<void, Trap> Instance::run_start(ExecutionContext& context) const {
 }
 
 const Function* Instance::exported_function(std::string_view name) const {
-    const auto& exports = module_->compiled().exports;
+    const detail::InstanceImpl& in = detail::impl(*this);
+    const auto& exports = in.module_->compiled().exports;
     auto it = exports.find(name);
     if (it == exports.end()) return nullptr;
-    const Export& e = module_->info().exports[it->second];
+    const Export& e = in.module_->info().exports[it->second];
     return e.kind == ExternKind::Func ? function(e.index) : nullptr;
 }
 
 Memory* Instance::exported_memory(std::string_view name) const {
-    const auto& exports = module_->compiled().exports;
+    const detail::InstanceImpl& in = detail::impl(*this);
+    const auto& exports = in.module_->compiled().exports;
     auto it = exports.find(name);
     if (it == exports.end()) return nullptr;
-    const Export& e = module_->info().exports[it->second];
-    return e.kind == ExternKind::Memory ? memories_[e.index].get() : nullptr;
+    const Export& e = in.module_->info().exports[it->second];
+    return e.kind == ExternKind::Memory ? in.memories_[e.index].get() : nullptr;
 }
 
 Memory* Caller::memory() const {

@@ -21,7 +21,7 @@ namespace tycho::wasm::detail {
 namespace {
 
 #define HANDLER_PARAMS                                                                             \
-    const uint8_t *ip, uint64_t *fp, uint8_t *mem, uint64_t msize, Instance *inst,                 \
+    const uint8_t *ip, uint64_t *fp, uint8_t *mem, uint64_t msize, InstanceImpl *inst,             \
         ContextImpl *ex, uint64_t acc
 #define NEXT_AT(next)                                                                              \
     do {                                                                                           \
@@ -60,8 +60,9 @@ template <class T> [[gnu::always_inline]] inline T imm_as(uint64_t imm) {
     return from_slot<T>(imm);
 }
 
-[[gnu::always_inline]] inline void reload_memory(Instance* inst, uint8_t*& mem, uint64_t& msize) {
-    const Memory* m = inst->memory0_;
+[[gnu::always_inline]] inline void reload_memory(const InstanceImpl* inst, uint8_t*& mem,
+                                                 uint64_t& msize) {
+    const Memory* m = inst->memory0;
     mem = m->data();
     msize = m->size();
 }
@@ -99,12 +100,12 @@ template <class T> [[gnu::always_inline]] inline T imm_as(uint64_t imm) {
 
 constexpr size_t kMaxBacktrace = 64;
 
-[[gnu::noinline, gnu::cold]] TrapCode unwind(TrapCode code, ContextImpl* ex, const Instance* owner,
-                                             uint32_t func_index) {
+[[gnu::noinline, gnu::cold]] TrapCode unwind(TrapCode code, ContextImpl* ex,
+                                             const InstanceImpl* owner, uint32_t func_index) {
     auto& bt = ex->trap_.backtrace;
     if (bt.size() < kMaxBacktrace && owner != nullptr) {
         bt.push_back(
-            BacktraceFrame{func_index, std::string(owner->module().function_name(func_index))});
+            BacktraceFrame{func_index, std::string(owner->module_->function_name(func_index))});
     }
     return code;
 }
@@ -359,7 +360,7 @@ TYCHO_HANDLER_CC TrapCode h_return_n(HANDLER_PARAMS) {
 }
 
 [[gnu::always_inline]] inline TrapCode run(const CompiledFunction& fn, uint64_t* fp, uint8_t* mem,
-                                           uint64_t msize, Instance* inst, ContextImpl* ex) {
+                                           uint64_t msize, InstanceImpl* inst, ContextImpl* ex) {
     const Handler h = handler_at(fn.entry());
     return h(fn.entry(), fp, mem, msize, inst, ex, 0);
 }
@@ -373,17 +374,17 @@ TYCHO_HANDLER_CC TrapCode h_call(HANDLER_PARAMS) {
     NEXT(InsnCall);
 }
 
-[[gnu::noinline]] TrapCode call_function(const Function* f, uint64_t* frame, Instance* inst,
+[[gnu::noinline]] TrapCode call_function(const FunctionImpl* f, uint64_t* frame, InstanceImpl* inst,
                                          ContextImpl* ex) {
     const TrapCode t = invoke(f, frame, inst, ex);
-    if (t != TrapCode::None && !f->is_host()) return unwind(t, ex, f->instance_, f->func_index_);
+    if (t != TrapCode::None && !f->host_) return unwind(t, ex, f->instance, f->func_index);
     return t;
 }
 
 TYCHO_HANDLER_CC TrapCode h_call_func(HANDLER_PARAMS) {
     const auto& i = insn<InsnCallFunc>(ip);
     const TrapCode t =
-        call_function(inst->imported_functions_[i.func_index], fp + i.frame, inst, ex);
+        call_function(inst->imported_functions[i.func_index], fp + i.frame, inst, ex);
     if (__builtin_expect(t != TrapCode::None, 0)) return t;
     reload_memory(inst, mem, msize);
     NEXT(InsnCallFunc);
@@ -392,17 +393,18 @@ TYCHO_HANDLER_CC TrapCode h_call_func(HANDLER_PARAMS) {
 TYCHO_HANDLER_CC TrapCode h_call_indirect(HANDLER_PARAMS) {
     const auto& i = insn<InsnCallIndirect>(ip);
     const uint32_t index = rd<uint32_t>(fp, i.index);
-    const Table* table = inst->tables_[i.table];
+    const Table* table = inst->tables[i.table];
     if (__builtin_expect(index >= table->size(), 0)) return TrapCode::UndefinedElement;
-    // A funcref is the address of its Function (RefBits).
-    const auto* f =
+    // A funcref is the address of its Function (RefBits), which the engine made.
+    const auto* ref =
         reinterpret_cast<const Function*>(table->get(index)); // NOLINT(performance-no-int-to-ptr)
-    if (__builtin_expect(f == nullptr, 0)) return TrapCode::UninitializedElement;
-    if (__builtin_expect(f->type_id_ != i.type_id, 0)) return TrapCode::IndirectCallTypeMismatch;
+    if (__builtin_expect(ref == nullptr, 0)) return TrapCode::UninitializedElement;
+    const FunctionImpl* f = &impl(*ref);
+    if (__builtin_expect(f->type_id != i.type_id, 0)) return TrapCode::IndirectCallTypeMismatch;
     TrapCode t;
-    if (f->instance_ == inst && f->code_ != nullptr) {
-        t = run(*f->code_, fp + i.frame, mem, msize, inst, ex);
-        if (__builtin_expect(t != TrapCode::None, 0)) return unwind(t, ex, inst, f->func_index_);
+    if (f->instance == inst && f->code != nullptr) {
+        t = run(*f->code, fp + i.frame, mem, msize, inst, ex);
+        if (__builtin_expect(t != TrapCode::None, 0)) return unwind(t, ex, inst, f->func_index);
     } else {
         t = call_function(f, fp + i.frame, inst, ex);
         if (__builtin_expect(t != TrapCode::None, 0)) return t;
@@ -422,19 +424,19 @@ TYCHO_HANDLER_CC TrapCode h_select(HANDLER_PARAMS) {
 
 TYCHO_HANDLER_CC TrapCode h_global_get(HANDLER_PARAMS) {
     const auto& i = insn<InsnGlobal>(ip);
-    wr<uint64_t>(fp, i.slot, *inst->globals_[i.index]);
+    wr<uint64_t>(fp, i.slot, *inst->globals[i.index]);
     NEXT(InsnGlobal);
 }
 
 TYCHO_HANDLER_CC TrapCode h_global_set(HANDLER_PARAMS) {
     const auto& i = insn<InsnGlobal>(ip);
-    *inst->globals_[i.index] = rd<uint64_t>(fp, i.slot);
+    *inst->globals[i.index] = rd<uint64_t>(fp, i.slot);
     NEXT(InsnGlobal);
 }
 
 // ---- the rare operators: a plain function does the work, the handler dispatches -------------
 
-using GenericFn = TrapCode (*)(const InsnGeneric&, uint64_t* fp, Instance* inst);
+using GenericFn = TrapCode (*)(const InsnGeneric&, uint64_t* fp, InstanceImpl* inst);
 
 template <GenericFn Fn> TYCHO_HANDLER_CC TrapCode h_generic(HANDLER_PARAMS) {
     const TrapCode t = Fn(insn<InsnGeneric>(ip), fp, inst);
@@ -447,25 +449,25 @@ bool in_bounds(uint64_t offset, uint64_t length, uint64_t size) {
     return offset <= size && length <= size - offset;
 }
 
-Memory& memory0(Instance* inst) {
-    return *inst->memory0_;
+Memory& memory0(InstanceImpl* inst) {
+    return *inst->memory0;
 }
 
-TrapCode op_memory_size(const InsnGeneric& i, uint64_t* fp, Instance* inst) {
+TrapCode op_memory_size(const InsnGeneric& i, uint64_t* fp, InstanceImpl* inst) {
     wr<uint32_t>(fp, i.dst, memory0(inst).pages());
     return TrapCode::None;
 }
 
-TrapCode op_memory_grow(const InsnGeneric& i, uint64_t* fp, Instance* inst) {
+TrapCode op_memory_grow(const InsnGeneric& i, uint64_t* fp, InstanceImpl* inst) {
     const int64_t old = memory0(inst).grow(rd<uint32_t>(fp, i.s0));
     wr<uint32_t>(fp, i.dst, uint32_t(old));
     return TrapCode::None;
 }
 
-TrapCode op_memory_init(const InsnGeneric& i, uint64_t* fp, Instance* inst) {
+TrapCode op_memory_init(const InsnGeneric& i, uint64_t* fp, InstanceImpl* inst) {
     const uint64_t d = rd<uint32_t>(fp, i.s0), s = rd<uint32_t>(fp, i.s1),
                    n = rd<uint32_t>(fp, i.s2);
-    const ModuleInfo& m = inst->module().info();
+    const ModuleInfo& m = inst->module_->info();
     const DataSegment& seg = m.data[i.idx0];
     const uint64_t seg_size = inst->data_dropped(i.idx0) ? 0 : seg.size;
     Memory& mem = memory0(inst);
@@ -475,12 +477,12 @@ TrapCode op_memory_init(const InsnGeneric& i, uint64_t* fp, Instance* inst) {
     return TrapCode::None;
 }
 
-TrapCode op_data_drop(const InsnGeneric& i, uint64_t*, Instance* inst) {
-    inst->dropped_[i.idx0] = true;
+TrapCode op_data_drop(const InsnGeneric& i, uint64_t*, InstanceImpl* inst) {
+    inst->dropped[i.idx0] = true;
     return TrapCode::None;
 }
 
-TrapCode op_memory_copy(const InsnGeneric& i, uint64_t* fp, Instance* inst) {
+TrapCode op_memory_copy(const InsnGeneric& i, uint64_t* fp, InstanceImpl* inst) {
     const uint64_t d = rd<uint32_t>(fp, i.s0), s = rd<uint32_t>(fp, i.s1),
                    n = rd<uint32_t>(fp, i.s2);
     Memory& mem = memory0(inst);
@@ -490,7 +492,7 @@ TrapCode op_memory_copy(const InsnGeneric& i, uint64_t* fp, Instance* inst) {
     return TrapCode::None;
 }
 
-TrapCode op_memory_fill(const InsnGeneric& i, uint64_t* fp, Instance* inst) {
+TrapCode op_memory_fill(const InsnGeneric& i, uint64_t* fp, InstanceImpl* inst) {
     const uint64_t d = rd<uint32_t>(fp, i.s0), n = rd<uint32_t>(fp, i.s2);
     const uint8_t value = uint8_t(rd<uint32_t>(fp, i.s1));
     Memory& mem = memory0(inst);
@@ -499,28 +501,28 @@ TrapCode op_memory_fill(const InsnGeneric& i, uint64_t* fp, Instance* inst) {
     return TrapCode::None;
 }
 
-TrapCode op_table_get(const InsnGeneric& i, uint64_t* fp, Instance* inst) {
-    const Table& t = *inst->tables_[i.idx0];
+TrapCode op_table_get(const InsnGeneric& i, uint64_t* fp, InstanceImpl* inst) {
+    const Table& t = *inst->tables[i.idx0];
     const uint32_t index = rd<uint32_t>(fp, i.s0);
     if (index >= t.size()) return TrapCode::OutOfBoundsTableAccess;
     wr<uint64_t>(fp, i.dst, t.get(index));
     return TrapCode::None;
 }
 
-TrapCode op_table_set(const InsnGeneric& i, uint64_t* fp, Instance* inst) {
-    Table& t = *inst->tables_[i.idx0];
+TrapCode op_table_set(const InsnGeneric& i, uint64_t* fp, InstanceImpl* inst) {
+    Table& t = *inst->tables[i.idx0];
     const uint32_t index = rd<uint32_t>(fp, i.s0);
     if (index >= t.size()) return TrapCode::OutOfBoundsTableAccess;
     t.set(index, RefBits(rd<uint64_t>(fp, i.s1)));
     return TrapCode::None;
 }
 
-TrapCode op_table_init(const InsnGeneric& i, uint64_t* fp, Instance* inst) {
+TrapCode op_table_init(const InsnGeneric& i, uint64_t* fp, InstanceImpl* inst) {
     const uint64_t d = rd<uint32_t>(fp, i.s0), s = rd<uint32_t>(fp, i.s1),
                    n = rd<uint32_t>(fp, i.s2);
     const uint64_t seg_size =
-        inst->element_dropped(i.idx0) ? 0 : inst->module().info().elements[i.idx0].items.size();
-    Table& t = *inst->tables_[i.idx1];
+        inst->element_dropped(i.idx0) ? 0 : inst->module_->info().elements[i.idx0].items.size();
+    Table& t = *inst->tables[i.idx1];
     if (!in_bounds(s, n, seg_size) || !in_bounds(d, n, t.size()))
         return TrapCode::OutOfBoundsTableAccess;
     for (uint64_t k = 0; k < n; ++k)
@@ -528,36 +530,36 @@ TrapCode op_table_init(const InsnGeneric& i, uint64_t* fp, Instance* inst) {
     return TrapCode::None;
 }
 
-TrapCode op_elem_drop(const InsnGeneric& i, uint64_t*, Instance* inst) {
-    inst->dropped_[inst->module().info().data.size() + i.idx0] = true;
+TrapCode op_elem_drop(const InsnGeneric& i, uint64_t*, InstanceImpl* inst) {
+    inst->dropped[inst->module_->info().data.size() + i.idx0] = true;
     return TrapCode::None;
 }
 
-TrapCode op_table_copy(const InsnGeneric& i, uint64_t* fp, Instance* inst) {
+TrapCode op_table_copy(const InsnGeneric& i, uint64_t* fp, InstanceImpl* inst) {
     const uint64_t d = rd<uint32_t>(fp, i.s0), s = rd<uint32_t>(fp, i.s1),
                    n = rd<uint32_t>(fp, i.s2);
-    Table& dst = *inst->tables_[i.idx0];
-    Table& src = *inst->tables_[i.idx1];
+    Table& dst = *inst->tables[i.idx0];
+    Table& src = *inst->tables[i.idx1];
     if (!in_bounds(s, n, src.size()) || !in_bounds(d, n, dst.size()))
         return TrapCode::OutOfBoundsTableAccess;
     if (n) std::memmove(dst.data() + d, src.data() + s, n * sizeof(RefBits));
     return TrapCode::None;
 }
 
-TrapCode op_table_grow(const InsnGeneric& i, uint64_t* fp, Instance* inst) {
-    Table& t = *inst->tables_[i.idx0];
+TrapCode op_table_grow(const InsnGeneric& i, uint64_t* fp, InstanceImpl* inst) {
+    Table& t = *inst->tables[i.idx0];
     const int64_t old = t.grow(rd<uint32_t>(fp, i.s1), RefBits(rd<uint64_t>(fp, i.s0)));
     wr<uint32_t>(fp, i.dst, uint32_t(old));
     return TrapCode::None;
 }
 
-TrapCode op_table_size(const InsnGeneric& i, uint64_t* fp, Instance* inst) {
-    wr<uint32_t>(fp, i.dst, inst->tables_[i.idx0]->size());
+TrapCode op_table_size(const InsnGeneric& i, uint64_t* fp, InstanceImpl* inst) {
+    wr<uint32_t>(fp, i.dst, inst->tables[i.idx0]->size());
     return TrapCode::None;
 }
 
-TrapCode op_table_fill(const InsnGeneric& i, uint64_t* fp, Instance* inst) {
-    Table& t = *inst->tables_[i.idx0];
+TrapCode op_table_fill(const InsnGeneric& i, uint64_t* fp, InstanceImpl* inst) {
+    Table& t = *inst->tables[i.idx0];
     const uint64_t d = rd<uint32_t>(fp, i.s0), n = rd<uint32_t>(fp, i.s2);
     const RefBits v = RefBits(rd<uint64_t>(fp, i.s1));
     if (!in_bounds(d, n, t.size())) return TrapCode::OutOfBoundsTableAccess;
@@ -566,12 +568,12 @@ TrapCode op_table_fill(const InsnGeneric& i, uint64_t* fp, Instance* inst) {
     return TrapCode::None;
 }
 
-TrapCode op_ref_is_null(const InsnGeneric& i, uint64_t* fp, Instance*) {
+TrapCode op_ref_is_null(const InsnGeneric& i, uint64_t* fp, InstanceImpl*) {
     wr<uint32_t>(fp, i.dst, rd<uint64_t>(fp, i.s0) == 0 ? 1u : 0u);
     return TrapCode::None;
 }
 
-TrapCode op_ref_func(const InsnGeneric& i, uint64_t* fp, Instance* inst) {
+TrapCode op_ref_func(const InsnGeneric& i, uint64_t* fp, InstanceImpl* inst) {
     wr<uint64_t>(fp, i.dst, uint64_t(RefBits(inst->function(i.idx0))));
     return TrapCode::None;
 }
@@ -711,7 +713,7 @@ Handler named_handler(Named which) {
     return tables().named[unsigned(which)];
 }
 
-TrapCode execute(const CompiledFunction& fn, uint64_t* fp, Instance* inst, ContextImpl* ex) {
+TrapCode execute(const CompiledFunction& fn, uint64_t* fp, InstanceImpl* inst, ContextImpl* ex) {
     uint8_t* mem = nullptr;
     uint64_t msize = 0;
     reload_memory(inst, mem, msize);
@@ -720,10 +722,10 @@ TrapCode execute(const CompiledFunction& fn, uint64_t* fp, Instance* inst, Conte
     return t;
 }
 
-TrapCode invoke(const Function* f, uint64_t* fp, Instance* caller, ContextImpl* ex) {
+TrapCode invoke(const FunctionImpl* f, uint64_t* fp, InstanceImpl* caller, ContextImpl* ex) {
     if (f->host_) {
         Caller c(*ex, caller);
-        const size_t n = std::max(f->type_->params.size(), f->type_->results.size());
+        const size_t n = std::max(f->func_type->params.size(), f->func_type->results.size());
         uint64_t* saved = ex->reentry_base;
         ex->reentry_base = fp + n;
         (*f->host_)(c, fp);
@@ -738,11 +740,11 @@ TrapCode invoke(const Function* f, uint64_t* fp, Instance* caller, ContextImpl* 
         }
         return TrapCode::None;
     }
-    Instance* inst = f->instance_;
+    InstanceImpl* inst = f->instance;
     uint8_t* mem = nullptr;
     uint64_t msize = 0;
     reload_memory(inst, mem, msize);
-    return run(*f->code_, fp, mem, msize, inst, ex);
+    return run(*f->code, fp, mem, msize, inst, ex);
 }
 
 } // namespace tycho::wasm::detail

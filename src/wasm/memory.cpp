@@ -1,13 +1,17 @@
 // Linear memories and tables. A memory either maps exactly its current size and grows with
 // mremap, so an idle instance costs address space only for the pages it has, or lives in a
 // cell of a MemoryPool (see engine.h) until it outgrows it.
+#include "layout.h"
+
 #include <tycho/wasm/engine.h>
 
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstddef>
 #include <cstring>
+#include <type_traits>
 
 namespace tycho::wasm {
 
@@ -162,6 +166,10 @@ void MemoryPool::give_back(uint8_t* cell, size_t used) {
 // ---- Memory --------------------------------------------------------------------------------
 
 std::shared_ptr<Memory> Memory::make_memory() {
+    // Compiled code reads memory 0's base and size by offset (layout.h).
+    static_assert(std::is_standard_layout_v<Memory>);
+    static_assert(offsetof(Memory, base_) == detail::kMemoryBaseOffset);
+    static_assert(offsetof(Memory, size_) == detail::kMemorySizeOffset);
     struct Allocatable : Memory {}; // lets make_shared reach the private constructor
     return std::make_shared<Allocatable>();
 }

@@ -29,11 +29,10 @@ class Instance;
 class ExecutionContext;
 namespace detail {
 struct CompiledModule;
-struct CompiledFunction;
 struct ImportBinding;
 class ContextImpl;
-class Interpreter;
-class InstanceBuilder;
+class FunctionImpl;
+class InstanceImpl;
 } // namespace detail
 
 // ---------------------------------------------------------------------------------------------
@@ -249,6 +248,7 @@ class Memory {
     static std::shared_ptr<Memory> make_memory(); // one allocation for object and count
     bool leave_cell(size_t new_size);
 
+    // First and in this order: compiled code reads them by offset (checked in memory.cpp).
     uint8_t* base_ = nullptr;
     size_t size_ = 0;
     size_t mapped_ = 0;                // address space at base_ (the cell's, when pooled)
@@ -451,6 +451,8 @@ template <class F, class R, class... A> HostCallback make_host_callback(F f, std
 // ---------------------------------------------------------------------------------------------
 // Functions and instances
 
+// A Wasm function of an instance, or a host function. Made only by the engine (host(),
+// instantiation); a funcref is the address of one.
 class Function {
   public:
     // A host function. Prefer Linker::func for typed C++ callables.
@@ -466,8 +468,8 @@ class Function {
                         std::move(f), static_cast<typename Sig::Args*>(nullptr)));
     }
 
-    const FuncType& type() const { return *type_; }
-    bool is_host() const { return host_ != nullptr; }
+    const FuncType& type() const;
+    bool is_host() const;
 
     // Calls with typed values; checks the argument count and types.
     Result<std::vector<Value>, Trap> call(ExecutionContext& context,
@@ -476,14 +478,13 @@ class Function {
     // `slots` must hold max(params, results) entries. Returns TrapCode::None on success.
     TrapCode call_raw(ExecutionContext& context, uint64_t* slots) const;
 
-    // Internals used by the interpreter.
-    const FuncType* type_ = nullptr;
-    uint32_t type_id_ = 0; // canonical: equal ids mean structurally equal types
-    const detail::CompiledFunction* code_ = nullptr;
-    Instance* instance_ = nullptr;
-    uint32_t func_index_ = 0;
-    std::unique_ptr<HostCallback> host_;
-    std::unique_ptr<FuncType> owned_type_;
+    Function(const Function&) = delete;
+    Function& operator=(const Function&) = delete;
+
+  private:
+    friend class detail::FunctionImpl;
+    Function() = default;
+    ~Function() = default;
 };
 
 // Anything that can be imported or exported.
@@ -523,13 +524,13 @@ struct Extern {
     }
 };
 
-class Instance : public std::enable_shared_from_this<Instance> {
+// A module instantiated by Linker::instantiate (the only way to make one).
+class Instance {
   public:
-    ~Instance();
     Instance(const Instance&) = delete;
     Instance& operator=(const Instance&) = delete;
 
-    const Module& module() const { return *module_; }
+    const Module& module() const;
     // The export named `name`, or nullopt.
     std::optional<Extern> get_export(std::string_view name) const;
     // The exported function named `name`, or nullptr. Cheaper than get_export: no
@@ -537,10 +538,9 @@ class Instance : public std::enable_shared_from_this<Instance> {
     const Function* exported_function(std::string_view name) const;
     // The exported memory named `name`, or nullptr (no reference counts change).
     Memory* exported_memory(std::string_view name) const;
-    Memory* memory(uint32_t index = 0) const {
-        return index < num_memories_ ? memories_[index].get() : nullptr;
-    }
-    std::span<const std::shared_ptr<Memory>> memories() const { return {memories_, num_memories_}; }
+    // Memory `index` of the index space, or nullptr.
+    Memory* memory(uint32_t index = 0) const;
+    std::span<const std::shared_ptr<Memory>> memories() const;
     // Function `index` of the module's index space as a funcref: an import, or one of the
     // instance's own functions that the module can reference (through an element segment,
     // an export or ref.func). nullptr for an own function nothing can reference.
@@ -549,36 +549,10 @@ class Instance : public std::enable_shared_from_this<Instance> {
     // with InstantiateOptions::run_start = false; call it once).
     Result<void, Trap> run_start(ExecutionContext& context) const;
 
-    // Internals used by the interpreter (hot fields first).
-    Memory* memory0_ = nullptr;    // memory 0, or an empty memory: never null once instantiated
-    uint64_t** globals_ = nullptr; // cells of every global in the index space
-    Table** tables_ = nullptr;     // every table in the index space
-    const Function* const* imported_functions_ = nullptr; // the imported functions, in order
-    // The arrays below live in one allocation, storage_ (InstanceBuilder lays it out).
-    // own_functions_ holds only the functions the module can reference (see function());
-    // direct calls use the compiled code and need none. dropped_ has one flag per data
-    // segment, then one per element segment.
-    Function* own_functions_ = nullptr;
-    Global* own_globals_ = nullptr;
-    std::shared_ptr<Memory>* memories_ = nullptr;
-    std::shared_ptr<Table>* table_refs_ = nullptr;
-    bool* dropped_ = nullptr;
-    uint32_t num_own_functions_ = 0;
-    uint32_t num_memories_ = 0;
-    uint32_t num_tables_ = 0;
-    std::unique_ptr<std::byte[]> storage_;
-    std::shared_ptr<const detail::ImportBinding> imports_; // also keeps them alive
-    std::shared_ptr<const Module> module_;
-
-    bool data_dropped(uint32_t segment) const { return dropped_[segment]; }
-    bool element_dropped(uint32_t segment) const;
-    // Item `item` of element segment `segment`, evaluated (constant expressions of
-    // elements can only read immutable globals, so evaluating late gives the same value).
-    RefBits element_item(uint32_t segment, uint32_t item) const;
-
   private:
-    friend class detail::InstanceBuilder;
+    friend class detail::InstanceImpl;
     Instance() = default;
+    ~Instance() = default;
 };
 
 struct InstantiateOptions {
