@@ -1,8 +1,10 @@
 # shellcheck shell=bash
 # Sourced by each program's cases.sh: runs a program's Wasm build and its native build the
 # same way and compares what they did. The environment (set by CMakeLists.txt) names:
-#   WASM_RUNNER     a command run as `WASM_RUNNER run [--dir .] FILE.wasm ARGS...`: tycho, or
-#                   node-wasi-run.mjs (Node's WASI) as the reference
+#   WASM_RUNNER     a command run as `WASM_RUNNER run $TYCHO_RUN_ARGS [--dir .] FILE.wasm ARGS...`:
+#                   tycho, or node-wasi-run.mjs (Node's WASI) as the reference
+#   TYCHO_RUN_ARGS  options for `run`, split at spaces (may be empty or unset): which
+#                   configuration of the runtime the test runs under
 #   PROGRAM_WASM    the Wasm build; PROGRAM_NATIVE the native build
 #   PROGRAM_SOURCE  the unpacked Debian source tree (inputs and expected outputs it ships)
 #   SCRATCH         a directory of this test's own, emptied first and kept afterwards
@@ -17,6 +19,7 @@ for variable in WASM_RUNNER PROGRAM_WASM PROGRAM_NATIVE PROGRAM_SOURCE SCRATCH; 
   fi
 done
 program_name="$(basename "$PROGRAM_WASM")"
+read -r -a run_args <<<"${TYCHO_RUN_ARGS:-}"
 rm -rf "$SCRATCH"
 mkdir -p "$SCRATCH"
 checks=0
@@ -35,7 +38,7 @@ run() {
   if [ "$side" = wasm ]; then
     local preopen=()
     [ -n "$dir" ] && preopen=(--dir .)
-    (cd "$cwd" && exec timeout -k 5 120 "$WASM_RUNNER" run "${preopen[@]}" "$PROGRAM_WASM" "$@") \
+    (cd "$cwd" && exec timeout -k 5 120 "$WASM_RUNNER" run "${run_args[@]}" "${preopen[@]}" "$PROGRAM_WASM" "$@") \
       <"$input" >"$base.out" 2>"$base.err" || status=$?
   else
     # shellcheck disable=SC2016 # the inner shell's $0 and $@
@@ -85,6 +88,11 @@ in_glibc_words() {
       -e "s/: unrecognized option \`\(.*\)'\$/: unrecognized option '\1'/" "$1"
 }
 
+# A sed script that a case sets around a run whose output differs between the builds for a
+# reason that is neither the program's nor the runtime's (zstd's help names the pointer
+# width): both() applies it to the Wasm build's stdout and stderr before comparing.
+map_wasm_output=""
+
 # both <label> <stdin file> <working dir pair or ""> ARGS...
 # Runs both builds the same way and checks that their stdout, stderr and exit status are the
 # same. With a working directory pair "WASM_DIR:NATIVE_DIR" each runs in its own directory.
@@ -94,10 +102,14 @@ both() {
   run wasm "$label" "$input" "${dirs%%:*}" "$@"
   run native "$label" "$input" "${dirs##*:}" "$@"
   local base="$SCRATCH/$label" stream
-  in_glibc_words "$base.wasm.err" >"$base.wasm.err-in-glibc-words"
+  in_glibc_words "$base.wasm.err" >"$base.wasm.err-mapped"
+  cp "$base.wasm.out" "$base.wasm.out-mapped"
+  if [ -n "$map_wasm_output" ]; then
+    sed -i -e "$map_wasm_output" "$base.wasm.out-mapped" "$base.wasm.err-mapped"
+  fi
   for stream in status out err; do
     local wasm_file="$base.wasm.$stream"
-    [ $stream = err ] && wasm_file="$base.wasm.err-in-glibc-words"
+    [ $stream != status ] && wasm_file="$base.wasm.$stream-mapped"
     if cmp -s "$base.native.$stream" "$wasm_file"; then
       pass "$label: same $stream$( [ $stream = status ] && echo " ($(cat "$base.native.status"))")"
     else
@@ -118,13 +130,28 @@ expect_status() {
   fi
 }
 
-# A listing of a directory's files (recursively): path, size, SHA-256 and modification time,
-# to compare what the two builds left behind. Permissions are not listed: WASI has none.
+# spoiled_copies <input> <suffix>: compresses the input with the native build's `-c` into
+# $SCRATCH/valid.<suffix>, and makes from that truncated.<suffix> (its first half),
+# damaged.<suffix> (a byte in the middle changed) and trailing.<suffix> (garbage appended).
+spoiled_copies() {
+  local valid="$SCRATCH/valid.$2" size
+  run native make-valid "$1" "" -c
+  cp "$SCRATCH/make-valid.native.out" "$valid"
+  size=$(stat -c %s "$valid")
+  head -c $((size / 2)) "$valid" >"$SCRATCH/truncated.$2"
+  cp "$valid" "$SCRATCH/damaged.$2"
+  printf '\125' | dd of="$SCRATCH/damaged.$2" bs=1 seek=$((size / 2)) conv=notrunc status=none
+  { cat "$valid" && printf 'trailing garbage'; } >"$SCRATCH/trailing.$2"
+}
+
+# A listing of a directory's files (recursively, sorted): path, size, SHA-256 and modification
+# time, to compare what the two builds left behind. Permissions are not listed: WASI has none.
+# (One stat and one sha256sum for all files: the dictionary tests leave hundreds.)
 snapshot() {
-  (cd "$1" && find . -type f -printf '%P\n' | LC_ALL=C sort | while read -r path; do
-    printf '%s %s %s %s\n' "$path" "$(stat -c %s "$path")" \
-      "$(sha256sum <"$path" | cut -c1-64)" "$(stat -c %Y "$path")"
-  done)
+  (cd "$1" && find . -type f -printf '%P\0' | LC_ALL=C sort -z >"$SCRATCH/.snapshot-list" &&
+    paste -d ' ' <(xargs -0 -r stat -c '%n %s' <"$SCRATCH/.snapshot-list") \
+      <(xargs -0 -r sha256sum <"$SCRATCH/.snapshot-list" | cut -c1-64) \
+      <(xargs -0 -r stat -c %Y <"$SCRATCH/.snapshot-list"))
 }
 
 # same_tree <label> <wasm dir> <native dir>
@@ -132,6 +159,26 @@ same_tree() {
   snapshot "$2" >"$SCRATCH/$1.wasm.tree"
   snapshot "$3" >"$SCRATCH/$1.native.tree"
   same_file "$1: the same files, contents and times" "$SCRATCH/$1.native.tree" "$SCRATCH/$1.wasm.tree"
+}
+
+# tree_step <wasm dir> <native dir> <stdin file> <expected status> ARGS...
+# One numbered step (stepN) of a case that works on files: runs both builds, each in its own
+# working directory, checks the exit status and that both directories then hold the same
+# files. With stamp_outputs=true every file is first given one time: for programs that give
+# the files they write the present time rather than their input's.
+stamp_outputs=false
+steps=0
+tree_step() {
+  local wasm_dir=$1 native_dir=$2 input=$3 status=$4
+  shift 4
+  steps=$((steps + 1))
+  echo "-- step$steps: $program_name $*"
+  both "step$steps" "$input" "$wasm_dir:$native_dir" "$@"
+  expect_status "step$steps" "$status"
+  if $stamp_outputs; then
+    find "$wasm_dir" "$native_dir" -type f -exec touch -d @1600000000 {} +
+  fi
+  same_tree "step$steps" "$wasm_dir" "$native_dir"
 }
 
 # Ends the test: exit status 1 when a check failed.

@@ -1,8 +1,10 @@
-#!/usr/bin/env -S node --no-warnings
+#!/usr/bin/env -S node --no-warnings --single-threaded
 // A stand-in for `tycho run` built on Node's WASI, the reference the programs' Wasm builds are
 // checked against: node-wasi-run.mjs run [--dir HOST[::GUEST]]... [--env K=V]... FILE ARGS...
 // As tycho does, it preopens only the --dir directories, passes only the --env variables and
 // gives the guest FILE's base name as argv[0]; proc_exit(N) becomes the exit status.
+// --single-threaded: with V8's background compiler threads, Node 20 now and then crashes
+// (SIGSEGV) while exiting after a guest that grew a large memory (zstd -19).
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { argv, exit, stderr } from 'node:process';
