@@ -24,6 +24,7 @@ packages=(
   prometheus                         # promtool, which checks the exporter's output (tests)
   wabt                               # wast2json for the spec testsuite
   dpkg-dev                           # dpkg-source unpacks tests/programs' Debian sources
+  make tcl                           # tests/programs: SQLite's own build makes its amalgamation
   "$@"
 )
 # Node.js and npm run the AssemblyScript compiler (tests/guests/assemblyscript). A machine
