@@ -6,7 +6,7 @@
 #define TESTS_PROGRAMS_WASI_PERMISSIONS_H
 #include <sys/types.h>
 
-static inline int chmod(const char *path, mode_t mode) {
+static inline int chmod(const char* path, mode_t mode) {
     (void)path;
     (void)mode;
     return 0;
@@ -18,7 +18,7 @@ static inline int fchmod(int fd, mode_t mode) {
     return 0;
 }
 
-static inline int chown(const char *path, uid_t owner, gid_t group) {
+static inline int chown(const char* path, uid_t owner, gid_t group) {
     (void)path;
     (void)owner;
     (void)group;

@@ -28,7 +28,7 @@ static inline int wasi_compat_fcntl(int fd, int command, ...) {
     va_start(arguments, command);
     int result = 0;
     if (command == F_GETLK) {
-        struct flock *lock = va_arg(arguments, struct flock *);
+        struct flock* lock = va_arg(arguments, struct flock*);
         lock->l_type = F_UNLCK;
     } else if (command != F_SETLK) {
         result = fcntl(fd, command, va_arg(arguments, int));

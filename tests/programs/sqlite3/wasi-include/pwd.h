@@ -6,15 +6,15 @@
 #include <sys/types.h>
 
 struct passwd {
-    char *pw_name;
-    char *pw_dir;
+    char* pw_name;
+    char* pw_dir;
 };
 
 static inline uid_t getuid(void) {
     return 0;
 }
 
-static inline struct passwd *getpwuid(uid_t uid) {
+static inline struct passwd* getpwuid(uid_t uid) {
     (void)uid;
     return 0;
 }
