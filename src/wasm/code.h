@@ -15,6 +15,7 @@ namespace tycho::wasm::detail {
 
 using Slot = int32_t; // byte offset of a frame slot from fp
 
+struct ContextLayout;
 class ContextImpl;
 class FunctionImpl;
 class InstanceImpl;
@@ -35,6 +36,10 @@ class InstanceImpl;
 #endif
 // `acc` carries the result of the previous instruction in a register: instructions that
 // consume the value computed right before them read it from there instead of its slot.
+// A function compiled by the native tier, called like the interpreter calls a function: the
+// arguments in fp[0..params), the results left in fp[0..results).
+using NativeEntry = TrapCode (*)(uint64_t* fp, InstanceImpl* inst, ContextLayout* ex);
+
 using Handler = TrapCode(TYCHO_HANDLER_CC*)(const uint8_t* ip, uint64_t* fp, uint8_t* mem,
                                             uint64_t mem_size, InstanceImpl* inst, ContextImpl* ex,
                                             uint64_t acc);
@@ -149,12 +154,16 @@ struct InsnCallIndirect {
     Slot index;
     uint32_t frame;
 };
+// A function's first instruction, and its one entry point for both tiers: once native code
+// for the function exists, `native` holds it and `h` becomes the handler that calls it
+// (install_native_entry), so every later call, from either tier, runs the native code.
 struct InsnEnter {
     Handler h;
     uint32_t frame_slots;
     uint32_t first_local;
     uint32_t num_locals;
     uint32_t func_index;
+    NativeEntry native;
 };
 struct InsnSelect {
     Handler h;
@@ -246,9 +255,22 @@ Handler named_handler(Named which);
 // The function-entry handler for a function with `num_locals` declared locals.
 Handler enter_handler(uint32_t num_locals);
 
+// Runs one of the rare operators (Named::MemorySize ... Named::RefFunc) on operands and a
+// result in `slots` at the offsets `insn` names: for a tier that does not inline them.
+TrapCode run_rare_op(Named which, const InsnGeneric& insn, uint64_t* slots, InstanceImpl* inst);
+
+// From now on, calls of `fn` run `entry`; frames already running finish in the interpreter.
+// Safe while other threads call `fn`.
+void install_native_entry(const CompiledFunction& fn, NativeEntry entry);
+
 // Runs `fn` with its frame at `fp` (arguments already in place); results end in fp[0..].
 TrapCode execute(const CompiledFunction& fn, uint64_t* fp, InstanceImpl* inst, ContextImpl* ex);
 // Calls any function (host or Wasm) with its frame at `fp`.
 TrapCode invoke(const FunctionImpl* fn, uint64_t* fp, InstanceImpl* caller, ContextImpl* ex);
+// invoke(), adding the callee's backtrace frame when a Wasm callee traps: how a call site
+// calls a function it only knows at run time (an import, a funcref).
+TrapCode call_function(const FunctionImpl* fn, uint64_t* fp, InstanceImpl* caller, ContextImpl* ex);
+// Adds the backtrace frame of `func_index` of `owner` to the trap being unwound; returns code.
+TrapCode unwind(TrapCode code, ContextImpl* ex, const InstanceImpl* owner, uint32_t func_index);
 
 } // namespace tycho::wasm::detail

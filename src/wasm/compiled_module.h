@@ -6,6 +6,10 @@
 
 #include <tycho/wasm/engine.h>
 
+#include <atomic>
+#include <memory>
+#include <mutex>
+
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -21,6 +25,8 @@ struct StringHash {
 
 inline constexpr uint32_t kNoRefSlot = UINT32_MAX;
 
+class NativeCode;
+
 struct CompiledModule {
     ModuleInfo info;
     std::vector<uint32_t> canonical_type_ids; // per type index
@@ -32,7 +38,18 @@ struct CompiledModule {
     std::vector<uint32_t> ref_slots;
     uint32_t num_ref_slots = 0;
 
-    static Result<std::shared_ptr<const Module>> compile(std::span<const uint8_t> bytes);
+    CompileOptions options;
+    // Native code, once the native tier compiled the module (install_native_code); then the
+    // functions' entries call it. Set once, under native_lock.
+    mutable std::mutex native_lock;
+    mutable std::unique_ptr<NativeCode> native_code;
+    // Tier::Auto: reductions the interpreter may still spend before the module is queued for
+    // the native tier (counted per time slice), and whether it has been.
+    mutable std::atomic<int64_t> reductions_before_tier_up{INT64_MAX};
+    mutable std::atomic<bool> tier_up_requested{false};
+
+    static Result<std::shared_ptr<const Module>> compile(std::span<const uint8_t> bytes,
+                                                         const CompileOptions& options);
 };
 
 // A process-wide id per structurally distinct function type, so that call_indirect's

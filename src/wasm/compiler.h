@@ -26,13 +26,7 @@ class InterpreterCompiler {
     void finish(uint32_t max_height);
 
     // ---- FunctionBodyDecoder interface ------------------------------------------------------
-    void begin_function(const FuncType& type, const std::vector<ValType>& locals);
-    void numeric(Op op);
-    void load(Op op, uint32_t offset);
-    void store(Op op, uint32_t offset);
-#define TYCHO_SPECIAL(Name, prefix, code, text, Imm, Sig)                                          \
-    void visit(OpTag<Op::Name>, const imm::Imm& immediate);
-#include "opcodes.def"
+#include "body_interface.inc"
 
   private:
     // An operand stack entry: a value already in its canonical stack slot, or a value not

@@ -5,7 +5,7 @@
 //
 // An Interface provides begin_function(type, locals), numeric(op), load(op, offset),
 // store(op, offset), and visit(OpTag<Op::X>, const imm::Y&) for each special operator X of
-// opcodes.def with its immediate Y (declare them all by expanding the table). A visit comes
+// opcodes.def with its immediate Y (body_interface.inc declares them all). A visit comes
 // after the operator has been validated and the decoder's stacks updated; the function's
 // own `end` is visit(OpTag<Op::End>, imm) with imm.function set.
 #pragma once

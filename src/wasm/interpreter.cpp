@@ -3,6 +3,7 @@
 // ip, fp, memory base and size stay in registers. Handlers are instantiated from the
 // operator table through templates; nothing here repeats the opcode list by hand.
 #include "code.h"
+#include "native_loader.h"
 #include "numeric.h"
 #include "objects.h"
 
@@ -36,6 +37,11 @@ namespace {
     Handler h;
     std::memcpy(static_cast<void*>(&h), ip, sizeof h);
     return h;
+}
+
+// A function's entry handler, which install_native_entry may replace while we run.
+[[gnu::always_inline]] inline Handler entry_handler_at(const uint8_t* ip) {
+    return __atomic_load_n(reinterpret_cast<const Handler*>(ip), __ATOMIC_ACQUIRE);
 }
 
 template <class I> [[gnu::always_inline]] inline const I& insn(const uint8_t* ip) {
@@ -73,6 +79,7 @@ template <class T> [[gnu::always_inline]] inline T imm_as(uint64_t imm) {
 // Runs when the budget is spent, then continues at `ip`. Reached by a tail call so that the
 // handlers charging reductions need no stack frame of their own on their fast path.
 [[gnu::noinline, gnu::cold]] TYCHO_HANDLER_CC TrapCode h_budget_spent(HANDLER_PARAMS) {
+    note_reductions(inst->module_, ex->slice_);
     if (ex->run_hook() == HookAction::Stop) return TrapCode::Interrupted;
     reload_memory(inst, mem, msize); // the hook may have run anything, even memory.grow
     NEXT_AT(ip);
@@ -100,6 +107,8 @@ template <class T> [[gnu::always_inline]] inline T imm_as(uint64_t imm) {
 
 constexpr size_t kMaxBacktrace = 64;
 
+} // namespace
+
 [[gnu::noinline, gnu::cold]] TrapCode unwind(TrapCode code, ContextImpl* ex,
                                              const InstanceImpl* owner, uint32_t func_index) {
     auto& bt = ex->trap_.backtrace;
@@ -109,6 +118,8 @@ constexpr size_t kMaxBacktrace = 64;
     }
     return code;
 }
+
+namespace {
 
 // ---- numeric --------------------------------------------------------------------------------
 
@@ -281,6 +292,12 @@ template <uint32_t Locals> TYCHO_HANDLER_CC TrapCode h_enter(HANDLER_PARAMS) {
     CHARGE_AND_GO(ip + sizeof(InsnEnter));
 }
 
+// The entry of a function that has native code: the native code does everything, including
+// the checks and the reduction h_enter does.
+TYCHO_HANDLER_CC TrapCode h_enter_native(HANDLER_PARAMS) {
+    return insn<InsnEnter>(ip).native(fp, inst, static_cast<ContextLayout*>(ex));
+}
+
 template <uint32_t... N> constexpr auto enter_handlers(std::integer_sequence<uint32_t, N...>) {
     return std::array<Handler, sizeof...(N)>{&h_enter<N>...};
 }
@@ -361,7 +378,7 @@ TYCHO_HANDLER_CC TrapCode h_return_n(HANDLER_PARAMS) {
 
 [[gnu::always_inline]] inline TrapCode run(const CompiledFunction& fn, uint64_t* fp, uint8_t* mem,
                                            uint64_t msize, InstanceImpl* inst, ContextImpl* ex) {
-    const Handler h = handler_at(fn.entry());
+    const Handler h = entry_handler_at(fn.entry());
     return h(fn.entry(), fp, mem, msize, inst, ex, 0);
 }
 
@@ -374,12 +391,16 @@ TYCHO_HANDLER_CC TrapCode h_call(HANDLER_PARAMS) {
     NEXT(InsnCall);
 }
 
+} // namespace
+
 [[gnu::noinline]] TrapCode call_function(const FunctionImpl* f, uint64_t* frame, InstanceImpl* inst,
                                          ContextImpl* ex) {
     const TrapCode t = invoke(f, frame, inst, ex);
     if (t != TrapCode::None && !f->host_) return unwind(t, ex, f->instance, f->func_index);
     return t;
 }
+
+namespace {
 
 TYCHO_HANDLER_CC TrapCode h_call_func(HANDLER_PARAMS) {
     const auto& i = insn<InsnCallFunc>(ip);
@@ -627,6 +648,7 @@ struct HandlerTables {
     Handler memory[kOpCount][3] = {}; // [op][MemorySource]
     CompareBranchTable compare_branch = {};
     Handler named[unsigned(Named::Count)] = {};
+    GenericFn rare[unsigned(Named::Count)] = {};
 
     HandlerTables() {
 #define TYCHO_NUMERIC(Name, prefix, code, text, R, A, B, Traps)                                    \
@@ -642,6 +664,10 @@ struct HandlerTables {
 #include "opcodes.def"
 
         auto set = [this](Named n, Handler h) { named[unsigned(n)] = h; };
+        auto set_rare = [&](Named n, GenericFn fn, Handler h) {
+            set(n, h);
+            rare[unsigned(n)] = fn;
+        };
         set(Named::Enter, &h_enter<kManyLocals>);
         set(Named::Unreachable, &h_unreachable);
         set(Named::Copy, &h_copy);
@@ -665,22 +691,22 @@ struct HandlerTables {
         set(Named::Select, &h_select);
         set(Named::GlobalGet, &h_global_get);
         set(Named::GlobalSet, &h_global_set);
-        set(Named::MemorySize, &h_generic<op_memory_size>);
-        set(Named::MemoryGrow, &h_generic<op_memory_grow>);
-        set(Named::MemoryInit, &h_generic<op_memory_init>);
-        set(Named::DataDrop, &h_generic<op_data_drop>);
-        set(Named::MemoryCopy, &h_generic<op_memory_copy>);
-        set(Named::MemoryFill, &h_generic<op_memory_fill>);
-        set(Named::TableGet, &h_generic<op_table_get>);
-        set(Named::TableSet, &h_generic<op_table_set>);
-        set(Named::TableInit, &h_generic<op_table_init>);
-        set(Named::ElemDrop, &h_generic<op_elem_drop>);
-        set(Named::TableCopy, &h_generic<op_table_copy>);
-        set(Named::TableGrow, &h_generic<op_table_grow>);
-        set(Named::TableSize, &h_generic<op_table_size>);
-        set(Named::TableFill, &h_generic<op_table_fill>);
-        set(Named::RefIsNull, &h_generic<op_ref_is_null>);
-        set(Named::RefFunc, &h_generic<op_ref_func>);
+        set_rare(Named::MemorySize, &op_memory_size, &h_generic<op_memory_size>);
+        set_rare(Named::MemoryGrow, &op_memory_grow, &h_generic<op_memory_grow>);
+        set_rare(Named::MemoryInit, &op_memory_init, &h_generic<op_memory_init>);
+        set_rare(Named::DataDrop, &op_data_drop, &h_generic<op_data_drop>);
+        set_rare(Named::MemoryCopy, &op_memory_copy, &h_generic<op_memory_copy>);
+        set_rare(Named::MemoryFill, &op_memory_fill, &h_generic<op_memory_fill>);
+        set_rare(Named::TableGet, &op_table_get, &h_generic<op_table_get>);
+        set_rare(Named::TableSet, &op_table_set, &h_generic<op_table_set>);
+        set_rare(Named::TableInit, &op_table_init, &h_generic<op_table_init>);
+        set_rare(Named::ElemDrop, &op_elem_drop, &h_generic<op_elem_drop>);
+        set_rare(Named::TableCopy, &op_table_copy, &h_generic<op_table_copy>);
+        set_rare(Named::TableGrow, &op_table_grow, &h_generic<op_table_grow>);
+        set_rare(Named::TableSize, &op_table_size, &h_generic<op_table_size>);
+        set_rare(Named::TableFill, &op_table_fill, &h_generic<op_table_fill>);
+        set_rare(Named::RefIsNull, &op_ref_is_null, &h_generic<op_ref_is_null>);
+        set_rare(Named::RefFunc, &op_ref_func, &h_generic<op_ref_func>);
     }
 };
 
@@ -711,6 +737,19 @@ Handler enter_handler(uint32_t num_locals) {
 
 Handler named_handler(Named which) {
     return tables().named[unsigned(which)];
+}
+
+TrapCode run_rare_op(Named which, const InsnGeneric& insn, uint64_t* slots, InstanceImpl* inst) {
+    return tables().rare[unsigned(which)](insn, slots, inst);
+}
+
+void install_native_entry(const CompiledFunction& fn, NativeEntry entry) {
+    // The code is immutable for the interpreter's purposes; only these two words change, the
+    // native entry first so that a thread that sees the new handler finds it.
+    auto* enter = const_cast<InsnEnter*>(reinterpret_cast<const InsnEnter*>(fn.entry()));
+    __atomic_store_n(&enter->native, entry, __ATOMIC_RELAXED);
+    const Handler h = &h_enter_native;
+    __atomic_store_n(&enter->h, h, __ATOMIC_RELEASE);
 }
 
 TrapCode execute(const CompiledFunction& fn, uint64_t* fp, InstanceImpl* inst, ContextImpl* ex) {

@@ -94,5 +94,8 @@ static_assert(sizeof(InstanceLayout) == 48);
 // memory.cpp, where the members are visible).
 inline constexpr size_t kMemoryBaseOffset = 0;
 inline constexpr size_t kMemorySizeOffset = 8;
+// Where a Table keeps its elements (RefBits*) and its size (uint32_t) (checked in memory.cpp).
+inline constexpr size_t kTableElementsOffset = 0;
+inline constexpr size_t kTableSizeOffset = 8;
 
 } // namespace tycho::wasm::detail

@@ -243,11 +243,17 @@ int64_t Memory::grow(uint32_t delta) {
 Result<std::shared_ptr<Table>> Table::create(const TableType& type, RefBits init) {
     if (type.limits.min > kMaxTableSize)
         return Error{"table of " + std::to_string(type.limits.min) + " elements is too large"};
+    // Compiled code reads a table's elements and size by offset (layout.h).
+    static_assert(std::is_standard_layout_v<Table>);
+    static_assert(offsetof(Table, elements_) == detail::kTableElementsOffset);
+    static_assert(offsetof(Table, size_) == detail::kTableSizeOffset);
     struct Allocatable : Table {}; // lets make_shared reach the private constructor
     std::shared_ptr<Table> t = std::make_shared<Allocatable>();
     t->element_ = type.element;
     t->max_ = type.limits.max;
-    t->elements_.assign(type.limits.min, init);
+    t->storage_.assign(type.limits.min, init);
+    t->elements_ = t->storage_.data();
+    t->size_ = type.limits.min;
     return t;
 }
 
@@ -257,7 +263,9 @@ int64_t Table::grow(uint32_t delta, RefBits init) {
     if (wanted > max_.value_or(UINT32_MAX) || wanted > kMaxTableSize) return -1;
     if (delta == 0) return int64_t(old);
     if (limiter_ != nullptr && !limiter_->table_growing(uint32_t(old), uint32_t(wanted))) return -1;
-    elements_.resize(size_t(wanted), init);
+    storage_.resize(size_t(wanted), init);
+    elements_ = storage_.data();
+    size_ = uint32_t(wanted);
     return int64_t(old);
 }
 

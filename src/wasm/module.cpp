@@ -3,6 +3,7 @@
 #include "decoder.h"
 #include "function_body_decoder.h"
 #include "module_validator.h"
+#include "native_loader.h"
 
 #include <map>
 #include <mutex>
@@ -19,7 +20,8 @@ uint32_t canonical_type_id(const FuncType& type) {
     return it->second;
 }
 
-Result<std::shared_ptr<const Module>> CompiledModule::compile(std::span<const uint8_t> bytes) {
+Result<std::shared_ptr<const Module>> CompiledModule::compile(std::span<const uint8_t> bytes,
+                                                              const CompileOptions& options) {
     auto decoded = decode_module(bytes);
     if (!decoded) return decoded.error();
     auto compiled = std::make_unique<CompiledModule>();
@@ -53,7 +55,14 @@ Result<std::shared_ptr<const Module>> CompiledModule::compile(std::span<const ui
     compiled->ref_slots.assign(m.num_defined_funcs(), kNoRefSlot);
     for (uint32_t i = 0; i < m.num_defined_funcs(); ++i)
         if (declared[m.num_imported_funcs + i]) compiled->ref_slots[i] = compiled->num_ref_slots++;
-    return std::shared_ptr<const Module>(new Module(std::move(compiled)));
+    compiled->options = options;
+    auto module = std::shared_ptr<const Module>(new Module(std::move(compiled)));
+    if (options.tier == Tier::Jit) {
+        if (auto native = install_native_code(module->compiled()); !native) return native.error();
+    } else if (options.tier == Tier::Auto) {
+        start_tiering(module);
+    }
+    return module;
 }
 
 } // namespace detail
@@ -62,8 +71,17 @@ Module::Module(std::unique_ptr<detail::CompiledModule> compiled) : compiled_(std
 Module::~Module() = default;
 
 Result<std::shared_ptr<const Module>> Module::compile(std::span<const uint8_t> bytes,
-                                                      const CompileOptions&) {
-    return detail::CompiledModule::compile(bytes);
+                                                      const CompileOptions& options) {
+    return detail::CompiledModule::compile(bytes, options);
+}
+
+Result<void> Module::tier_up() const {
+    return detail::install_native_code(*compiled_);
+}
+
+bool Module::has_native_code() const {
+    std::lock_guard guard(compiled_->native_lock);
+    return compiled_->native_code != nullptr;
 }
 
 const ModuleInfo& Module::info() const {

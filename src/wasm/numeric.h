@@ -635,23 +635,31 @@ struct I32WrapI64 {
     TYCHO_NUM_CONSTEXPR uint32_t apply(uint64_t a) noexcept { return static_cast<uint32_t>(a); }
 };
 struct I32TruncF32S {
+    // The exclusive bounds of the operands that truncate to a representable value.
+    static constexpr float lo = -0x1.000002p31f, hi = 0x1p31f;
     TYCHO_NUM_CONSTEXPR TrapCode apply(float a, uint32_t& out) noexcept {
-        return detail::trunc_checked<int32_t>(a, -0x1.000002p31f, 0x1p31f, out);
+        return detail::trunc_checked<int32_t>(a, lo, hi, out);
     }
 };
 struct I32TruncF32U {
+    // The exclusive bounds of the operands that truncate to a representable value.
+    static constexpr float lo = -1.0f, hi = 0x1p32f;
     TYCHO_NUM_CONSTEXPR TrapCode apply(float a, uint32_t& out) noexcept {
-        return detail::trunc_checked<uint32_t>(a, -1.0f, 0x1p32f, out);
+        return detail::trunc_checked<uint32_t>(a, lo, hi, out);
     }
 };
 struct I32TruncF64S {
+    // The exclusive bounds of the operands that truncate to a representable value.
+    static constexpr double lo = -0x1.00000002p31, hi = 0x1p31;
     TYCHO_NUM_CONSTEXPR TrapCode apply(double a, uint32_t& out) noexcept {
-        return detail::trunc_checked<int32_t>(a, -0x1.00000002p31, 0x1p31, out);
+        return detail::trunc_checked<int32_t>(a, lo, hi, out);
     }
 };
 struct I32TruncF64U {
+    // The exclusive bounds of the operands that truncate to a representable value.
+    static constexpr double lo = -1.0, hi = 0x1p32;
     TYCHO_NUM_CONSTEXPR TrapCode apply(double a, uint32_t& out) noexcept {
-        return detail::trunc_checked<uint32_t>(a, -1.0, 0x1p32, out);
+        return detail::trunc_checked<uint32_t>(a, lo, hi, out);
     }
 };
 struct I64ExtendI32S {
@@ -663,23 +671,31 @@ struct I64ExtendI32U {
     TYCHO_NUM_CONSTEXPR uint64_t apply(uint32_t a) noexcept { return a; }
 };
 struct I64TruncF32S {
+    // The exclusive bounds of the operands that truncate to a representable value.
+    static constexpr float lo = -0x1.000002p63f, hi = 0x1p63f;
     TYCHO_NUM_CONSTEXPR TrapCode apply(float a, uint64_t& out) noexcept {
-        return detail::trunc_checked<int64_t>(a, -0x1.000002p63f, 0x1p63f, out);
+        return detail::trunc_checked<int64_t>(a, lo, hi, out);
     }
 };
 struct I64TruncF32U {
+    // The exclusive bounds of the operands that truncate to a representable value.
+    static constexpr float lo = -1.0f, hi = 0x1p64f;
     TYCHO_NUM_CONSTEXPR TrapCode apply(float a, uint64_t& out) noexcept {
-        return detail::trunc_checked<uint64_t>(a, -1.0f, 0x1p64f, out);
+        return detail::trunc_checked<uint64_t>(a, lo, hi, out);
     }
 };
 struct I64TruncF64S {
+    // The exclusive bounds of the operands that truncate to a representable value.
+    static constexpr double lo = -0x1.0000000000001p63, hi = 0x1p63;
     TYCHO_NUM_CONSTEXPR TrapCode apply(double a, uint64_t& out) noexcept {
-        return detail::trunc_checked<int64_t>(a, -0x1.0000000000001p63, 0x1p63, out);
+        return detail::trunc_checked<int64_t>(a, lo, hi, out);
     }
 };
 struct I64TruncF64U {
+    // The exclusive bounds of the operands that truncate to a representable value.
+    static constexpr double lo = -1.0, hi = 0x1p64;
     TYCHO_NUM_CONSTEXPR TrapCode apply(double a, uint64_t& out) noexcept {
-        return detail::trunc_checked<uint64_t>(a, -1.0, 0x1p64, out);
+        return detail::trunc_checked<uint64_t>(a, lo, hi, out);
     }
 };
 // Integer -> float conversions round to nearest, ties to even, on the exact integer value.

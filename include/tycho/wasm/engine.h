@@ -98,8 +98,25 @@ struct Trap {
 // ---------------------------------------------------------------------------------------------
 // Compiled modules
 
+// Which code runs a module's functions. Every module starts with interpreter code; the
+// optimizing tier (LLVM, loaded on first use) compiles the whole module to native code, and
+// from then on every call runs that code (calls already running finish where they are).
+enum class Tier : uint8_t {
+    Interpreter, // interpreter code only
+    Jit,         // native code before compile() returns
+    // Interpreter code first; once the module has run for a while (counted at the end of
+    // time slices, so only with a reduction hook), a background thread compiles it and
+    // swaps the native code in. With a cache holding the module's code, that starts at once.
+    Auto,
+};
+
 struct CompileOptions {
-    // Reserved for tier selection; the interpreter is the only tier today.
+    Tier tier = Tier::Interpreter;
+    // Where native code is kept between runs (created when missing); empty: nowhere.
+    std::string native_cache_dir;
+    // Native code counts reductions like the interpreter. Only to measure what counting
+    // costs: without it, native code never runs the reduction hook (no preemption, no fuel).
+    bool count_reductions = true;
 };
 
 // An immutable, validated and translated module. Thread-safe; instantiate it many times.
@@ -115,6 +132,12 @@ class Module {
     const FuncType* exported_func_type(std::string_view name) const;
     // Index of an exported function, or nullopt when `name` is not an exported function.
     std::optional<uint32_t> exported_func_index(std::string_view name) const;
+
+    // Compiles the module with the optimizing tier, if that has not been done; calls made from
+    // then on run native code. Thread-safe, also while instances run. Fails when the tier is
+    // not available (the error says why) or cannot compile the module.
+    Result<void> tier_up() const;
+    bool has_native_code() const;
 
     ~Module();
     Module(const Module&) = delete;
@@ -263,21 +286,24 @@ class Table {
     static Result<std::shared_ptr<Table>> create(const TableType& type, RefBits init = 0);
 
     ValType element_type() const { return element_; }
-    uint32_t size() const { return uint32_t(elements_.size()); }
+    uint32_t size() const { return size_; }
     std::optional<uint32_t> max_size() const { return max_; }
     TableType current_type() const { return TableType{element_, Limits{size(), max_}}; }
     RefBits get(uint32_t i) const { return elements_[i]; }
     void set(uint32_t i, RefBits v) { elements_[i] = v; }
     int64_t grow(uint32_t delta, RefBits init);
-    RefBits* data() { return elements_.data(); }
+    RefBits* data() { return elements_; }
     // Asked before each growth (nullptr: nobody is).
     void set_limiter(ResourceLimiter* limiter) { limiter_ = limiter; }
 
   private:
     Table() = default;
+    // First and in this order: compiled code reads them by offset (checked in memory.cpp).
+    RefBits* elements_ = nullptr; // storage_'s data
+    uint32_t size_ = 0;
+    std::vector<RefBits> storage_;
     ValType element_ = ValType::FuncRef;
     std::optional<uint32_t> max_;
-    std::vector<RefBits> elements_;
     ResourceLimiter* limiter_ = nullptr;
 };
 

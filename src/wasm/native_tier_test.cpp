@@ -1,0 +1,241 @@
+// The native tier against the interpreter: each test runs the same module in both tiers
+// and expects the same results, traps, backtraces and reductions.
+#include "engine_api_fixture.h"
+
+#include <tycho/wasm/engine.h>
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include <unistd.h>
+
+namespace tycho::wasm {
+namespace {
+
+class NativeTier : public ::testing::TestWithParam<Tier> {
+  protected:
+    void SetUp() override {
+        auto m = Module::compile(read_testdata("native_tier.wasm"), CompileOptions{GetParam()});
+        ASSERT_TRUE(m) << m.error().to_string();
+        module = m.value();
+        ASSERT_EQ(module->has_native_code(), GetParam() == Tier::Jit);
+        linker.func("host", "call_back", [this](Caller& c, int32_t x) -> int32_t {
+            auto r =
+                instance->exported_function("twice")->call(c.context(), std::vector{Value::i32(x)});
+            if (!r) {
+                c.trap("call back failed");
+                return 0;
+            }
+            return r.value()[0].as_i32() + 1;
+        });
+        linker.func("host", "fail", [](Caller& c) { c.trap("host said no"); });
+        auto i = linker.instantiate(*context, module);
+        ASSERT_TRUE(i) << i.error().to_string();
+        instance = i.value();
+    }
+
+    Result<std::vector<Value>, Trap> call(const char* name, std::vector<Value> args = {}) {
+        return instance->exported_function(name)->call(*context, args);
+    }
+
+    std::unique_ptr<ExecutionContext> context = ExecutionContext::create();
+    Linker linker;
+    std::shared_ptr<const Module> module;
+    std::shared_ptr<Instance> instance;
+};
+
+TEST_P(NativeTier, ChargesReductionsAtEntriesAndBackEdgesOnly) {
+    // One slice for the whole call, so that the count is exact.
+    context->set_reduction_hook(int64_t(1) << 40,
+                                [](ExecutionContext&) { return HookAction::Continue; });
+    const uint64_t before = context->reductions();
+    auto r = call("spin", {Value::i64(100000)});
+    ASSERT_TRUE(r);
+    // The entry, then one per branch back to the loop: 99,999 of them for 100,000 rounds.
+    EXPECT_EQ(context->reductions() - before, 100000u);
+}
+
+TEST_P(NativeTier, TheHookCanStopALoop) {
+    int slices = 0;
+    context->set_reduction_hook(5000, [&](ExecutionContext& ex) {
+        if (++slices < 3) return HookAction::Continue;
+        ex.set_stop_reason("out of fuel");
+        return HookAction::Stop;
+    });
+    auto r = call("spin", {Value::i64(INT64_MAX)});
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, TrapCode::Interrupted);
+    EXPECT_EQ(r.error().message, "out of fuel");
+    EXPECT_EQ(slices, 3);
+}
+
+TEST_P(NativeTier, TrapsCarryTheSameBacktrace) {
+    auto r = call("trap_outer", {Value::i32(0)});
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, TrapCode::IntegerDivideByZero);
+    ASSERT_EQ(r.error().backtrace.size(), 3u);
+    EXPECT_EQ(r.error().backtrace[0].func_index, 4u); // $trap_inner
+    EXPECT_EQ(r.error().backtrace[1].func_index, 5u); // $trap_middle
+    EXPECT_EQ(r.error().backtrace[2].func_index, 6u); // trap_outer
+    EXPECT_EQ(r.error().backtrace[0].func_name, "trap_inner");
+}
+
+TEST_P(NativeTier, EndlessRecursionExhaustsTheStackAsATrap) {
+    auto r = call("recurse", {Value::i32(0)});
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, TrapCode::CallStackExhausted);
+    // And the context is usable afterwards.
+    auto again = call("twice", {Value::i32(21)});
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again.value()[0].as_i32(), 42);
+}
+
+TEST_P(NativeTier, CallsTheHostWhichCallsBack) {
+    auto r = call("call_host", {Value::i32(20)});
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(r.value()[0].as_i32(), 41);
+    auto failed = call("host_fails");
+    ASSERT_FALSE(failed);
+    EXPECT_EQ(failed.error().code, TrapCode::HostTrap);
+    EXPECT_EQ(failed.error().message, "host said no");
+}
+
+TEST_P(NativeTier, CallIndirectChecksAsTheInterpreterDoes) {
+    auto square = call("indirect", {Value::i32(0), Value::i32(7)});
+    ASSERT_TRUE(square);
+    EXPECT_EQ(square.value()[0].as_i32(), 49);
+    auto through_host = call("indirect", {Value::i32(2), Value::i32(5)});
+    ASSERT_TRUE(through_host);
+    EXPECT_EQ(through_host.value()[0].as_i32(), 11);
+    auto traps = call("indirect", {Value::i32(1), Value::i32(0)});
+    ASSERT_FALSE(traps);
+    EXPECT_EQ(traps.error().code, TrapCode::IntegerDivideByZero);
+    EXPECT_EQ(call("indirect", {Value::i32(3), Value::i32(0)}).error().code,
+              TrapCode::UninitializedElement);
+    EXPECT_EQ(call("indirect", {Value::i32(4), Value::i32(0)}).error().code,
+              TrapCode::UndefinedElement);
+}
+
+TEST_P(NativeTier, SeesTheMemoryMoveAsItGrows) {
+    auto r = call("grow_and_sum", {Value::i32(40)});
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r.value()[0].as_i32(), 40 * 41 / 2);
+    EXPECT_EQ(instance->memory()->pages(), 41u);
+    auto inside = call("load", {Value::i32(41 * 65536 - 4)});
+    EXPECT_TRUE(inside);
+    auto outside = call("load", {Value::i32(41 * 65536 - 3)});
+    ASSERT_FALSE(outside);
+    EXPECT_EQ(outside.error().code, TrapCode::OutOfBoundsMemoryAccess);
+}
+
+INSTANTIATE_TEST_SUITE_P(BothTiers, NativeTier, ::testing::Values(Tier::Interpreter, Tier::Jit),
+                         [](const auto& info) {
+                             return info.param == Tier::Jit ? std::string("Jit")
+                                                            : std::string("Interpreter");
+                         });
+
+// A module that tiers up while another thread runs it keeps computing the same thing.
+TEST(TierUp, SwitchesWhileAnotherThreadRuns) {
+    auto m = Module::compile(read_testdata("native_tier.wasm"));
+    ASSERT_TRUE(m);
+    std::shared_ptr<const Module> module = m.value();
+    Linker linker;
+    linker.func("host", "call_back", [](Caller&, int32_t x) { return x; });
+    linker.func("host", "fail", [](Caller& c) { c.trap("no"); });
+    std::atomic<bool> done{false};
+    std::atomic<int> wrong{0};
+    std::thread runner([&] {
+        auto context = ExecutionContext::create();
+        auto instance = linker.instantiate(*context, module);
+        if (!instance) {
+            ++wrong;
+            return;
+        }
+        while (!done) {
+            auto r = instance.value()
+                         ->exported_function("grow_and_sum")
+                         ->call(*context, std::vector{Value::i32(3)});
+            if (!r || r.value()[0].as_i32() != 6) ++wrong;
+            instance = linker.instantiate(*context, module); // fresh memory for the next round
+            if (!instance) return;
+        }
+    });
+    auto up = module->tier_up();
+    done = true;
+    runner.join();
+    ASSERT_TRUE(up) << up.error().to_string();
+    EXPECT_TRUE(module->has_native_code());
+    EXPECT_EQ(wrong, 0);
+}
+
+// Tier::Auto: a module that keeps running is compiled in the background and switched over
+// while it runs; results stay the same.
+TEST(TierUp, AutoCompilesAHotModuleInTheBackground) {
+    auto m = Module::compile(read_testdata("native_tier.wasm"), CompileOptions{Tier::Auto});
+    ASSERT_TRUE(m);
+    EXPECT_FALSE(m.value()->has_native_code());
+    auto context = ExecutionContext::create();
+    context->set_reduction_hook(4000, [](ExecutionContext&) { return HookAction::Continue; });
+    Linker linker;
+    linker.func("host", "call_back", [](Caller&, int32_t x) { return x; });
+    linker.func("host", "fail", [](Caller& c) { c.trap("no"); });
+    auto instance = linker.instantiate(*context, m.value());
+    ASSERT_TRUE(instance);
+    const Function* spin = instance.value()->exported_function("spin");
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    while (!m.value()->has_native_code() && std::chrono::steady_clock::now() < deadline) {
+        auto r = spin->call(*context, std::vector{Value::i64(100000)});
+        ASSERT_TRUE(r);
+        EXPECT_EQ(r.value()[0].as_i64(), 0);
+    }
+    EXPECT_TRUE(m.value()->has_native_code());
+    auto r = spin->call(*context, std::vector{Value::i64(100000)});
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r.value()[0].as_i64(), 0);
+}
+
+// The cache: the first compile writes the code, the next one reads it, and a damaged file
+// is recompiled, never trusted.
+TEST(NativeCache, StoresReadsAndRejectsDamagedCode) {
+    const auto dir = std::filesystem::temp_directory_path() /
+                     ("tycho-native-cache-test-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    CompileOptions options{Tier::Jit, dir.string()};
+    const std::vector<uint8_t> bytes = read_testdata("native_tier.wasm");
+    ASSERT_TRUE(Module::compile(bytes, options));
+    std::vector<std::filesystem::path> files;
+    for (const auto& entry : std::filesystem::directory_iterator(dir))
+        files.push_back(entry.path());
+    ASSERT_EQ(files.size(), 1u);
+    const auto written = std::filesystem::last_write_time(files[0]);
+
+    ASSERT_TRUE(Module::compile(bytes, options));
+    EXPECT_EQ(std::filesystem::last_write_time(files[0]), written); // read, not rewritten
+
+    {
+        std::fstream f(files[0], std::ios::in | std::ios::out | std::ios::binary);
+        f.seekp(-16, std::ios::end);
+        f.write("damaged damaged!", 16);
+    }
+    auto m = Module::compile(bytes, options);
+    ASSERT_TRUE(m);
+    auto context = ExecutionContext::create();
+    Linker linker;
+    linker.func("host", "call_back", [](Caller&, int32_t x) { return x; });
+    linker.func("host", "fail", [](Caller& c) { c.trap("no"); });
+    auto instance = linker.instantiate(*context, m.value());
+    ASSERT_TRUE(instance);
+    auto r =
+        instance.value()->exported_function("twice")->call(*context, std::vector{Value::i32(4)});
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r.value()[0].as_i32(), 8);
+    std::filesystem::remove_all(dir);
+}
+
+} // namespace
+} // namespace tycho::wasm
