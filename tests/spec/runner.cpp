@@ -126,9 +126,9 @@ std::string Runner::ActionResult::what_happened() const {
     return "?";
 }
 
-Runner::Runner(std::string label, bool verbose)
+Runner::Runner(std::string label, bool verbose, CompileOptions options)
     : label_(std::move(label)), script_name_(std::filesystem::path(label_).filename().string()),
-      verbose_(verbose) {}
+      verbose_(verbose), compile_options_(options) {}
 
 Result<void, std::string> Runner::init() {
     return define_spectest(linker_, verbose_);
@@ -245,7 +245,7 @@ Runner::Outcome Runner::module_command(const Json& command) {
     const std::string expected = "module compiles and instantiates";
     auto bytes = read_module(command);
     if (!bytes) return Outcome::fail(expected, bytes.error());
-    auto module = Module::compile(bytes.value());
+    auto module = compile(bytes.value());
     if (!module) return Outcome::fail(expected, "compile error: " + describe_error(module.error()));
     auto instance = linker_.instantiate(*context_, module.value());
     if (!instance)
@@ -385,7 +385,7 @@ Runner::Outcome Runner::compile_fails(const Json& command) {
     std::string want = file + " fails to compile with " + in_quotes(text);
     auto bytes = read_module(command);
     if (!bytes) return Outcome::fail(want, bytes.error());
-    auto module = Module::compile(bytes.value());
+    auto module = compile(bytes.value());
     if (module) return Outcome::fail(want, "compiled");
     if (compile_error_matches(module.error().message, text, script_name_)) return Outcome::pass();
     return Outcome::fail(want, "failed with " + in_quotes(module.error().message) +
@@ -402,7 +402,7 @@ Runner::Outcome Runner::instantiate_fails(const std::string& type, const Json& c
     std::string want = file + " fails with " + what + " " + in_quotes(text);
     auto bytes = read_module(command);
     if (!bytes) return Outcome::fail(want, bytes.error());
-    auto module = Module::compile(bytes.value());
+    auto module = compile(bytes.value());
     if (!module) return Outcome::fail(want, "compile error: " + describe_error(module.error()));
     auto instance = linker_.instantiate(*context_, module.value());
     if (instance) return Outcome::fail(want, "instantiated");

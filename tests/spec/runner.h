@@ -19,8 +19,8 @@ namespace tycho::spec {
 
 class Runner {
   public:
-    // `label` names the script in messages.
-    Runner(std::string label, bool verbose);
+    // `label` names the script in messages; modules are compiled with `options` (the tier).
+    Runner(std::string label, bool verbose, wasm::CompileOptions options = {});
 
     // Registers the spectest host module; must succeed before run().
     wasm::Result<void, std::string> init();
@@ -39,6 +39,10 @@ class Runner {
 
   private:
     struct Outcome;
+    wasm::Result<std::shared_ptr<const wasm::Module>>
+    compile(std::span<const uint8_t> bytes) const {
+        return wasm::Module::compile(bytes, compile_options_);
+    }
     struct ActionResult;
 
     Outcome run_command(const std::string& type, const Json& command);
@@ -62,6 +66,7 @@ class Runner {
     std::string script_name_; // the file name of label_, which error_messages.h keys on
     std::filesystem::path module_dir_;
     bool verbose_;
+    wasm::CompileOptions compile_options_;
 
     std::unique_ptr<wasm::ExecutionContext> context_ = wasm::ExecutionContext::create();
     wasm::Linker linker_;

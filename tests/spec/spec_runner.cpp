@@ -1,7 +1,8 @@
 // tycho-spec: runs one script of the official WebAssembly spec testsuite.
 //
-//   tycho-spec FILE.wast [--keep DIR] [--verbose]
+//   tycho-spec FILE.wast [--tier interp|jit] [--keep DIR] [--verbose]
 //
+// --tier jit compiles every module with the optimizing tier before it runs.
 // Converts FILE with wast2json, executes its commands in order, prints one line per failed
 // or skipped command and a summary line. Exit code: 0 when commands ran and none failed;
 // 77 (skip) when FILE does not exist or every command is one Tycho cannot run (a
@@ -29,6 +30,7 @@ struct Args {
     std::string wast;
     std::optional<fs::path> keep_dir;
     bool verbose = false;
+    tycho::wasm::Tier tier = tycho::wasm::Tier::Interpreter;
 };
 
 std::optional<Args> parse_args(int argc, char** argv) {
@@ -37,6 +39,14 @@ std::optional<Args> parse_args(int argc, char** argv) {
         std::string arg = argv[i];
         if (arg == "--verbose") {
             args.verbose = true;
+        } else if (arg == "--tier" && i + 1 < argc) {
+            const std::string tier = argv[++i];
+            if (tier == "interp")
+                args.tier = tycho::wasm::Tier::Interpreter;
+            else if (tier == "jit")
+                args.tier = tycho::wasm::Tier::Jit;
+            else
+                return std::nullopt;
         } else if (arg == "--keep" && i + 1 < argc) {
             args.keep_dir = argv[++i];
         } else if (arg.starts_with("-") || !args.wast.empty()) {
@@ -60,7 +70,7 @@ std::optional<std::string> read_file(const fs::path& path) {
 
 // Converts and runs the script; returns the exit code.
 int run(const Args& args) {
-    Runner runner(args.wast, args.verbose);
+    Runner runner(args.wast, args.verbose, tycho::wasm::CompileOptions{args.tier});
     auto give_up = [&](std::string_view stage, std::string_view expected, std::string_view what) {
         runner.fail(0, stage, expected, what);
         runner.print_summary();
@@ -93,7 +103,7 @@ int run(const Args& args) {
 int main(int argc, char** argv) {
     std::optional<Args> args = parse_args(argc, argv);
     if (!args) {
-        std::cerr << "usage: tycho-spec FILE.wast [--keep DIR] [--verbose]\n";
+        std::cerr << "usage: tycho-spec FILE.wast [--tier interp|jit] [--keep DIR] [--verbose]\n";
         return kExitUsage;
     }
     std::error_code ec;
