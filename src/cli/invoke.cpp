@@ -98,7 +98,7 @@ int run_invoke(const InvokeRequest& request) {
     auto bytes = read_module_file(request.file, error);
     if (!bytes) return command_error(error);
 
-    auto module = Module::compile(*bytes);
+    auto module = Module::compile(*bytes, request.compile);
     if (!module)
         return command_error("invalid module '" + request.file +
                              "': " + module.error().to_string());

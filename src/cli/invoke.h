@@ -18,6 +18,7 @@ struct InvokeRequest {
     // As for a process: fuel is counted by the reduction hook at the end of each slice,
     // and the memory may not start or grow beyond max_memory.
     RunLimits limits;
+    wasm::CompileOptions compile; // --tier, --cache-dir, --no-cache
 };
 
 // Returns the process exit status: 0 on success, 1 on a trap (running out of fuel

@@ -1,4 +1,5 @@
 // The `tycho` command.
+#include "compile_command.h"
 #include "descriptor_limit.h"
 #include "errors.h"
 #include "invoke.h"
@@ -32,6 +33,9 @@ Commands:
         converted to its parameter types (i32/i64 as decimal or 0x-hex, f32/f64 as
         decimal, inf or nan), and print each result on its own line. --max-memory,
         --max-fuel and --reductions apply to it as to a root process.
+  compile [--cache-dir DIR] FILE.wasm...
+        Compile each module with the optimizing tier into the native code cache
+        (see --cache-dir), so that its runs start with native code.
   help  Show this text.
   version
         Show the version.
@@ -86,6 +90,19 @@ Options of run:
                      (default). Running out is a trap.
   --reductions N     Reductions per time slice before a process yields to others
                      (default 4000).
+  --tier interp|jit|auto
+                     Which code runs the modules (default auto). interp: the
+                     interpreter only. jit: the whole module is compiled to native
+                     code with the optimizing tier (LLVM) before it starts, which
+                     takes a while and then runs compute-heavy code many times
+                     faster. auto: start in the interpreter at once; a module that
+                     keeps running is compiled on a background thread and switched
+                     to native code as it runs. Preemption, fuel, kills, traps and
+                     backtraces behave the same in every tier.
+  --cache-dir DIR    Keep native code between runs in DIR (default
+                     $XDG_CACHE_HOME/tycho/native, else ~/.cache/tycho/native), so
+                     that a module compiled once starts with native code.
+  --no-cache         Neither read nor write native code on disk.
   --log-level LEVEL  What is printed about processes that fail (default error):
                        error  a full report (trap, backtrace, hint) for each crash:
                               a trap, running out of fuel, an entry that cannot run
@@ -158,6 +175,8 @@ std::optional<uint64_t> parse_count(const std::string& text, bool allow_suffix) 
 
 struct RunOptions {
     std::optional<std::string> invoke;
+    std::optional<std::string> cache_dir;            // --cache-dir
+    bool no_cache = false;                           // --no-cache
     bool deny_net = false;                           // --deny-net
     std::optional<tycho::host::NetPolicy> allow_net; // the --allow-net lists together
     std::optional<uint64_t> test_timeout;            // seconds
@@ -168,11 +187,12 @@ struct RunOptions {
 constexpr const char* kRunOptions[] = {
     "--invoke",       "--workers",   "--env",       "--max-memory",  "--max-fuel",
     "--reductions",   "--log-level", "--dir",       "--inherit-env", "--max-total-memory",
-    "--test-timeout", "--metrics",   "--tcplisten", "--deny-net",    "--allow-net"};
+    "--test-timeout", "--metrics",   "--tcplisten", "--deny-net",    "--allow-net",
+    "--tier",         "--cache-dir", "--no-cache"};
 
 // Run options that take no value.
 bool is_switch(const std::string& flag) {
-    return flag == "--inherit-env" || flag == "--deny-net";
+    return flag == "--inherit-env" || flag == "--deny-net" || flag == "--no-cache";
 }
 
 bool is_run_option(const std::string& arg) {
@@ -218,6 +238,8 @@ std::optional<int> parse_run_options(const std::vector<std::string>& args, size_
             if (value) return usage_error(flag + " takes no value");
             if (flag == "--deny-net")
                 out.deny_net = true;
+            else if (flag == "--no-cache")
+                out.no_cache = true;
             else
                 out.run.inherit_env = true;
             continue;
@@ -303,6 +325,18 @@ std::optional<int> parse_run_options(const std::vector<std::string>& args, size_
                                    "and a port), got '" +
                                    *value + "': " + problem);
             out.run.metrics = std::move(address);
+        } else if (flag == "--tier") {
+            if (*value == "interp")
+                out.run.compile.tier = tycho::wasm::Tier::Interpreter;
+            else if (*value == "jit")
+                out.run.compile.tier = tycho::wasm::Tier::Jit;
+            else if (*value == "auto")
+                out.run.compile.tier = tycho::wasm::Tier::Auto;
+            else
+                return usage_error("--tier needs interp, jit or auto, got '" + *value + "'");
+        } else if (flag == "--cache-dir") {
+            if (value->empty()) return usage_error("--cache-dir needs a directory");
+            out.cache_dir = *value;
         } else if (flag == "--reductions") {
             auto n = parse_count(*value, false);
             if (!n || *n == 0 || *n > uint64_t(INT64_MAX))
@@ -310,6 +344,20 @@ std::optional<int> parse_run_options(const std::vector<std::string>& args, size_
             out.run.limits.reductions = int64_t(*n);
         }
     }
+    return std::nullopt;
+}
+
+// --cache-dir, else the user's cache directory, unless --no-cache.
+std::optional<int> resolve_cache(RunOptions& options) {
+    auto& compile = options.run.compile;
+    if (options.no_cache) {
+        if (options.cache_dir)
+            return usage_error("--cache-dir and --no-cache cannot be used together");
+        compile.native_cache_dir.clear();
+        return std::nullopt;
+    }
+    compile.native_cache_dir =
+        options.cache_dir ? *options.cache_dir : tycho::cli::default_cache_dir();
     return std::nullopt;
 }
 
@@ -356,6 +404,7 @@ int main(int argc, char** argv) {
         std::puts("tycho " TYCHO_VERSION);
         return 0;
     }
+    if (command == "compile") return tycho::cli::run_compile({args.begin() + 1, args.end()});
     size_t i = 1; // the first argument after `run`
     if (command != "run") {
         if (!implies_run(command)) {
@@ -368,9 +417,11 @@ int main(int argc, char** argv) {
     }
 
     RunOptions options;
+    options.run.compile.tier = tycho::wasm::Tier::Auto;
     if (auto status = parse_run_options(args, i, options)) return *status;
     if (auto status = resolve_log_level(options)) return *status;
     if (auto status = resolve_net_policy(options)) return *status;
+    if (auto status = resolve_cache(options)) return *status;
     if (i >= args.size()) return usage_error("missing FILE.wasm");
     const std::string file = args[i++];
     std::vector<std::string> rest(args.begin() + long(i), args.end());
@@ -378,7 +429,7 @@ int main(int argc, char** argv) {
         if (options.run.metrics)
             return usage_error("--metrics is for running processes, and --invoke runs none");
         tycho::cli::InvokeRequest request{file, *options.invoke, std::move(rest),
-                                          options.run.limits};
+                                          options.run.limits, options.run.compile};
         return tycho::cli::run_invoke(request);
     }
     options.run.file = file;

@@ -1,5 +1,7 @@
 #include "module_file.h"
 
+#include "compile_progress.h"
+
 #include "limits.h"
 
 #include <cerrno>
@@ -39,7 +41,11 @@ load_module(const host::Host& host, const std::string& path, uint64_t max_memory
     std::string error;
     auto bytes = read_module_file(path, error);
     if (!bytes) return error;
-    auto module = host.compile(*bytes);
+    wasm::Result<std::shared_ptr<const wasm::Module>> module = wasm::Error{};
+    {
+        CompileProgress progress(base_name(path), host.options().compile.tier == wasm::Tier::Jit);
+        module = host.compile(*bytes);
+    }
     if (!module) return "invalid module '" + path + "': " + module.error().to_string();
     if (auto problem = check_initial_memory(*module.value(), max_memory, path)) return *problem;
     return std::move(module.value());

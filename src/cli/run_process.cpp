@@ -20,6 +20,7 @@ host::NodeOptions node_options(const RunRequest& request) {
     options.host.max_total_memory = request.max_total_memory;
     options.host.record_guest_metrics = request.metrics.has_value();
     options.host.net_policy = request.net_policy;
+    options.host.compile = request.compile;
     return options;
 }
 

@@ -31,6 +31,7 @@ struct RunRequest {
     std::optional<host::ListenAddress> metrics;
     // Where guests may bind, connect and send to (--deny-net, --allow-net).
     host::NetPolicy net_policy = host::NetPolicy::allow_all();
+    wasm::CompileOptions compile; // --tier, --cache-dir, --no-cache
 };
 
 // Returns the exit status of the root process, or 1 after a one-line error.

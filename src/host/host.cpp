@@ -45,7 +45,7 @@ std::optional<std::string> Host::check_imports(const wasm::Module& module) const
 
 wasm::Result<std::shared_ptr<const wasm::Module>>
 Host::compile(std::span<const uint8_t> bytes) const {
-    auto module = wasm::Module::compile(bytes);
+    auto module = wasm::Module::compile(bytes, options_.compile);
     if (!module) return module.error();
     if (auto problem = check_imports(*module.value())) return wasm::Error{*problem};
     return module;

@@ -84,6 +84,8 @@ struct HostOptions {
     GuestMetrics::Limits guest_metrics_limits;
     // Which addresses lunatic::networking may bind, connect and send to (default: all).
     NetPolicy net_policy = NetPolicy::allow_all();
+    // How modules are compiled: which tier runs them (--tier).
+    wasm::CompileOptions compile;
 };
 
 class Host {
