@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds the compute benchmark in Release mode and runs it twice: against the engine as
-# shipped (reduction counting on) and against tycho_wasm_nocount (counting compiled out).
-# Prints both native-vs-Tycho tables, then what counting costs per kernel.
+# shipped (the interpreter, and native code from the optimizing tier with and without
+# reduction counting, next to native code compiled from the same C) and against
+# tycho_wasm_nocount (the interpreter with counting compiled out). Prints both tables, then
+# what counting costs the interpreter per kernel.
 #
 #   bench/compute.sh [harness options, e.g. --reps 3 or --only fib,sieve]
 #
@@ -19,7 +21,7 @@ if [[ ! -f "$build/CMakeCache.txt" ]]; then
     configure+=(-G Ninja -DCMAKE_C_COMPILER="${CC:-clang-19}" -DCMAKE_CXX_COMPILER="${CXX:-clang++-19}")
 fi
 "${configure[@]}" >/dev/null
-cmake --build "$build" --target tycho-bench-compute tycho-bench-compute-nocount
+cmake --build "$build" --target tycho-bench-compute tycho-bench-compute-nocount tycho_jit
 
 tsv_dir="$(mktemp -d)"
 trap 'rm -rf "$tsv_dir"' EXIT
@@ -27,7 +29,7 @@ trap 'rm -rf "$tsv_dir"' EXIT
 echo
 "$build/bench/tycho-bench-compute" --tsv "$tsv_dir/count.tsv" "$@"
 echo
-"$build/bench/tycho-bench-compute-nocount" --tsv "$tsv_dir/nocount.tsv" "$@"
+"$build/bench/tycho-bench-compute-nocount" --interp-only --tsv "$tsv_dir/nocount.tsv" "$@"
 echo
 
 # Columns of the .tsv files: kernel, native ms, tycho ms, ratio, checksum.
@@ -35,7 +37,7 @@ awk -F'\t' '
     NR == FNR { count[$1] = $3; order[++n] = $1; next }
     { nocount[$1] = $3 }
     END {
-        print "Reduction counting overhead (Tycho median ms)"
+        print "Reduction counting overhead in the interpreter (median ms)"
         printf "%-10s %12s %12s %10s\n", "kernel", "counting", "no counting", "overhead"
         for (i = 1; i <= n; i++) {
             k = order[i]

@@ -2,9 +2,13 @@
 // reports the median times and their ratio. Results must agree bit for bit.
 //
 //   tycho-bench-compute [--quick] [--reps N] [--only NAME,...] [--module FILE] [--tsv FILE]
+//                       [--interp-only]
 //
-// --quick uses tiny sizes and one repetition (the ctest smoke test); --tsv also writes one
-// tab-separated line per kernel (name, native ms, tycho ms, ratio, checksum) for scripts.
+// Each kernel runs natively, in the interpreter, as native code from the optimizing tier
+// (after a warm-up call), and as native code that counts no reductions; the tier's compile
+// time is reported too. --quick uses tiny sizes and one repetition (the ctest smoke test,
+// which also checks every engine's results against native code); --tsv also writes one
+// tab-separated line per kernel for scripts (write_tsv says which columns).
 #include "bench_stats.h"
 #include "guest_kernels.h"
 #include "kernels/kernels.h"
@@ -45,12 +49,13 @@ struct Options {
     std::string only; // comma-separated kernel names; empty means all
     std::string module_path = TYCHO_BENCH_KERNELS_WASM;
     std::string tsv_path;
+    bool interp_only = false; // --interp-only: skip the optimizing tier
 };
 
 [[noreturn]] void usage(const char* argv0) {
     std::fprintf(stderr,
                  "usage: %s [--quick] [--reps N] [--only NAME,...] [--module FILE] "
-                 "[--tsv FILE]\n",
+                 "[--tsv FILE] [--interp-only]\n",
                  argv0);
     std::exit(2);
 }
@@ -73,6 +78,8 @@ Options parse_options(int argc, char** argv) {
             options.module_path = value();
         else if (arg == "--tsv")
             options.tsv_path = value();
+        else if (arg == "--interp-only")
+            options.interp_only = true;
         else
             usage(argv[0]);
     }
@@ -87,64 +94,110 @@ bool selected(const Options& options, const char* name) {
     return list.find("," + std::string(name) + ",") != std::string::npos;
 }
 
+// The ways the guest runs: the interpreter, native code, and native code that does not
+// count reductions (only to measure what counting costs there).
+enum Engine { kInterp, kJit, kJitNoCount, kEngines };
+const char* const kEngineNames[kEngines] = {"interpreter", "native", "native without counting"};
+
+struct Guests {
+    std::unique_ptr<GuestKernels> engine[kEngines];
+};
+
 struct Measurement {
     const Kernel* kernel;
     uint32_t arg;
     double native_ms;
-    double tycho_ms;
+    double ms[kEngines]; // 0 for an engine not measured
     uint64_t checksum;
 };
 
-// One untimed warm-up call of each, then `reps` timed calls alternating native and Tycho.
-// Returns false (after printing why) on a trap or a result mismatch.
-bool measure(const Kernel& kernel, uint32_t arg, int reps, GuestKernels& guest, Measurement& out) {
-    std::vector<double> native_ms, tycho_ms;
+// One untimed warm-up call of each, then `reps` timed rounds, each calling native code and
+// then every engine. Returns false (after printing why) on a trap or a result mismatch.
+bool measure(const Kernel& kernel, uint32_t arg, int reps, Guests& guests, Measurement& out) {
+    std::vector<double> native_ms, engine_ms[kEngines];
     const uint64_t expected = kernel.native(arg);
     for (int rep = -1; rep < reps; rep++) {
         uint64_t native_result = 0;
         double native_time = time_ms([&] { return kernel.native(arg); }, native_result);
-        tycho::wasm::Result<uint64_t> tycho_result = uint64_t(0);
-        double tycho_time = time_ms([&] { return guest.call(kernel.name, arg); }, tycho_result);
-        if (!tycho_result) {
-            std::fprintf(stderr, "error: %s\n", tycho_result.error().message.c_str());
+        if (native_result != expected) {
+            std::fprintf(stderr, "error: %s(%u): native results differ\n", kernel.name, arg);
             return false;
         }
-        if (native_result != expected || tycho_result.value() != expected) {
-            std::fprintf(stderr,
-                         "error: %s(%u) results differ: native %" PRIu64 " then %" PRIu64
-                         ", tycho %" PRIu64 "\n",
-                         kernel.name, arg, expected, native_result, tycho_result.value());
-            return false;
+        if (rep >= 0) native_ms.push_back(native_time);
+        for (int e = 0; e < kEngines; ++e) {
+            if (!guests.engine[e]) continue;
+            tycho::wasm::Result<uint64_t> result = uint64_t(0);
+            double t = time_ms([&] { return guests.engine[e]->call(kernel.name, arg); }, result);
+            if (!result) {
+                std::fprintf(stderr, "error (%s): %s\n", kEngineNames[e],
+                             result.error().message.c_str());
+                return false;
+            }
+            if (result.value() != expected) {
+                std::fprintf(stderr,
+                             "error: %s(%u) results differ: native %" PRIu64 ", %s %" PRIu64 "\n",
+                             kernel.name, arg, expected, kEngineNames[e], result.value());
+                return false;
+            }
+            if (rep >= 0) engine_ms[e].push_back(t);
         }
-        if (rep < 0) continue; // warm-up
-        native_ms.push_back(native_time);
-        tycho_ms.push_back(tycho_time);
     }
-    out = {&kernel, arg, median(native_ms), median(tycho_ms), expected};
+    out = {&kernel, arg, median(native_ms), {}, expected};
+    for (int e = 0; e < kEngines; ++e)
+        out.ms[e] = median(engine_ms[e]);
     return true;
 }
 
-void print_table(const std::vector<Measurement>& rows, const Options& options) {
+void print_tables(const std::vector<Measurement>& rows, const Options& options,
+                  const Guests& guests) {
     std::printf("Tycho compute benchmark (%s), median of %d run%s\n", TYCHO_BENCH_VARIANT,
                 options.reps, options.reps == 1 ? "" : "s");
-    std::printf("%-10s %10s %12s %12s %9s\n", "kernel", "arg", "native ms", "tycho ms", "ratio");
-    std::vector<double> ratios;
+    const bool jit = guests.engine[kJit] != nullptr;
+    const double compile_ms = jit ? guests.engine[kJit]->compile_ms() : 0;
+    std::printf("%-10s %9s %10s %11s %8s", "kernel", "arg", "native ms", "interp ms", "ratio");
+    if (jit) std::printf(" %10s %8s %14s %8s", "jit ms", "ratio", "jit+compile ms", "ratio");
+    std::printf("\n");
+    std::vector<double> interp_ratios, jit_ratios, with_compile_ratios, counting;
     for (const Measurement& m : rows) {
-        double ratio = m.tycho_ms / m.native_ms;
-        ratios.push_back(ratio);
-        std::printf("%-10s %10u %12.2f %12.2f %8.2fx\n", m.kernel->name, m.arg, m.native_ms,
-                    m.tycho_ms, ratio);
+        interp_ratios.push_back(m.ms[kInterp] / m.native_ms);
+        std::printf("%-10s %9u %10.2f %11.2f %7.2fx", m.kernel->name, m.arg, m.native_ms,
+                    m.ms[kInterp], interp_ratios.back());
+        if (jit) {
+            jit_ratios.push_back(m.ms[kJit] / m.native_ms);
+            with_compile_ratios.push_back((m.ms[kJit] + compile_ms) / m.native_ms);
+            counting.push_back(m.ms[kJit] / m.ms[kJitNoCount]);
+            std::printf(" %10.2f %7.2fx %14.2f %7.2fx", m.ms[kJit], jit_ratios.back(),
+                        m.ms[kJit] + compile_ms, with_compile_ratios.back());
+        }
+        std::printf("\n");
     }
-    if (!ratios.empty()) std::printf("geometric mean ratio: %.2fx\n", geometric_mean(ratios));
+    if (rows.empty()) return;
+    std::printf("geometric mean ratio to native: interpreter %.2fx", geometric_mean(interp_ratios));
+    if (jit)
+        std::printf(", jit %.2fx, jit including compile %.2fx", geometric_mean(jit_ratios),
+                    geometric_mean(with_compile_ratios));
+    std::printf("\n");
+    if (jit) {
+        const double kb = double(guests.engine[kJit]->module_bytes()) / 1024;
+        std::printf("\nOptimizing tier: %.1f KB of Wasm compiled in %.1f ms (%.2f ms per KB)\n", kb,
+                    compile_ms, compile_ms / kb);
+        std::printf("Reduction counting in native code (jit ms, counting against not counting)\n");
+        for (size_t i = 0; i < rows.size(); ++i)
+            std::printf("%-10s %10.2f %10.2f %+8.1f%%\n", rows[i].kernel->name, rows[i].ms[kJit],
+                        rows[i].ms[kJitNoCount], (counting[i] - 1) * 100);
+        std::printf("geometric mean overhead: %+.1f%%\n", (geometric_mean(counting) - 1) * 100);
+    }
     std::fflush(stdout);
 }
 
+// Columns: kernel, native ms, interpreter ms, ratio, checksum, jit ms, jit without counting.
 bool write_tsv(const std::vector<Measurement>& rows, const std::string& path) {
     FILE* file = std::fopen(path.c_str(), "w");
     if (!file) return false;
     for (const Measurement& m : rows)
-        std::fprintf(file, "%s\t%.4f\t%.4f\t%.4f\t%" PRIu64 "\n", m.kernel->name, m.native_ms,
-                     m.tycho_ms, m.tycho_ms / m.native_ms, m.checksum);
+        std::fprintf(file, "%s\t%.4f\t%.4f\t%.4f\t%" PRIu64 "\t%.4f\t%.4f\n", m.kernel->name,
+                     m.native_ms, m.ms[kInterp], m.ms[kInterp] / m.native_ms, m.checksum,
+                     m.ms[kJit], m.ms[kJitNoCount]);
     return std::fclose(file) == 0;
 }
 
@@ -153,10 +206,19 @@ bool write_tsv(const std::vector<Measurement>& rows, const std::string& path) {
 int main(int argc, char** argv) {
     Options options = parse_options(argc, argv);
 
-    auto guest = GuestKernels::load(options.module_path);
-    if (!guest) {
-        std::fprintf(stderr, "error: %s\n", guest.error().message.c_str());
-        return 2;
+    Guests guests;
+    for (int e = 0; e < kEngines; ++e) {
+        if (options.interp_only && e != kInterp) continue;
+        tycho::wasm::CompileOptions compile;
+        compile.tier = e == kInterp ? tycho::wasm::Tier::Interpreter : tycho::wasm::Tier::Jit;
+        compile.count_reductions = e != kJitNoCount;
+        auto guest = GuestKernels::load(options.module_path, compile);
+        if (!guest) {
+            std::fprintf(stderr, "error (%s): %s\n", kEngineNames[e],
+                         guest.error().message.c_str());
+            return 2;
+        }
+        guests.engine[e] = std::move(guest.value());
     }
 
     std::vector<Measurement> rows;
@@ -165,7 +227,7 @@ int main(int argc, char** argv) {
         if (!selected(options, kernel.name)) continue;
         uint32_t arg = options.quick ? kernel.quick_arg : kernel.arg;
         Measurement m;
-        if (measure(kernel, arg, options.reps, *guest.value(), m))
+        if (measure(kernel, arg, options.reps, guests, m))
             rows.push_back(m);
         else
             ok = false;
@@ -175,7 +237,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "error: --only %s matches no kernel\n", options.only.c_str());
         return 2;
     }
-    print_table(rows, options);
+    print_tables(rows, options, guests);
     if (!options.tsv_path.empty() && !write_tsv(rows, options.tsv_path)) {
         std::fprintf(stderr, "error: cannot write %s\n", options.tsv_path.c_str());
         return 2;

@@ -1,5 +1,6 @@
 #include "guest_kernels.h"
 
+#include <chrono>
 #include <fstream>
 #include <iterator>
 #include <vector>
@@ -9,16 +10,21 @@ namespace tycho::bench {
 using wasm::Error;
 using wasm::Result;
 
-Result<std::unique_ptr<GuestKernels>> GuestKernels::load(const std::string& path) {
+Result<std::unique_ptr<GuestKernels>> GuestKernels::load(const std::string& path,
+                                                         const wasm::CompileOptions& options) {
     std::ifstream file(path, std::ios::binary);
     if (!file) return Error{"cannot open " + path};
     std::vector<uint8_t> bytes{std::istreambuf_iterator<char>(file),
                                std::istreambuf_iterator<char>()};
 
-    auto module = wasm::Module::compile(bytes);
+    const auto start = std::chrono::steady_clock::now();
+    auto module = wasm::Module::compile(bytes, options);
+    const auto end = std::chrono::steady_clock::now();
     if (!module) return Error{path + ": " + module.error().to_string()};
 
     std::unique_ptr<GuestKernels> kernels(new GuestKernels());
+    kernels->compile_ms_ = std::chrono::duration<double, std::milli>(end - start).count();
+    kernels->module_bytes_ = bytes.size();
     auto instance = wasm::Linker().instantiate(*kernels->context_, module.value());
     if (!instance) return Error{path + ": " + instance.error().to_string()};
     kernels->instance_ = std::move(instance.value());
