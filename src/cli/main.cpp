@@ -430,7 +430,10 @@ int main(int argc, char** argv) {
             return usage_error("--metrics is for running processes, and --invoke runs none");
         tycho::cli::InvokeRequest request{file, *options.invoke, std::move(rest),
                                           options.run.limits, options.run.compile};
-        return tycho::cli::run_invoke(request);
+        const int status = tycho::cli::run_invoke(request);
+        // As after a run: a background compile still in progress is not waited for.
+        std::fflush(nullptr);
+        std::_Exit(status);
     }
     options.run.file = file;
     options.run.args = std::move(rest);

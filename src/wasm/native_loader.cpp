@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdlib>
 #include <deque>
@@ -57,6 +58,8 @@ std::optional<PluginFile> find_plugin() {
     return std::nullopt;
 }
 
+void stop_background_compiler_at_exit();
+
 struct LoadedBackend {
     NativeBackend* backend = nullptr; // lives as long as the process: the plugin stays loaded
     std::string identity;
@@ -85,6 +88,9 @@ LoadedBackend load_backend() {
         return out;
     }
     out.backend = entry(kNativeTierAbi, &native_runtime(), &out.error);
+    // Exit handlers run last-registered first: registered again now, the background
+    // compiler stops before the tier's own static objects go.
+    stop_background_compiler_at_exit();
     if (out.backend == nullptr)
         out.error = "cannot load the native tier " + plugin->path + ": " + out.error;
     out.identity = plugin->identity;
@@ -109,15 +115,18 @@ void install(const CompiledModule& module, std::unique_ptr<NativeCode> code) {
 }
 
 // The background compiler: one thread, started on first use, at the lowest priority, that
-// works through a bounded queue of modules. It is never joined (a compile may take long),
-// so its state is never destroyed either.
+// works through a bounded queue of modules. Its state is never destroyed. When the process
+// exits normally, the exit waits for the job in progress and stops the thread before static
+// objects (the tier's among them) are destroyed under it.
 class TierUpQueue {
   public:
     static TierUpQueue& instance() {
         static auto* queue =
             new TierUpQueue; // NOLINT(cppcoreguidelines-owning-memory): never destroyed
+        created_ = true;
         return *queue;
     }
+    static bool created() { return created_; }
 
     // Compiles the module (or, with `only_if_cached`, loads its code if the cache has it).
     void request(const std::shared_ptr<const Module>& module, bool only_if_cached) {
@@ -129,6 +138,7 @@ class TierUpQueue {
             compiled.reductions_before_tier_up = kReductionsBeforeTierUp;
             return;
         }
+        if (stopped_) return;
         queue_.push_back({module, only_if_cached});
         if (!started_) {
             std::thread(&TierUpQueue::work, this).detach();
@@ -137,17 +147,37 @@ class TierUpQueue {
         ready_.notify_one();
     }
 
+    void stop() {
+        std::lock_guard working(work_lock_); // the job in progress ends first
+        std::lock_guard guard(lock_);
+        stopped_ = true;
+        ready_.notify_one();
+    }
+
   private:
+    // Libraries the thread uses register their own exit handlers when first used; those
+    // registered after ours would run first and pull the rug from under a job. OpenSSL
+    // (the cache's hashing) therefore hashes once here, which runs all of its lazy set-up,
+    // before ours is registered; the tier, loaded by the thread, registers ours again after
+    // its own (load_backend).
+    TierUpQueue() {
+        (void)sha256_hex({});
+        stop_background_compiler_at_exit();
+    }
+
     void work() {
         ::setpriority(PRIO_PROCESS, 0, 19); // this thread only, on Linux
         for (;;) {
             Request next;
             {
                 std::unique_lock guard(lock_);
-                ready_.wait(guard, [this] { return !queue_.empty(); });
+                ready_.wait(guard, [this] { return stopped_ || !queue_.empty(); });
+                if (stopped_) return;
                 next = std::move(queue_.front());
                 queue_.pop_front();
             }
+            std::lock_guard working(work_lock_);
+            if (stopped()) return;
             const CompiledModule& compiled = next.module->compiled();
             if (next.only_if_cached && !in_cache(compiled)) {
                 compiled.tier_up_requested = false; // compiled once it is hot
@@ -170,15 +200,29 @@ class TierUpQueue {
             ec);
     }
 
+    bool stopped() {
+        std::lock_guard guard(lock_);
+        return stopped_;
+    }
+
     struct Request {
         std::shared_ptr<const Module> module;
         bool only_if_cached = false;
     };
+    static inline std::atomic<bool> created_{false};
+    std::mutex work_lock_; // held while a job runs
+    bool stopped_ = false;
     std::mutex lock_;
     std::condition_variable ready_;
     std::deque<Request> queue_;
     bool started_ = false;
 };
+
+void stop_background_compiler_at_exit() {
+    std::atexit([] {
+        if (TierUpQueue::created()) TierUpQueue::instance().stop();
+    });
+}
 
 } // namespace
 

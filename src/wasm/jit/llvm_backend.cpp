@@ -184,9 +184,12 @@ tycho_native_backend(uint32_t abi, const tycho::wasm::detail::NativeRuntime* run
                  " (a plugin from another build)";
         return nullptr;
     }
+    // Never destroyed: code it linked may run until the process ends, and the engine's
+    // background compiler may use it while exit handlers run.
     static std::mutex lock;
-    static std::unique_ptr<tycho::wasm::detail::jit::LlvmBackend> backend;
+    static tycho::wasm::detail::jit::LlvmBackend* backend = nullptr;
     std::lock_guard guard(lock);
-    if (!backend) backend = tycho::wasm::detail::jit::LlvmBackend::create(*runtime, *error);
-    return backend.get();
+    if (backend == nullptr)
+        backend = tycho::wasm::detail::jit::LlvmBackend::create(*runtime, *error).release();
+    return backend;
 }
