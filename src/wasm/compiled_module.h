@@ -43,9 +43,11 @@ struct CompiledModule {
     // functions' entries call it. Set once, under native_lock.
     mutable std::mutex native_lock;
     mutable std::unique_ptr<NativeCode> native_code;
-    // Tier::Auto: reductions the interpreter may still spend before the module is queued for
-    // the native tier (counted per time slice), and whether it has been.
-    mutable std::atomic<int64_t> reductions_before_tier_up{INT64_MAX};
+    // Tier::Auto: reductions the interpreter spent in the module (counted per time slice),
+    // whether the cache was asked for its code, and whether the module waits for the
+    // background compiler.
+    mutable std::atomic<int64_t> reductions_interpreted{0};
+    mutable std::atomic<bool> cache_looked_up{false};
     mutable std::atomic<bool> tier_up_requested{false};
 
     static Result<std::shared_ptr<const Module>> compile(std::span<const uint8_t> bytes,

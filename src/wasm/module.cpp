@@ -59,8 +59,6 @@ Result<std::shared_ptr<const Module>> CompiledModule::compile(std::span<const ui
     auto module = std::shared_ptr<const Module>(new Module(std::move(compiled)));
     if (options.tier == Tier::Jit) {
         if (auto native = install_native_code(module->compiled()); !native) return native.error();
-    } else if (options.tier == Tier::Auto) {
-        start_tiering(module);
     }
     return module;
 }

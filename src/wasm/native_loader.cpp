@@ -25,6 +25,10 @@ constexpr const char* kPluginName = "libtycho-jit.so";
 // Interpreted reductions after which a Tier::Auto module is compiled: tens of milliseconds
 // of interpretation, so that short programs never pay for a compile.
 constexpr int64_t kReductionsBeforeTierUp = 2'000'000;
+// ... and after which the cache is asked for its code: about a millisecond, so that short
+// programs do not pay for loading the tier either (loading it holds the dynamic linker's
+// lock for tens of milliseconds, which new threads wait for).
+constexpr int64_t kReductionsBeforeCacheLookup = 100'000;
 // Modules waiting for the background compiler; more requests wait for a later slice.
 constexpr size_t kMaxQueued = 16;
 
@@ -135,7 +139,6 @@ class TierUpQueue {
         std::lock_guard guard(lock_);
         if (queue_.size() >= kMaxQueued) {
             compiled.tier_up_requested = false; // asked again after a later slice
-            compiled.reductions_before_tier_up = kReductionsBeforeTierUp;
             return;
         }
         if (stopped_) return;
@@ -266,19 +269,20 @@ Result<void> install_native_code(const CompiledModule& module) {
     return {};
 }
 
-void start_tiering(const std::shared_ptr<const Module>& module) {
-    const CompiledModule& compiled = module->compiled();
-    compiled.reductions_before_tier_up = kReductionsBeforeTierUp;
-    // Looking into the cache hashes the module: that too is the background thread's work.
-    if (!compiled.options.native_cache_dir.empty()) TierUpQueue::instance().request(module, true);
-}
-
 void note_reductions(const std::shared_ptr<const Module>& module, int64_t reductions) {
     const CompiledModule& compiled = module->compiled();
     if (compiled.options.tier != Tier::Auto || compiled.tier_up_requested) return;
-    if (compiled.reductions_before_tier_up.fetch_sub(reductions, std::memory_order_relaxed) <=
-        reductions)
+    const int64_t spent =
+        compiled.reductions_interpreted.fetch_add(reductions, std::memory_order_relaxed) +
+        reductions;
+    if (spent >= kReductionsBeforeTierUp) {
         TierUpQueue::instance().request(module, false);
+    } else if (spent >= kReductionsBeforeCacheLookup &&
+               !compiled.options.native_cache_dir.empty() &&
+               !compiled.cache_looked_up.exchange(true)) {
+        // Looking into the cache hashes the module: that too is the background thread's work.
+        TierUpQueue::instance().request(module, true);
+    }
 }
 
 } // namespace tycho::wasm::detail

@@ -16,12 +16,9 @@ Result<NativeBackend*> native_backend();
 // function to it. Safe while other threads run the module.
 Result<void> install_native_code(const CompiledModule& module);
 
-// Tier::Auto: starts counting the module's reductions towards a tier-up, or queues it right
-// away when the cache holds its native code.
-void start_tiering(const std::shared_ptr<const Module>& module);
-
 // Called by the interpreter each time a context spends a time slice of `reductions` in
-// `module`: queues it for the native tier once it has spent enough.
+// `module` (Tier::Auto): once it has spent a little, the background thread looks for its
+// code in the cache; once it has spent more, the thread compiles it.
 void note_reductions(const std::shared_ptr<const Module>& module, int64_t reductions);
 
 } // namespace tycho::wasm::detail

@@ -106,7 +106,8 @@ enum class Tier : uint8_t {
     Jit,         // native code before compile() returns
     // Interpreter code first; once the module has run for a while (counted at the end of
     // time slices, so only with a reduction hook), a background thread compiles it and
-    // swaps the native code in. With a cache holding the module's code, that starts at once.
+    // swaps the native code in. With a cache holding the module's code, it is loaded from
+    // there after about a millisecond of interpretation.
     Auto,
 };
 
