@@ -7,7 +7,8 @@
 #
 #   bench/compute.sh [harness options, e.g. --reps 3 or --only fib,sieve]
 #
-# TYCHO_BENCH_BUILD_DIR overrides the build directory (default: build-bench/ at the root).
+# TYCHO_BENCH_BUILD_DIR overrides the build directory (default: build-bench/ at the root, configured
+# for Release when new; an existing directory keeps its configuration).
 # The two harnesses run one after the other, so machine noise (frequency scaling, other
 # load) shows up in the overhead column; run it on a quiet machine and repeat if in doubt.
 set -euo pipefail
@@ -15,12 +16,12 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${TYCHO_BENCH_BUILD_DIR:-$root/build-bench}"
 
-configure=(cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DTYCHO_TESTS=OFF)
+# A new build directory is configured for Release; an existing one (a developer's build/,
+# say) is used as it is, so that its configuration is not changed under its owner.
 if [[ ! -f "$build/CMakeCache.txt" ]]; then
-    # Compilers and generator can only be chosen when the build directory is new.
-    configure+=(-G Ninja -DCMAKE_C_COMPILER="${CC:-clang-19}" -DCMAKE_CXX_COMPILER="${CXX:-clang++-19}")
+    cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DTYCHO_TESTS=OFF -G Ninja \
+        -DCMAKE_C_COMPILER="${CC:-clang-19}" -DCMAKE_CXX_COMPILER="${CXX:-clang++-19}" >/dev/null
 fi
-"${configure[@]}" >/dev/null
 cmake --build "$build" --target tycho-bench-compute tycho-bench-compute-nocount tycho_jit
 
 tsv_dir="$(mktemp -d)"

@@ -70,6 +70,10 @@ void FunctionTranslator::begin_function(const FuncType& type, const std::vector<
         b_.CreateStore(init, locals_.back());
     }
     scratch_ = b_.CreateAlloca(llvm::ArrayType::get(b_.getInt64Ty(), kNativeRareSlots));
+    budget_ = b_.CreateAlloca(b_.getInt64Ty());
+    memory_base_ = b_.CreateAlloca(b_.getPtrTy());
+    memory_size_ = b_.CreateAlloca(b_.getInt64Ty());
+    load_state();
     check_native_stack();
     charge_reduction();
 
@@ -89,20 +93,51 @@ void FunctionTranslator::check_native_stack() {
     trap_if(b_.CreateICmpULT(sp, limit), TrapCode::CallStackExhausted);
 }
 
+// The reduction budget and memory 0's base and size live in locals, which LLVM keeps in
+// registers: the budget is written back to the context before anything that may read it
+// (a call, the hook, a return), and all three are read again after anything that may change
+// them (a call may run the hook or grow the memory).
+void FunctionTranslator::load_state() {
+    if (m_.count_reductions()) {
+        static_assert(kBudget == 0);
+        auto* budget = b_.CreateLoad(b_.getInt64Ty(), ctx_);
+        budget->setMetadata(llvm::LLVMContext::MD_tbaa, m_.tbaa_engine("budget"));
+        b_.CreateStore(budget, budget_);
+    }
+    llvm::Value* memory = memory_descriptor();
+    b_.CreateStore(load_engine(b_.getPtrTy(), memory, kMemoryBaseOffset, "memory", false),
+                   memory_base_);
+    b_.CreateStore(load_engine(b_.getInt64Ty(), memory, kMemorySizeOffset, "memory", false),
+                   memory_size_);
+}
+
+void FunctionTranslator::save_budget() {
+    if (!m_.count_reductions()) return;
+    b_.CreateStore(b_.CreateLoad(b_.getInt64Ty(), budget_), ctx_)
+        ->setMetadata(llvm::LLVMContext::MD_tbaa, m_.tbaa_engine("budget"));
+}
+
+llvm::Value* FunctionTranslator::engine_call(llvm::FunctionCallee callee,
+                                             std::span<llvm::Value* const> args,
+                                             llvm::CallingConv::ID convention) {
+    save_budget();
+    llvm::CallInst* call =
+        b_.CreateCall(callee, llvm::ArrayRef<llvm::Value*>(args.data(), args.size()));
+    call->setCallingConv(convention);
+    load_state();
+    return call;
+}
+
 void FunctionTranslator::charge_reduction() {
     if (!m_.count_reductions()) return;
-    llvm::MDNode* tbaa = m_.tbaa_engine("budget");
-    auto* left = b_.CreateLoad(b_.getInt64Ty(), ctx_);
-    left->setMetadata(llvm::LLVMContext::MD_tbaa, tbaa);
-    llvm::Value* now = b_.CreateSub(left, b_.getInt64(1));
-    b_.CreateStore(now, ctx_)->setMetadata(llvm::LLVMContext::MD_tbaa, tbaa);
-    static_assert(kBudget == 0);
+    llvm::Value* now = b_.CreateSub(b_.CreateLoad(b_.getInt64Ty(), budget_), b_.getInt64(1));
+    b_.CreateStore(now, budget_);
     llvm::BasicBlock* spent = new_block("budget_spent");
     llvm::BasicBlock* go_on = new_block("charged");
     b_.CreateCondBr(b_.CreateICmpSLT(now, b_.getInt64(0)), spent, go_on, m_.unlikely());
     b_.SetInsertPoint(spent);
-    llvm::Value* status = b_.CreateCall(m_.runtime(RuntimeFn::BudgetSpent), {ctx_});
-    pass_on_status(status);
+    llvm::Value* args[] = {ctx_};
+    pass_on_status(engine_call(m_.runtime(RuntimeFn::BudgetSpent), args));
     b_.CreateBr(go_on);
     b_.SetInsertPoint(go_on);
 }
@@ -110,6 +145,7 @@ void FunctionTranslator::charge_reduction() {
 // ---- traps and status -----------------------------------------------------------------------
 
 void FunctionTranslator::return_with(llvm::Value* status, std::span<llvm::Value* const> results) {
+    save_budget();
     llvm::Value* agg = llvm::PoisonValue::get(m_.result_type(type_));
     agg = b_.CreateInsertValue(agg, status, 0);
     for (size_t i = 0; i < results.size(); ++i)
@@ -155,8 +191,9 @@ void FunctionTranslator::unwind_on_status(llvm::Value* status, llvm::Value* func
         b_.SetInsertPoint(unwind_);
         unwind_status_ = b_.CreatePHI(b_.getInt32Ty(), 4);
         unwind_index_ = b_.CreatePHI(b_.getInt32Ty(), 4);
-        llvm::Value* passed = b_.CreateCall(m_.runtime(RuntimeFn::Unwind),
-                                            {ctx_, inst_, unwind_index_, unwind_status_});
+        llvm::Value* passed =
+            b_.CreateCall(m_.runtime(RuntimeFn::Unwind),
+                          {ctx_, inst_, unwind_index_, unwind_status_}); // no state
         return_with(passed, {});
     }
     llvm::BasicBlock* go_on = new_block("call_ok");
@@ -474,15 +511,13 @@ llvm::Value* FunctionTranslator::memory_descriptor() {
 }
 
 // The address of `width` bytes at index + offset, after checking them against the memory's
-// current size. Base and size are loaded where they are used; their alias class lets LLVM
-// reuse them until something that may grow the memory (a call) happens.
+// current size (kept in a local: load_state).
 llvm::Value* FunctionTranslator::address(llvm::Value* index, uint32_t offset, unsigned width) {
-    llvm::Value* memory = memory_descriptor();
-    llvm::Value* size = load_engine(b_.getInt64Ty(), memory, kMemorySizeOffset, "memory", false);
+    llvm::Value* size = b_.CreateLoad(b_.getInt64Ty(), memory_size_);
     llvm::Value* at = b_.CreateAdd(b_.CreateZExt(index, b_.getInt64Ty()), b_.getInt64(offset));
     llvm::Value* end = b_.CreateAdd(at, b_.getInt64(width));
     trap_if(b_.CreateICmpUGT(end, size), TrapCode::OutOfBoundsMemoryAccess);
-    llvm::Value* base = load_engine(b_.getPtrTy(), memory, kMemoryBaseOffset, "memory", false);
+    llvm::Value* base = b_.CreateLoad(b_.getPtrTy(), memory_base_);
     return b_.CreateInBoundsGEP(b_.getInt8Ty(), base, at);
 }
 
@@ -514,8 +549,7 @@ void FunctionTranslator::store(Op op, uint32_t offset) {
 
 void FunctionTranslator::visit(OpTag<Op::MemorySize>, const imm::Memory&) {
     if (dead_) return;
-    llvm::Value* size =
-        load_engine(b_.getInt64Ty(), memory_descriptor(), kMemorySizeOffset, "memory", false);
+    llvm::Value* size = b_.CreateLoad(b_.getInt64Ty(), memory_size_);
     push(b_.CreateTrunc(b_.CreateLShr(size, b_.getInt64(16)), b_.getInt32Ty()));
 }
 
@@ -528,10 +562,9 @@ void FunctionTranslator::rare(Named which, unsigned operands, bool has_result, V
     for (unsigned i = 0; i < operands; ++i)
         b_.CreateStore(to_slot(args[i]),
                        b_.CreateConstInBoundsGEP1_64(b_.getInt64Ty(), scratch_, i));
-    llvm::Value* status = b_.CreateCall(
-        m_.runtime(RuntimeFn::RareOp),
-        {inst_, b_.getInt32(uint32_t(which)), b_.getInt32(idx0), b_.getInt32(idx1), scratch_});
-    pass_on_status(status);
+    llvm::Value* call_args[] = {inst_, b_.getInt32(uint32_t(which)), b_.getInt32(idx0),
+                                b_.getInt32(idx1), scratch_};
+    pass_on_status(engine_call(m_.runtime(RuntimeFn::RareOp), call_args));
     if (has_result) {
         llvm::Value* slot = b_.CreateLoad(
             b_.getInt64Ty(), b_.CreateConstInBoundsGEP1_64(b_.getInt64Ty(), scratch_, 3));
@@ -623,15 +656,13 @@ void FunctionTranslator::call_direct(uint32_t func_index, const FuncType& type) 
     std::vector<llvm::Value*> args = pop_n(type.params.size());
     if (func_index < m_.imports()) {
         spill_arguments(args);
-        llvm::Value* status = b_.CreateCall(m_.runtime(RuntimeFn::CallImport),
-                                            {ctx_, inst_, vsp_, b_.getInt32(func_index)});
-        pass_on_status(status);
+        llvm::Value* call_args[] = {ctx_, inst_, vsp_, b_.getInt32(func_index)};
+        pass_on_status(engine_call(m_.runtime(RuntimeFn::CallImport), call_args));
         push_slot_results(type);
         return;
     }
     args.insert(args.begin(), {ctx_, inst_, vsp_});
-    llvm::CallInst* call = b_.CreateCall(m_.body(func_index), args);
-    call->setCallingConv(llvm::CallingConv::Fast);
+    llvm::Value* call = engine_call(m_.body(func_index), args, llvm::CallingConv::Fast);
     unwind_on_status(b_.CreateExtractValue(call, 0), b_.getInt32(func_index));
     push_call_results(call, type);
 }
@@ -682,8 +713,8 @@ void FunctionTranslator::visit(OpTag<Op::CallIndirect>, const imm::CallIndirect&
                              {b_.getInt64(0), b_.CreateZExt(defined, b_.getInt64Ty())}));
     std::vector<llvm::Value*> direct_args{ctx_, inst_, vsp_};
     direct_args.insert(direct_args.end(), args.begin(), args.end());
-    llvm::CallInst* call = b_.CreateCall(m_.body_type(type), body, direct_args);
-    call->setCallingConv(llvm::CallingConv::Fast);
+    llvm::Value* call = engine_call(llvm::FunctionCallee(m_.body_type(type), body), direct_args,
+                                    llvm::CallingConv::Fast);
     unwind_on_status(b_.CreateExtractValue(call, 0), callee_index);
     const size_t base = stack_.size();
     push_call_results(call, type);
@@ -694,7 +725,8 @@ void FunctionTranslator::visit(OpTag<Op::CallIndirect>, const imm::CallIndirect&
 
     b_.SetInsertPoint(through_engine);
     spill_arguments(args);
-    pass_on_status(b_.CreateCall(m_.runtime(RuntimeFn::CallRef), {ctx_, inst_, vsp_, ref}));
+    llvm::Value* ref_args[] = {ctx_, inst_, vsp_, ref};
+    pass_on_status(engine_call(m_.runtime(RuntimeFn::CallRef), ref_args));
     push_slot_results(type);
     std::vector<llvm::Value*> engine_results(stack_.begin() + ptrdiff_t(base), stack_.end());
     stack_.resize(base);

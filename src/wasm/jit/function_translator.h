@@ -61,6 +61,11 @@ class FunctionTranslator {
     void continue_at(llvm::BasicBlock* block, const std::vector<llvm::PHINode*>& phis);
 
     // ---- traps, status and the engine --------------------------------------------------------
+    void load_state();
+    void save_budget();
+    // A call of anything that may read the budget or change it or the memory.
+    llvm::Value* engine_call(llvm::FunctionCallee callee, std::span<llvm::Value* const> args,
+                             llvm::CallingConv::ID convention = llvm::CallingConv::C);
     void charge_reduction();
     void check_native_stack();
     void trap_if(llvm::Value* condition, TrapCode code);
@@ -105,7 +110,10 @@ class FunctionTranslator {
     llvm::Value* ctx_ = nullptr;
     llvm::Value* inst_ = nullptr;
     llvm::Value* vsp_ = nullptr;
-    llvm::Value* scratch_ = nullptr; // [4 x i64] for the rare operators
+    llvm::Value* scratch_ = nullptr;          // [4 x i64] for the rare operators
+    llvm::AllocaInst* budget_ = nullptr;      // reductions left (load_state)
+    llvm::AllocaInst* memory_base_ = nullptr; // memory 0's base and size (load_state)
+    llvm::AllocaInst* memory_size_ = nullptr;
     std::vector<llvm::AllocaInst*> locals_;
     std::vector<ValType> local_types_;
     std::vector<llvm::Value*> stack_;
