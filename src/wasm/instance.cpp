@@ -53,6 +53,7 @@ class InstanceBuilder {
         if (!binding) return binding.error();
         inst_ = std::make_shared<InstanceImpl>();
         inst_->module_ = module_;
+        inst_->type_ids = compiled_.canonical_type_ids.data();
         inst_->imports_ = std::move(binding.value());
         allocate_storage();
         take_imports();

@@ -81,6 +81,10 @@ struct InstanceLayout {
     FunctionImpl* own_functions = nullptr;
     // One flag per data segment, then one per element segment: set once dropped.
     bool* dropped = nullptr;
+    // The canonical id of each of the module's types (call_indirect's check). Ids are made
+    // per process, so native code, which may come from another process's cache, reads them
+    // here instead of holding them.
+    const uint32_t* type_ids = nullptr;
 };
 static_assert(offsetof(InstanceLayout, memory0) == 0);
 static_assert(offsetof(InstanceLayout, globals) == 8);
@@ -88,7 +92,8 @@ static_assert(offsetof(InstanceLayout, tables) == 16);
 static_assert(offsetof(InstanceLayout, imported_functions) == 24);
 static_assert(offsetof(InstanceLayout, own_functions) == 32);
 static_assert(offsetof(InstanceLayout, dropped) == 40);
-static_assert(sizeof(InstanceLayout) == 48);
+static_assert(offsetof(InstanceLayout, type_ids) == 48);
+static_assert(sizeof(InstanceLayout) == 56);
 
 // Where a Memory keeps what Memory::data() and Memory::size() return (checked in
 // memory.cpp, where the members are visible).

@@ -74,6 +74,11 @@ TEST_F(Layout, AnInstanceAddressesMemoryZeroGlobalsTablesAndImports) {
         field_at<const Function* const*>(in, offsetof(InstanceLayout, imported_functions));
     EXPECT_EQ(imports[0], linker.find("host", "add")->func);
     EXPECT_EQ(imports[2], linker.find("host", "fail")->func);
+
+    // The type of an imported function, by its canonical id, is the function's own.
+    const auto* type_ids = field_at<const uint32_t*>(in, offsetof(InstanceLayout, type_ids));
+    const uint32_t add_type = module->info().func_types[0];
+    EXPECT_EQ(type_ids[add_type], field_at<uint32_t>(imports[0], offsetof(FunctionLayout, type_id)));
 }
 
 TEST(ContextLayoutFields, HoldTheBudgetAndTheStackLimits) {

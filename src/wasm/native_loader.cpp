@@ -258,8 +258,7 @@ Result<void> install_native_code(const CompiledModule& module) {
     }
 
     const std::vector<bool> declared = declared_function_refs(module.info);
-    const NativeCompileInput input{module.info, module.canonical_type_ids, declared,
-                                   module.options.count_reductions};
+    const NativeCompileInput input{module.info, declared, module.options.count_reductions};
     auto object = tier.compile(input);
     if (!object) return object.error();
     auto code = tier.load(object.value(), functions);

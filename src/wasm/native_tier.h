@@ -23,7 +23,7 @@
 namespace tycho::wasm::detail {
 
 // Changed whenever anything in this header or in layout.h changes meaning.
-inline constexpr uint32_t kNativeTierAbi = 1;
+inline constexpr uint32_t kNativeTierAbi = 2;
 
 // The engine functions generated code calls. All return a TrapCode as uint32_t (0: none).
 struct NativeRuntime {
@@ -46,8 +46,7 @@ struct NativeRuntime {
 // What a module's native code needs to know beyond the module itself.
 struct NativeCompileInput {
     const ModuleInfo& module;
-    const std::vector<uint32_t>& canonical_type_ids; // per type index
-    const std::vector<bool>& declared_refs;          // functions usable by ref.func
+    const std::vector<bool>& declared_refs; // functions usable by ref.func
     bool count_reductions = true;
 };
 

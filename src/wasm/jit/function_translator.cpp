@@ -15,6 +15,7 @@ constexpr uint64_t kStackLimit = offsetof(ContextLayout, stack_pointer_limit);
 constexpr uint64_t kMemory0 = offsetof(InstanceLayout, memory0);
 constexpr uint64_t kGlobals = offsetof(InstanceLayout, globals);
 constexpr uint64_t kTables = offsetof(InstanceLayout, tables);
+constexpr uint64_t kTypeIds = offsetof(InstanceLayout, type_ids);
 constexpr uint64_t kFunctionCode = offsetof(FunctionLayout, code);
 constexpr uint64_t kFunctionInstance = offsetof(FunctionLayout, instance);
 constexpr uint64_t kFunctionTypeId = offsetof(FunctionLayout, type_id);
@@ -693,8 +694,10 @@ void FunctionTranslator::visit(OpTag<Op::CallIndirect>, const imm::CallIndirect&
     ref->setMetadata(llvm::LLVMContext::MD_tbaa, m_.tbaa_engine("table elements"));
     trap_if(b_.CreateIsNull(ref), TrapCode::UninitializedElement);
     llvm::Value* type_id = load_engine(b_.getInt32Ty(), ref, kFunctionTypeId, "function", true);
-    const uint32_t expected = m_.input().canonical_type_ids[c.type_index];
-    trap_if(b_.CreateICmpNE(type_id, b_.getInt32(expected)), TrapCode::IndirectCallTypeMismatch);
+    llvm::Value* type_ids = load_engine(b_.getPtrTy(), inst_, kTypeIds, "instance", true);
+    llvm::Value* expected = load_engine(
+        b_.getInt32Ty(), type_ids, uint64_t(c.type_index) * sizeof(uint32_t), "type ids", true);
+    trap_if(b_.CreateICmpNE(type_id, expected), TrapCode::IndirectCallTypeMismatch);
 
     llvm::Value* owner = load_engine(b_.getPtrTy(), ref, kFunctionInstance, "function", true);
     llvm::Value* code = load_engine(b_.getPtrTy(), ref, kFunctionCode, "function", true);
