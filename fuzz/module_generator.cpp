@@ -122,8 +122,8 @@ constexpr uint8_t Unreachable = 0x00, Nop = 0x01, Block = 0x02, Loop = 0x03, If 
                   CallIndirect = 0x11, Drop = 0x1A, Select = 0x1B, SelectTyped = 0x1C,
                   LocalGet = 0x20, LocalSet = 0x21, LocalTee = 0x22, GlobalGet = 0x23,
                   GlobalSet = 0x24, MemorySize = 0x3F, MemoryGrow = 0x40, I32Const = 0x41,
-                  I64Const = 0x42, F32Const = 0x43, F64Const = 0x44, I32Sub = 0x6B, F32Eq = 0x5B,
-                  F64Eq = 0x61, Prefix = 0xFC, MemoryCopy = 0x0A, MemoryFill = 0x0B,
+                  I64Const = 0x42, F32Const = 0x43, F64Const = 0x44, I32Sub = 0x6B, I32And = 0x71,
+                  F32Eq = 0x5B, F64Eq = 0x61, Prefix = 0xFC, MemoryCopy = 0x0A, MemoryFill = 0x0B,
                   BlockTypeEmpty = 0x40;
 }
 
@@ -593,47 +593,61 @@ class FunctionGenerator {
         return keeps_nan_bits(chosen) && exact_a && exact_b;
     }
 
+    // Offsets and addresses are mostly in bounds, so that calls get past their first access,
+    // with the edges and the far out of bounds now and then.
     void memarg(uint8_t natural_align) {
         code_.uleb(in_.below(natural_align + 1u));
         const uint32_t page_end = shape_.memory_pages * wasm::kPageSize;
+        const uint32_t kind = in_.below(32);
         uint32_t offset = 0;
-        switch (in_.below(12)) {
-        case 0:
-        case 1:
-        case 2:
-        case 3: offset = 0; break;
-        case 4:
-        case 5:
-        case 6: offset = in_.below(64); break;
-        case 7: offset = in_.below(wasm::kPageSize); break;
-        case 8: offset = page_end - in_.below(16); break;
-        case 9: offset = 0xFFFFFFFF - in_.below(16); break;
-        default: offset = in_.u32(); break;
-        }
+        if (kind < 20)
+            offset = 0;
+        else if (kind < 28)
+            offset = in_.below(64);
+        else if (kind == 28)
+            offset = in_.below(wasm::kPageSize);
+        else if (kind == 29)
+            offset = page_end - in_.below(16);
+        else if (kind == 30)
+            offset = 0xFFFFFFFF - in_.below(16);
+        else
+            offset = in_.u32();
         code_.uleb(offset);
     }
 
     void address(int depth) {
         const uint32_t page_end = shape_.memory_pages * wasm::kPageSize;
-        switch (in_.below(8)) {
-        case 0:
-        case 1:
-        case 2: i32_const(in_.below(256)); break;
-        case 3: i32_const(page_end - in_.below(16)); break;
-        case 4: i32_const(in_.below(page_end)); break;
-        case 5: i32_const(in_.u32()); break;
-        default: expr(ValType::I32, depth + 1); break;
+        const uint32_t kind = in_.below(32);
+        if (kind < 14) {
+            i32_const(in_.below(256));
+        } else if (kind == 14) {
+            i32_const(page_end - in_.below(16));
+        } else if (kind == 15) {
+            i32_const(in_.below(page_end));
+        } else if (kind == 16) {
+            i32_const(in_.u32());
+        } else {
+            // A computed address, mostly masked into the first page (or two).
+            expr(ValType::I32, depth + 1);
+            if (kind < 30) {
+                i32_const(kind >= 28 ? 0x1FFFF : 0xFFF);
+                op(opcode::I32And);
+            }
         }
     }
 
     void length(int depth) {
-        switch (in_.below(6)) {
-        case 0:
-        case 1:
-        case 2: i32_const(in_.below(64)); break;
-        case 3: i32_const(in_.below(2 * wasm::kPageSize)); break;
-        case 4: i32_const(in_.u32()); break;
-        default: expr(ValType::I32, depth + 1); break;
+        const uint32_t kind = in_.below(16);
+        if (kind < 12) {
+            i32_const(in_.below(64));
+        } else if (kind == 12) {
+            i32_const(in_.below(2 * wasm::kPageSize));
+        } else if (kind == 13) {
+            i32_const(in_.u32());
+        } else {
+            expr(ValType::I32, depth + 1);
+            i32_const(0xFF);
+            op(opcode::I32And);
         }
     }
 
@@ -736,19 +750,24 @@ class FunctionGenerator {
         case 1:
         case 2:
         case 3:
+        case 4:
             if (!forward.empty()) {
                 i32_const(forward[in_.below(uint32_t(forward.size()))]);
                 return;
             }
             [[fallthrough]];
-        case 4:
+        case 5:
             if (!matching.empty() && in_.chance(20)) {
                 i32_const(matching[in_.below(uint32_t(matching.size()))]);
                 return;
             }
             [[fallthrough]];
-        case 5: i32_const(in_.below(shape_.table_size + 1)); return; // any slot, or just past
-        case 6: i32_const(in_.chance(50) ? shape_.table_size + in_.below(4) : in_.u32()); return;
+        case 6:
+            if (in_.chance(70))
+                i32_const(in_.below(shape_.table_size + 1)); // any, or just past
+            else
+                i32_const(in_.chance(50) ? shape_.table_size + in_.below(4) : in_.u32());
+            return;
         default: expr(ValType::I32, depth + 1); return;
         }
     }

@@ -280,6 +280,7 @@ TierComparison run_both(std::vector<uint8_t> wasm, bool generated, FuzzInput& in
             ++stats.stopped;
         else
             ++stats.trapped;
+        if (!ri) ++stats.traps_by_code[size_t(ri.error().code) % stats.traps_by_code.size()];
     }
     return {false, {}, std::move(wasm)};
 }

@@ -5,6 +5,7 @@
 
 #include "module_generator.h"
 
+#include <array>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -14,13 +15,14 @@ namespace tycho::fuzz {
 
 // What the runs did, summed over inputs.
 struct TierStats {
-    uint64_t modules = 0;      // compiled by both tiers
-    uint64_t rejected = 0;     // raw modules neither tier accepts
-    uint64_t calls = 0;        // export calls compared
-    uint64_t returned = 0;     // ... that returned
-    uint64_t trapped = 0;      // ... that trapped (other than below)
-    uint64_t stopped = 0;      // ... that the reduction hook stopped
-    uint64_t incomparable = 0; // modules abandoned after a call exhausted a stack
+    uint64_t modules = 0;                     // compiled by both tiers
+    uint64_t rejected = 0;                    // raw modules neither tier accepts
+    uint64_t calls = 0;                       // export calls compared
+    uint64_t returned = 0;                    // ... that returned
+    uint64_t trapped = 0;                     // ... that trapped (other than below)
+    uint64_t stopped = 0;                     // ... that the reduction hook stopped
+    uint64_t incomparable = 0;                // modules abandoned after a call exhausted a stack
+    std::array<uint64_t, 16> traps_by_code{}; // indexed by TrapCode
 };
 
 struct TierComparison {

@@ -8,6 +8,8 @@
 // current directory) or when too few calls ran to mean anything.
 #include "tier_comparison.h"
 
+#include <tycho/wasm/trap_code.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -69,6 +71,12 @@ int main(int argc, char** argv) {
                 static_cast<unsigned long long>(stats.trapped),
                 static_cast<unsigned long long>(stats.stopped),
                 static_cast<unsigned long long>(stats.incomparable));
+    std::printf("traps by code:");
+    for (size_t code = 0; code < stats.traps_by_code.size(); ++code)
+        if (stats.traps_by_code[code])
+            std::printf(" %s %llu", tycho::wasm::trap_message(tycho::wasm::TrapCode(code)),
+                        static_cast<unsigned long long>(stats.traps_by_code[code]));
+    std::printf("\n");
     // Every seed must give a module both tiers run, and most calls must get somewhere.
     if (stats.modules != seeds || stats.returned == 0 || stats.trapped == 0) {
         std::printf("FAILED: the generator produced too little to compare\n");
