@@ -60,7 +60,7 @@ template <class T> constexpr ValType wasm_type_of() {
     else if constexpr (std::is_same_v<T, double>)
         return ValType::F64;
     else
-        return ValType::I32; // the missing operand of a unary operator; never read
+        return ValType::V128; // the missing operand of a unary operator; never read
 }
 
 struct NumericOp {
@@ -1084,10 +1084,12 @@ std::vector<uint8_t> generate_module(FuzzInput& in) {
     std::optional<uint32_t> memory_max;
     if (in.chance(70)) memory_max = shape.memory_pages + in.below(3);
     std::vector<uint64_t> global_inits;
+    global_inits.reserve(shape.global_types.size());
     for (ValType t : shape.global_types)
         global_inits.push_back(interesting_bits(in, t));
 
     std::vector<std::vector<uint8_t>> bodies;
+    bodies.reserve(shape.func_types.size());
     for (uint32_t f = 0; f < shape.func_types.size(); ++f)
         bodies.push_back(FunctionGenerator(in, shape, f).generate());
 

@@ -162,8 +162,11 @@ std::string state_difference(const ModuleInfo& info, const Instance& a, const In
     }
     for (const Export& e : info.exports) {
         if (e.kind != ExternKind::Global) continue;
-        const Value x = a.get_export(e.name)->global->get();
-        const Value y = b.get_export(e.name)->global->get();
+        const auto ga = a.get_export(e.name);
+        const auto gb = b.get_export(e.name);
+        if (!ga || !gb) return "global \"" + e.name + "\" is not exported by both";
+        const Value x = ga->global->get();
+        const Value y = gb->global->get();
         if (!same_value(x.type, x.bits, y.bits))
             return "global \"" + e.name + "\": interpreter " + describe(x) + ", native " +
                    describe(y);
@@ -273,7 +276,7 @@ TierComparison run_both(std::vector<uint8_t> wasm, bool generated, FuzzInput& in
                                                    std::to_string(spent_interp) + ", native " +
                                                    std::to_string(spent_native));
         if (auto d = state_difference(info, *interp.instance, *native.instance); !d.empty())
-            return difference(std::move(wasm), call + describe(ri) + ", then " + d);
+            return difference(std::move(wasm), call += describe(ri) + ", then " + d);
         if (ri)
             ++stats.returned;
         else if (ri.error().code == TrapCode::Interrupted)
