@@ -70,7 +70,7 @@ class NativeBackend {
     virtual std::string target_id() const = 0;
 };
 
-// Layout constants the plugin checks against its own build (kept beside the ABI number).
+// Operand and result slots of NativeRuntime::rare_op.
 inline constexpr size_t kNativeRareSlots = 4;
 
 } // namespace tycho::wasm::detail

@@ -61,7 +61,6 @@ void FunctionTranslator::begin_function(const FuncType& type, const std::vector<
     ctx_ = fn_->getArg(0);
     inst_ = fn_->getArg(1);
     vsp_ = fn_->getArg(2);
-    local_types_ = locals;
     for (size_t i = 0; i < locals.size(); ++i) {
         llvm::Type* t = m_.value_type(locals[i]);
         locals_.push_back(b_.CreateAlloca(t));

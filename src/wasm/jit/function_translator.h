@@ -115,7 +115,6 @@ class FunctionTranslator {
     llvm::AllocaInst* memory_base_ = nullptr; // memory 0's base and size (load_state)
     llvm::AllocaInst* memory_size_ = nullptr;
     std::vector<llvm::AllocaInst*> locals_;
-    std::vector<ValType> local_types_;
     std::vector<llvm::Value*> stack_;
     std::vector<Control> controls_;
     bool dead_ = false;

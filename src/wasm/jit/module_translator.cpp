@@ -31,7 +31,6 @@ ModuleTranslator::ModuleTranslator(llvm::LLVMContext& llvm, const NativeCompileI
 
     auto* ptr = llvm::PointerType::get(llvm_, 0);
     auto* i32 = llvm::Type::getInt32Ty(llvm_);
-    auto* i64 = llvm::Type::getInt64Ty(llvm_);
     auto declare = [&](RuntimeFn fn, std::initializer_list<llvm::Type*> params) {
         auto* type = llvm::FunctionType::get(i32, params, false);
         runtime_[size_t(fn)] = module_->getOrInsertFunction(kRuntimeSymbols[size_t(fn)], type);
@@ -43,7 +42,6 @@ ModuleTranslator::ModuleTranslator(llvm::LLVMContext& llvm, const NativeCompileI
     declare(RuntimeFn::CallImport, {ptr, ptr, ptr, i32});
     declare(RuntimeFn::CallRef, {ptr, ptr, ptr, ptr});
     declare(RuntimeFn::RareOp, {ptr, i32, i32, i32, ptr});
-    (void)i64;
 }
 
 llvm::MDNode* ModuleTranslator::tbaa_engine(const char* what) {

@@ -42,10 +42,8 @@ class ModuleTranslator {
     // ---- for FunctionTranslator ---------------------------------------------------------
     llvm::LLVMContext& llvm() { return llvm_; }
     llvm::Module& module() { return *module_; }
-    const NativeCompileInput& input() const { return input_; }
     const ModuleInfo& info() const { return input_.module; }
     bool count_reductions() const { return input_.count_reductions; }
-    bool stack_pointer_is_rsp() const { return stack_register_ == "rsp"; }
     const std::string& stack_register() const { return stack_register_; }
 
     llvm::Type* value_type(ValType t);
