@@ -46,7 +46,10 @@ WasmProcess::WasmProcess(Host& host, runtime::ProcessId id, Host::SpawnRequest r
                                  [this](wasm::ExecutionContext&) { return on_slice_end(); });
     fuel_limit_ = fuel_in_reductions(config_->max_fuel);
     stdin_fd_ = request.stdin_fd;
-    preopens_ = request.preopens ? std::move(request.preopens) : no_preopens();
+    if (request.preopens)
+        preopens_ = std::move(request.preopens);
+    else
+        preopens_ = no_preopens();
     if (request.capture) capture_.emplace(std::move(request.capture));
     on_end_ = std::move(request.on_end);
     find_entry(request.entry);

@@ -198,7 +198,8 @@ void InterpreterCompiler::begin_function(const FuncType& type, const std::vector
     out_.num_params = uint32_t(type.params.size());
     out_.num_results = uint32_t(type.results.size());
     const uint32_t declared = uint32_t(locals.size() - type.params.size());
-    InsnEnter enter{enter_handler(declared), 0, out_.num_params, declared, out_.func_index, nullptr};
+    InsnEnter enter{enter_handler(declared), 0,      out_.num_params, declared,
+                    out_.func_index,         nullptr};
     emit(enter);
     controls_.emplace_back(FrameKind::Function, 0, 0, out_.num_results, true);
 }

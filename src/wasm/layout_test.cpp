@@ -78,7 +78,8 @@ TEST_F(Layout, AnInstanceAddressesMemoryZeroGlobalsTablesAndImports) {
     // The type of an imported function, by its canonical id, is the function's own.
     const auto* type_ids = field_at<const uint32_t*>(in, offsetof(InstanceLayout, type_ids));
     const uint32_t add_type = module->info().func_types[0];
-    EXPECT_EQ(type_ids[add_type], field_at<uint32_t>(imports[0], offsetof(FunctionLayout, type_id)));
+    EXPECT_EQ(type_ids[add_type],
+              field_at<uint32_t>(imports[0], offsetof(FunctionLayout, type_id)));
 }
 
 TEST(ContextLayoutFields, HoldTheBudgetAndTheStackLimits) {

@@ -401,6 +401,7 @@ void FunctionTranslator::visit(OpTag<Op::BrTable>, const imm::LabelTable& table)
     const size_t cases = table.depths.size() - 1;
     llvm::BasicBlock* fallback = edge_to(table.depths[cases]);
     std::vector<llvm::BasicBlock*> targets;
+    targets.reserve(cases);
     for (size_t i = 0; i < cases; ++i)
         targets.push_back(edge_to(table.depths[i]));
     b_.SetInsertPoint(from);
