@@ -97,8 +97,6 @@ class FunctionTranslator {
     // ---- numeric (numeric_lowering.cpp) ------------------------------------------------------
     llvm::Value* lower_numeric(Op op, llvm::Value* a, llvm::Value* b);
     llvm::Value* checked_truncation(Op op, llvm::Value* a);
-    llvm::Value* quieting(llvm::Value* result, llvm::Value* a, llvm::Value* b);
-    llvm::Value* canonical(llvm::Value* v);
     llvm::Value* nan_propagating(llvm::Value* result, llvm::Value* a, llvm::Value* b);
 
     ModuleTranslator& m_;

@@ -1,7 +1,9 @@
 // The native tier's backend on LLVM 19: translate (module_translator.h), optimize with the
-// standard O2 pipeline, emit a relocatable object, and link objects into the process with
-// ORC. Each module's code lives in a JITDylib of its own, removed with its NativeCode.
+// standard O2 pipeline, resolve the NaN marks (nan_quieting.h), emit a relocatable object,
+// and link objects into the process with ORC. Each module's code lives in a JITDylib of its
+// own, removed with its NativeCode.
 #include "module_translator.h"
+#include "nan_quieting.h"
 
 #include <llvm/ExecutionEngine/Orc/ExecutionUtils.h>
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
@@ -162,6 +164,7 @@ class LlvmBackend final : public NativeBackend {
         llvm::ModulePassManager pipeline =
             builder.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O2);
         pipeline.run(module, modules);
+        resolve_quieting(module);
     }
 
     std::mutex lock_;

@@ -3,6 +3,7 @@
 // types in opcodes.def say which LLVM instruction the family becomes; so this file lists
 // families, not opcodes. Semantics are those of numeric.h, which the interpreter runs.
 #include "function_translator.h"
+#include "nan_quieting.h"
 
 #include "numeric.h"
 
@@ -204,35 +205,12 @@ llvm::Value* FunctionTranslator::checked_truncation(Op op, llvm::Value* a) {
     return a;
 }
 
-// LLVM folds x - 0, x * 1, x / 1 and x * -1 to x or -x, which would hand a signalling NaN
-// back unquieted where Wasm requires a quiet one. With such a constant operand the result
-// gets its quiet bit set explicitly, as the hardware would have set it; other operations
-// need nothing.
-llvm::Value* FunctionTranslator::quieting(llvm::Value* result, llvm::Value* a, llvm::Value* b) {
-    auto identity_like = [](llvm::Value* v) {
-        auto* c = llvm::dyn_cast<llvm::ConstantFP>(v);
-        if (c == nullptr) return false;
-        const llvm::APFloat& x = c->getValueAPF();
-        return x.isZero() || x.isExactlyValue(1.0) || x.isExactlyValue(-1.0);
-    };
-    return identity_like(a) || identity_like(b) ? canonical(result) : result;
-}
-
-llvm::Value* FunctionTranslator::canonical(llvm::Value* v) {
-    llvm::Type* t = v->getType();
-    const unsigned width = t->getPrimitiveSizeInBits();
-    llvm::Type* bits_type = b_.getIntNTy(width);
-    llvm::Value* bits = b_.CreateBitCast(v, bits_type);
-    const uint64_t quiet_bit = width == 32 ? 0x0040'0000u : 0x0008'0000'0000'0000u;
-    llvm::Value* quiet = b_.CreateOr(bits, llvm::ConstantInt::get(bits_type, quiet_bit));
-    return b_.CreateBitCast(b_.CreateSelect(b_.CreateFCmpUNO(v, v), quiet, bits), t);
-}
-
 // llvm.minimum and llvm.maximum may return a NaN operand as it is; Wasm wants it quiet, as
 // arithmetic on it makes it.
 llvm::Value* FunctionTranslator::nan_propagating(llvm::Value* result, llvm::Value* a,
                                                  llvm::Value* b) {
-    return b_.CreateSelect(b_.CreateFCmpUNO(a, b), b_.CreateFAdd(a, b), result);
+    llvm::Value* quiet_nan = mark_quiet_required(b_, b_.CreateFAdd(a, b));
+    return b_.CreateSelect(b_.CreateFCmpUNO(a, b), quiet_nan, result);
 }
 
 llvm::Value* FunctionTranslator::lower_numeric(Op op, llvm::Value* a, llvm::Value* b) {
@@ -246,6 +224,8 @@ llvm::Value* FunctionTranslator::lower_numeric(Op op, llvm::Value* a, llvm::Valu
         return llvm::ConstantInt::get(a->getType(), a->getType()->getIntegerBitWidth() - 1);
     };
     auto zero = [&] { return llvm::Constant::getNullValue(a->getType()); };
+    // A float result that Wasm requires to be quiet when it is a NaN (nan_quieting.h).
+    auto quiet = [&](llvm::Value* v) { return mark_quiet_required(b_, v); };
     switch (families()[unsigned(op)]) {
     case Family::Eqz: return boolean(b_.CreateICmpEQ(a, zero()));
     case Family::Eq: return boolean(is_float ? b_.CreateFCmpOEQ(a, b) : b_.CreateICmpEQ(a, b));
@@ -265,9 +245,9 @@ llvm::Value* FunctionTranslator::lower_numeric(Op op, llvm::Value* a, llvm::Valu
     case Family::Clz: return b_.CreateBinaryIntrinsic(llvm::Intrinsic::ctlz, a, b_.getFalse());
     case Family::Ctz: return b_.CreateBinaryIntrinsic(llvm::Intrinsic::cttz, a, b_.getFalse());
     case Family::Popcnt: return unary(llvm::Intrinsic::ctpop);
-    case Family::Add: return is_float ? quieting(b_.CreateFAdd(a, b), a, b) : b_.CreateAdd(a, b);
-    case Family::Sub: return is_float ? quieting(b_.CreateFSub(a, b), a, b) : b_.CreateSub(a, b);
-    case Family::Mul: return is_float ? quieting(b_.CreateFMul(a, b), a, b) : b_.CreateMul(a, b);
+    case Family::Add: return is_float ? quiet(b_.CreateFAdd(a, b)) : b_.CreateAdd(a, b);
+    case Family::Sub: return is_float ? quiet(b_.CreateFSub(a, b)) : b_.CreateSub(a, b);
+    case Family::Mul: return is_float ? quiet(b_.CreateFMul(a, b)) : b_.CreateMul(a, b);
     case Family::DivS: {
         trap_if(b_.CreateICmpEQ(b, zero()), TrapCode::IntegerDivideByZero);
         const unsigned bits = a->getType()->getIntegerBitWidth();
@@ -301,12 +281,12 @@ llvm::Value* FunctionTranslator::lower_numeric(Op op, llvm::Value* a, llvm::Valu
     case Family::Rotr: return b_.CreateIntrinsic(llvm::Intrinsic::fshr, {a->getType()}, {a, a, b});
     case Family::Abs: return unary(llvm::Intrinsic::fabs);
     case Family::Neg: return b_.CreateFNeg(a);
-    case Family::Ceil: return unary(llvm::Intrinsic::ceil);
-    case Family::Floor: return unary(llvm::Intrinsic::floor);
-    case Family::Trunc: return unary(llvm::Intrinsic::trunc);
-    case Family::Nearest: return unary(llvm::Intrinsic::roundeven);
-    case Family::Sqrt: return unary(llvm::Intrinsic::sqrt);
-    case Family::Div: return quieting(b_.CreateFDiv(a, b), a, b);
+    case Family::Ceil: return quiet(unary(llvm::Intrinsic::ceil));
+    case Family::Floor: return quiet(unary(llvm::Intrinsic::floor));
+    case Family::Trunc: return quiet(unary(llvm::Intrinsic::trunc));
+    case Family::Nearest: return quiet(unary(llvm::Intrinsic::roundeven));
+    case Family::Sqrt: return quiet(unary(llvm::Intrinsic::sqrt));
+    case Family::Div: return quiet(b_.CreateFDiv(a, b));
     case Family::Min: return nan_propagating(binary(llvm::Intrinsic::minimum), a, b);
     case Family::Max: return nan_propagating(binary(llvm::Intrinsic::maximum), a, b);
     case Family::Copysign: return binary(llvm::Intrinsic::copysign);
@@ -317,10 +297,8 @@ llvm::Value* FunctionTranslator::lower_numeric(Op op, llvm::Value* a, llvm::Valu
     case Family::ExtendU: return b_.CreateZExt(a, result);
     case Family::ConvertS: return b_.CreateSIToFP(a, result);
     case Family::ConvertU: return b_.CreateUIToFP(a, result);
-    case Family::Demote: // demote(promote(x)) would fold to x, keeping a signalling NaN
-        return llvm::isa<llvm::FPExtInst>(a) ? canonical(b_.CreateFPTrunc(a, result))
-                                             : b_.CreateFPTrunc(a, result);
-    case Family::Promote: return b_.CreateFPExt(a, result);
+    case Family::Demote: return quiet(b_.CreateFPTrunc(a, result));
+    case Family::Promote: return quiet(b_.CreateFPExt(a, result));
     case Family::Reinterpret: return b_.CreateBitCast(a, result);
     case Family::Extend8S: return b_.CreateSExt(b_.CreateTrunc(a, b_.getInt8Ty()), result);
     case Family::Extend16S: return b_.CreateSExt(b_.CreateTrunc(a, b_.getInt16Ty()), result);
