@@ -15,7 +15,10 @@
 #include <llvm/TargetParser/Host.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <mutex>
+
+#include <unistd.h>
 
 namespace tycho::wasm::detail::jit {
 
@@ -53,6 +56,7 @@ class LlvmBackend final : public NativeBackend {
         }
         builder->setCodeGenOptLevel(llvm::CodeGenOptLevel::Aggressive);
         builder->setRelocationModel(llvm::Reloc::PIC_);
+        builder->setCodeModel(llvm::CodeModel::Small);
         auto machine = builder->createTargetMachine();
         if (!machine) {
             error = message_of(machine.takeError());
@@ -85,7 +89,13 @@ class LlvmBackend final : public NativeBackend {
         llvm::legacy::PassManager emit;
         if (machine_->addPassesToEmitFile(emit, out, nullptr, llvm::CodeGenFileType::ObjectFile))
             return Error{"the native tier cannot emit object code for this machine"};
+        // For work on the tier: TYCHO_NATIVE_DUMP=DIR keeps each module's optimized IR and
+        // its object code there (code from the cache is not compiled, so not dumped).
+        const char* dump_dir = std::getenv("TYCHO_NATIVE_DUMP");
+        std::string optimized_ir;
+        if (dump_dir != nullptr) llvm::raw_string_ostream(optimized_ir) << *module.value();
         emit.run(*module.value());
+        if (dump_dir != nullptr) dump(dump_dir, optimized_ir, object);
         return std::vector<uint8_t>(object.begin(), object.end());
     }
 
@@ -124,6 +134,21 @@ class LlvmBackend final : public NativeBackend {
     }
 
   private:
+    static void dump(const char* dir, const std::string& ir, llvm::ArrayRef<char> object) {
+        static std::atomic<unsigned> modules{0};
+        const std::string stem = std::string(dir) + "/tycho-native-" + std::to_string(getpid()) +
+                                 "-" + std::to_string(modules++);
+        auto write = [&](const std::string& path, llvm::StringRef bytes) {
+            std::error_code error;
+            llvm::raw_fd_ostream out(path, error, llvm::sys::fs::OF_None);
+            if (!error) out << bytes;
+            if (error || out.has_error())
+                llvm::errs() << "TYCHO_NATIVE_DUMP: cannot write " << path << "\n";
+        };
+        write(stem + ".ll", ir);
+        write(stem + ".o", llvm::StringRef(object.data(), object.size()));
+    }
+
     LlvmBackend(std::unique_ptr<llvm::TargetMachine> machine, std::unique_ptr<llvm::orc::LLJIT> jit)
         : machine_(std::move(machine)), jit_(std::move(jit)) {}
 
