@@ -20,7 +20,7 @@ namespace {
 class NativeTier : public ::testing::TestWithParam<Tier> {
   protected:
     void SetUp() override {
-        auto m = Module::compile(read_testdata("native_tier.wasm"), CompileOptions{GetParam()});
+        auto m = Module::compile(read_testdata("native_tier.wasm"), CompileOptions{GetParam(), {}});
         ASSERT_TRUE(m) << m.error().to_string();
         module = m.value();
         ASSERT_EQ(module->has_native_code(), GetParam() == Tier::Jit);
@@ -139,6 +139,55 @@ INSTANTIATE_TEST_SUITE_P(BothTiers, NativeTier, ::testing::Values(Tier::Interpre
                                                             : std::string("Interpreter");
                          });
 
+// Native code drops the budget test from loops whose iterations the budget covers on entry;
+// the hook must still run after exactly the same reductions as in the interpreter, whether
+// the budget covers the loop or runs out inside it.
+TEST(BudgetVersioning, TheHookRunsAtTheSamePointsInBothTiers) {
+    struct Run {
+        std::vector<uint64_t> hook_at; // reductions counted when the hook ran
+        uint64_t reductions = 0;
+        int32_t result = 0;
+        bool operator==(const Run&) const = default;
+    };
+    auto run = [](Tier tier, int64_t slice, int32_t n) {
+        CompileOptions options;
+        options.tier = tier;
+        auto m = Module::compile(read_testdata("native_tier.wasm"), options);
+        Run r;
+        if (!m) return r;
+        auto context = ExecutionContext::create();
+        context->set_reduction_hook(slice, [&](ExecutionContext& ex) {
+            r.hook_at.push_back(ex.reductions());
+            return HookAction::Continue;
+        });
+        Linker linker;
+        linker.func("host", "call_back", [](Caller&, int32_t x) { return x; });
+        linker.func("host", "fail", [](Caller& c) { c.trap("no"); });
+        auto instance = linker.instantiate(*context, m.value());
+        if (!instance) return r;
+        // Twice: the first call leaves the budget part-spent for the second.
+        for (int i = 0; i < 2; ++i) {
+            auto result = instance.value()->exported_function("fill")->call(
+                *context, std::vector{Value::i32(n)});
+            if (!result) return r;
+            r.result += result.value()[0].as_i32();
+        }
+        r.reductions = context->reductions();
+        return r;
+    };
+    for (int64_t slice : {int64_t(1), int64_t(7), int64_t(1000), int64_t(1) << 40})
+        for (int32_t n : {0, 1, 2, 999, 1000, 1001, 5000}) {
+            const Run interpreted = run(Tier::Interpreter, slice, n);
+            const Run native = run(Tier::Jit, slice, n);
+            EXPECT_EQ(interpreted.result, 2 * n) << "slice " << slice << ", n " << n;
+            EXPECT_TRUE(native == interpreted)
+                << "slice " << slice << ", n " << n << ": " << native.hook_at.size()
+                << " hooks and " << native.reductions << " reductions in native code, "
+                << interpreted.hook_at.size() << " and " << interpreted.reductions
+                << " in the interpreter";
+        }
+}
+
 // A module that tiers up while another thread runs it keeps computing the same thing.
 TEST(TierUp, SwitchesWhileAnotherThreadRuns) {
     auto m = Module::compile(read_testdata("native_tier.wasm"));
@@ -176,7 +225,7 @@ TEST(TierUp, SwitchesWhileAnotherThreadRuns) {
 // Tier::Auto: a module that keeps running is compiled in the background and switched over
 // while it runs; results stay the same.
 TEST(TierUp, AutoCompilesAHotModuleInTheBackground) {
-    auto m = Module::compile(read_testdata("native_tier.wasm"), CompileOptions{Tier::Auto});
+    auto m = Module::compile(read_testdata("native_tier.wasm"), CompileOptions{Tier::Auto, {}});
     ASSERT_TRUE(m);
     EXPECT_FALSE(m.value()->has_native_code());
     auto context = ExecutionContext::create();

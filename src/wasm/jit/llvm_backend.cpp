@@ -1,7 +1,8 @@
 // The native tier's backend on LLVM 19: translate (module_translator.h), optimize with the
-// standard O2 pipeline, resolve the NaN marks (nan_quieting.h), emit a relocatable object,
-// and link objects into the process with ORC. Each module's code lives in a JITDylib of its
-// own, removed with its NativeCode.
+// standard O2 pipeline plus budget versioning (budget_versioning.h), resolve the NaN marks
+// (nan_quieting.h), emit a relocatable object, and link objects into the process with ORC.
+// Each module's code lives in a JITDylib of its own, removed with its NativeCode.
+#include "budget_versioning.h"
 #include "module_translator.h"
 #include "nan_quieting.h"
 
@@ -13,6 +14,8 @@
 #include <llvm/Support/TargetSelect.h>
 #include <llvm/Target/TargetMachine.h>
 #include <llvm/TargetParser/Host.h>
+#include <llvm/Transforms/Scalar/InstSimplifyPass.h>
+#include <llvm/Transforms/Scalar/SimplifyCFG.h>
 
 #include <atomic>
 #include <cstdlib>
@@ -186,6 +189,13 @@ class LlvmBackend final : public NativeBackend {
         builder.registerFunctionAnalyses(functions);
         builder.registerLoopAnalyses(loops);
         builder.crossRegisterProxies(loops, functions, cgscc, modules);
+        // Before the vectorizer and the unroller: loops the budget covers lose their test.
+        builder.registerVectorizerStartEPCallback(
+            [](llvm::FunctionPassManager& passes, llvm::OptimizationLevel) {
+                passes.addPass(BudgetVersioningPass());
+                passes.addPass(llvm::InstSimplifyPass());
+                passes.addPass(llvm::SimplifyCFGPass());
+            });
         llvm::ModulePassManager pipeline =
             builder.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O2);
         pipeline.run(module, modules);

@@ -1,0 +1,210 @@
+#include "budget_versioning.h"
+
+#include "module_translator.h"
+
+#include <llvm/Analysis/AssumptionCache.h>
+#include <llvm/Analysis/LoopInfo.h>
+#include <llvm/Analysis/ScalarEvolution.h>
+#include <llvm/Analysis/TargetLibraryInfo.h>
+#include <llvm/IR/Dominators.h>
+#include <llvm/IR/MDBuilder.h>
+#include <llvm/IR/PatternMatch.h>
+#include <llvm/Transforms/Utils/BasicBlockUtils.h>
+#include <llvm/Transforms/Utils/Cloning.h>
+#include <llvm/Transforms/Utils/LoopSimplify.h>
+#include <llvm/Transforms/Utils/LoopUtils.h>
+#include <llvm/Transforms/Utils/ScalarEvolutionExpander.h>
+
+#include <optional>
+
+namespace tycho::wasm::detail::jit {
+
+namespace {
+
+namespace pm = llvm::PatternMatch;
+
+// A reduction charge as FunctionTranslator::charge_reduction builds it, seen in a loop:
+//   header:  %budget = phi [%entry_budget, %preheader], ...
+//   test:    %now = add %budget, -1;  br (icmp slt %now, 0), %spent, %go_on
+//   spent:   calls the hook, then goes on (or leaves the loop)
+struct Charge {
+    llvm::BranchInst* test = nullptr;
+    llvm::BasicBlock* spent = nullptr;
+    llvm::Value* now = nullptr;
+    llvm::PHINode* budget = nullptr;
+};
+
+bool calls_hook(const llvm::BasicBlock& block) {
+    const llvm::StringRef hook = kRuntimeSymbols[size_t(RuntimeFn::BudgetSpent)];
+    for (const llvm::Instruction& inst : block)
+        if (const auto* call = llvm::dyn_cast<llvm::CallInst>(&inst))
+            if (const llvm::Function* callee = call->getCalledFunction();
+                callee != nullptr && callee->getName() == hook)
+                return true;
+    return false;
+}
+
+// Whether `v`, reaching the header from a latch, is the charged budget when the hook's path
+// is not taken: %now itself, or a phi that merges %now with what the hook's path gives.
+bool is_charged_budget(llvm::Value* v, const Charge& c) {
+    if (v == c.now) return true;
+    auto* merge = llvm::dyn_cast<llvm::PHINode>(v);
+    if (merge == nullptr) return false;
+    for (unsigned i = 0; i < merge->getNumIncomingValues(); ++i)
+        if (merge->getIncomingBlock(i) != c.spent && merge->getIncomingValue(i) != c.now)
+            return false;
+    return true;
+}
+
+// The loop's charge, when it has exactly one and every iteration's budget flows from the
+// header through that one decrement back to the header, with nothing else (a call that
+// spends reductions reloads the budget) in between.
+std::optional<Charge> find_charge(const llvm::Loop& loop) {
+    std::optional<Charge> found;
+    for (llvm::BasicBlock* block : loop.blocks()) {
+        auto* test = llvm::dyn_cast<llvm::BranchInst>(block->getTerminator());
+        if (test == nullptr || !test->isConditional() || !calls_hook(*test->getSuccessor(0)))
+            continue;
+        if (found) return std::nullopt; // two charges in one iteration
+        Charge c;
+        c.test = test;
+        c.spent = test->getSuccessor(0);
+        llvm::Value* budget = nullptr;
+        llvm::ICmpInst::Predicate predicate{};
+        if (!pm::match(test->getCondition(),
+                       pm::m_ICmp(predicate, pm::m_Value(c.now), pm::m_Zero())) ||
+            predicate != llvm::ICmpInst::ICMP_SLT ||
+            !pm::match(c.now, pm::m_Add(pm::m_Value(budget), pm::m_AllOnes())))
+            return std::nullopt;
+        c.budget = llvm::dyn_cast<llvm::PHINode>(budget);
+        if (c.budget == nullptr || c.budget->getParent() != loop.getHeader() ||
+            c.spent->getSinglePredecessor() != block)
+            return std::nullopt;
+        found = c;
+    }
+    if (!found) return std::nullopt;
+    for (unsigned i = 0; i < found->budget->getNumIncomingValues(); ++i) {
+        llvm::BasicBlock* from = found->budget->getIncomingBlock(i);
+        if (!loop.contains(from) || from == found->spent) continue;
+        if (!is_charged_budget(found->budget->getIncomingValue(i), *found)) return std::nullopt;
+    }
+    return found;
+}
+
+class Versioner {
+  public:
+    Versioner(llvm::Function& fn, llvm::FunctionAnalysisManager& analyses)
+        : fn_(fn), library_(analyses.getResult<llvm::TargetLibraryAnalysis>(fn)),
+          assumptions_(analyses.getResult<llvm::AssumptionAnalysis>(fn)) {}
+
+    bool run() {
+        analyze();
+        std::vector<llvm::BasicBlock*> headers;
+        for (llvm::Loop* loop : loops_.getLoopsInPreorder())
+            if (loop->isInnermost()) headers.push_back(loop->getHeader());
+        for (llvm::BasicBlock* header : headers) {
+            llvm::Loop* loop = loops_.getLoopFor(header);
+            if (loop == nullptr || loop->getHeader() != header || !loop->isInnermost()) continue;
+            if (version(*loop)) {
+                changed_ = true;
+                analyze(); // the CFG changed: start afresh for the next loop
+            }
+        }
+        return changed_;
+    }
+
+  private:
+    void analyze() {
+        evolution_.reset();
+        dominators_.recalculate(fn_);
+        loops_.releaseMemory();
+        loops_.analyze(dominators_);
+        evolution_.emplace(fn_, library_, assumptions_, dominators_, loops_);
+    }
+
+    bool version(llvm::Loop& loop) {
+        // NOLINTNEXTLINE(bugprone-unchecked-optional-access): analyze() made it.
+        llvm::ScalarEvolution& evolution = *evolution_;
+        // Both may change the IR (a preheader, dedicated exits, LCSSA phis) even when the
+        // loop is then left as it is.
+        changed_ |= llvm::simplifyLoop(&loop, &dominators_, &loops_, &evolution, &assumptions_,
+                                       nullptr, false);
+        changed_ |= llvm::formLCSSA(loop, dominators_, &loops_, &evolution);
+        llvm::BasicBlock* preheader = loop.getLoopPreheader();
+        if (preheader == nullptr || !loop.hasDedicatedExits()) return false;
+        const std::optional<Charge> charge = find_charge(loop);
+        if (!charge) return false;
+
+        // The hook's test fails at most once per iteration, and iterations number at most
+        // the back-edges taken plus one.
+        const llvm::SCEV* back_edges = evolution.getSymbolicMaxBackedgeTakenCount(&loop);
+        llvm::Type* i64 = llvm::Type::getInt64Ty(fn_.getContext());
+        if (llvm::isa<llvm::SCEVCouldNotCompute>(back_edges) ||
+            evolution.getTypeSizeInBits(back_edges->getType()) > 64)
+            return false;
+        back_edges = evolution.getZeroExtendExpr(back_edges, i64);
+        llvm::SCEVExpander expander(evolution, fn_.getDataLayout(), "budget");
+        if (!expander.isSafeToExpandAt(back_edges, preheader->getTerminator())) return false;
+
+        // check: the budget on entry covers every iteration -> the copy, else the original.
+        llvm::BasicBlock* check = preheader;
+        llvm::BasicBlock* slow_entry = llvm::SplitBlock(check, check->getTerminator(), &dominators_,
+                                                        &loops_, nullptr, "budget.slow");
+        llvm::Value* max_back_edges =
+            expander.expandCodeFor(back_edges, i64, check->getTerminator());
+        llvm::Value* entry_budget = charge->budget->getIncomingValueForBlock(slow_entry);
+        llvm::IRBuilder<> b(check->getTerminator());
+        llvm::Value* covered =
+            b.CreateAnd(b.CreateICmpSGE(entry_budget, llvm::ConstantInt::get(i64, 0)),
+                        b.CreateICmpUGT(entry_budget, max_back_edges), "budget.covers");
+
+        llvm::ValueToValueMapTy map;
+        llvm::SmallVector<llvm::BasicBlock*, 16> copy;
+        llvm::SmallVector<llvm::BasicBlock*, 4> exits;
+        loop.getUniqueExitBlocks(exits);
+        llvm::cloneLoopWithPreheader(slow_entry, check, &loop, map, ".fast", &loops_, &dominators_,
+                                     copy);
+        llvm::remapInstructionsInBlocks(copy, map);
+        // LCSSA: every value leaving the loop goes through a phi of a (dedicated) exit.
+        for (llvm::BasicBlock* exit : exits)
+            for (llvm::PHINode& phi : exit->phis())
+                for (unsigned i = 0, n = phi.getNumIncomingValues(); i < n; ++i) {
+                    llvm::BasicBlock* from = phi.getIncomingBlock(i);
+                    if (!loop.contains(from)) continue;
+                    llvm::Value* v = phi.getIncomingValue(i);
+                    if (auto it = map.find(v); it != map.end()) v = it->second;
+                    phi.addIncoming(v, llvm::cast<llvm::BasicBlock>(map[from]));
+                }
+        llvm::Instruction* old_branch = check->getTerminator();
+        b.SetInsertPoint(old_branch);
+        b.CreateCondBr(covered, llvm::cast<llvm::BasicBlock>(map[slow_entry]), slow_entry,
+                       llvm::MDBuilder(fn_.getContext()).createLikelyBranchWeights());
+        old_branch->eraseFromParent();
+
+        // In the copy the test never fails: branch straight on, and drop the hook's path.
+        auto* test = llvm::cast<llvm::BranchInst>(map[charge->test]);
+        auto* spent = llvm::cast<llvm::BasicBlock>(map[charge->spent]);
+        llvm::IRBuilder<>(test).CreateBr(test->getSuccessor(1));
+        test->eraseFromParent();
+        llvm::DeleteDeadBlock(spent);
+        return true;
+    }
+
+    llvm::Function& fn_;
+    llvm::TargetLibraryInfo& library_;
+    llvm::AssumptionCache& assumptions_;
+    llvm::DominatorTree dominators_;
+    llvm::LoopInfo loops_;
+    std::optional<llvm::ScalarEvolution> evolution_;
+    bool changed_ = false;
+};
+
+} // namespace
+
+llvm::PreservedAnalyses BudgetVersioningPass::run(llvm::Function& fn,
+                                                  llvm::FunctionAnalysisManager& analyses) {
+    if (fn.isDeclaration() || !Versioner(fn, analyses).run()) return llvm::PreservedAnalyses::all();
+    return llvm::PreservedAnalyses::none();
+}
+
+} // namespace tycho::wasm::detail::jit
