@@ -65,7 +65,8 @@ void FunctionTranslator::begin_function(const FuncType& type, const std::vector<
         llvm::Type* t = m_.value_type(locals[i]);
         locals_.push_back(b_.CreateAlloca(t));
         llvm::Value* init = i < type.params.size()
-                                ? static_cast<llvm::Value*>(fn_->getArg(unsigned(3 + i)))
+                                ? static_cast<llvm::Value*>(
+                                      fn_->getArg(unsigned(ModuleTranslator::kBodyParams + i)))
                                 : llvm::Constant::getNullValue(t);
         b_.CreateStore(init, locals_.back());
     }
@@ -73,7 +74,8 @@ void FunctionTranslator::begin_function(const FuncType& type, const std::vector<
     budget_ = b_.CreateAlloca(b_.getInt64Ty());
     memory_base_ = b_.CreateAlloca(b_.getPtrTy());
     memory_size_ = b_.CreateAlloca(b_.getInt64Ty());
-    load_state();
+    b_.CreateStore(fn_->getArg(ModuleTranslator::kBodyBudgetParam), budget_);
+    load_memory();
     check_native_stack();
     charge_reduction();
 
@@ -94,9 +96,9 @@ void FunctionTranslator::check_native_stack() {
 }
 
 // The reduction budget and memory 0's base and size live in locals, which LLVM keeps in
-// registers: the budget is written back to the context before anything that may read it
-// (a call, the hook, a return), and all three are read again after anything that may change
-// them (a call may run the hook or grow the memory).
+// registers. The budget comes in as a parameter and goes back with the results; around a
+// call into the engine (which may run the hook) it is written to the context and read back.
+// The memory's base and size are read again after any call (it may grow the memory).
 void FunctionTranslator::load_state() {
     if (m_.count_reductions()) {
         static_assert(kBudget == 0);
@@ -104,6 +106,10 @@ void FunctionTranslator::load_state() {
         budget->setMetadata(llvm::LLVMContext::MD_tbaa, m_.tbaa_engine("budget"));
         b_.CreateStore(budget, budget_);
     }
+    load_memory();
+}
+
+void FunctionTranslator::load_memory() {
     llvm::Value* memory = memory_descriptor();
     b_.CreateStore(load_engine(b_.getPtrTy(), memory, kMemoryBaseOffset, "memory", false),
                    memory_base_);
@@ -118,13 +124,24 @@ void FunctionTranslator::save_budget() {
 }
 
 llvm::Value* FunctionTranslator::engine_call(llvm::FunctionCallee callee,
-                                             std::span<llvm::Value* const> args,
-                                             llvm::CallingConv::ID convention) {
+                                             std::span<llvm::Value* const> args) {
     save_budget();
     llvm::CallInst* call =
         b_.CreateCall(callee, llvm::ArrayRef<llvm::Value*>(args.data(), args.size()));
-    call->setCallingConv(convention);
     load_state();
+    return call;
+}
+
+// A native body of this module: the budget goes along in a register and comes back with
+// the results.
+llvm::Value* FunctionTranslator::call_body(llvm::FunctionCallee body,
+                                           std::span<llvm::Value* const> params) {
+    std::vector<llvm::Value*> args{ctx_, inst_, vsp_, b_.CreateLoad(b_.getInt64Ty(), budget_)};
+    args.insert(args.end(), params.begin(), params.end());
+    llvm::CallInst* call = b_.CreateCall(body, args);
+    call->setCallingConv(llvm::CallingConv::Fast);
+    b_.CreateStore(b_.CreateExtractValue(call, ModuleTranslator::kBodyBudget), budget_);
+    load_memory();
     return call;
 }
 
@@ -145,11 +162,12 @@ void FunctionTranslator::charge_reduction() {
 // ---- traps and status -----------------------------------------------------------------------
 
 void FunctionTranslator::return_with(llvm::Value* status, std::span<llvm::Value* const> results) {
-    save_budget();
     llvm::Value* agg = llvm::PoisonValue::get(m_.result_type(type_));
-    agg = b_.CreateInsertValue(agg, status, 0);
+    agg = b_.CreateInsertValue(agg, status, ModuleTranslator::kBodyStatus);
+    agg = b_.CreateInsertValue(agg, b_.CreateLoad(b_.getInt64Ty(), budget_),
+                               ModuleTranslator::kBodyBudget);
     for (size_t i = 0; i < results.size(); ++i)
-        agg = b_.CreateInsertValue(agg, results[i], unsigned(i + 1));
+        agg = b_.CreateInsertValue(agg, results[i], unsigned(ModuleTranslator::kBodyResults + i));
     b_.CreateRet(agg);
 }
 
@@ -650,7 +668,7 @@ void FunctionTranslator::push_slot_results(const FuncType& type) {
 
 void FunctionTranslator::push_call_results(llvm::Value* call, const FuncType& type) {
     for (size_t i = 0; i < type.results.size(); ++i)
-        push(b_.CreateExtractValue(call, unsigned(i + 1)));
+        push(b_.CreateExtractValue(call, unsigned(ModuleTranslator::kBodyResults + i)));
 }
 
 void FunctionTranslator::call_direct(uint32_t func_index, const FuncType& type) {
@@ -662,9 +680,9 @@ void FunctionTranslator::call_direct(uint32_t func_index, const FuncType& type) 
         push_slot_results(type);
         return;
     }
-    args.insert(args.begin(), {ctx_, inst_, vsp_});
-    llvm::Value* call = engine_call(m_.body(func_index), args, llvm::CallingConv::Fast);
-    unwind_on_status(b_.CreateExtractValue(call, 0), b_.getInt32(func_index));
+    llvm::Value* call = call_body(m_.body(func_index), args);
+    unwind_on_status(b_.CreateExtractValue(call, ModuleTranslator::kBodyStatus),
+                     b_.getInt32(func_index));
     push_call_results(call, type);
 }
 
@@ -714,11 +732,8 @@ void FunctionTranslator::visit(OpTag<Op::CallIndirect>, const imm::CallIndirect&
         b_.getPtrTy(),
         b_.CreateInBoundsGEP(m_.body_table()->getValueType(), m_.body_table(),
                              {b_.getInt64(0), b_.CreateZExt(defined, b_.getInt64Ty())}));
-    std::vector<llvm::Value*> direct_args{ctx_, inst_, vsp_};
-    direct_args.insert(direct_args.end(), args.begin(), args.end());
-    llvm::Value* call = engine_call(llvm::FunctionCallee(m_.body_type(type), body), direct_args,
-                                    llvm::CallingConv::Fast);
-    unwind_on_status(b_.CreateExtractValue(call, 0), callee_index);
+    llvm::Value* call = call_body(llvm::FunctionCallee(m_.body_type(type), body), args);
+    unwind_on_status(b_.CreateExtractValue(call, ModuleTranslator::kBodyStatus), callee_index);
     const size_t base = stack_.size();
     push_call_results(call, type);
     std::vector<llvm::Value*> direct_results(stack_.begin() + ptrdiff_t(base), stack_.end());

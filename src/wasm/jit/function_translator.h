@@ -62,10 +62,12 @@ class FunctionTranslator {
 
     // ---- traps, status and the engine --------------------------------------------------------
     void load_state();
+    void load_memory();
     void save_budget();
     // A call of anything that may read the budget or change it or the memory.
-    llvm::Value* engine_call(llvm::FunctionCallee callee, std::span<llvm::Value* const> args,
-                             llvm::CallingConv::ID convention = llvm::CallingConv::C);
+    llvm::Value* engine_call(llvm::FunctionCallee callee, std::span<llvm::Value* const> args);
+    // A call of one of this module's bodies (ModuleTranslator::body_type).
+    llvm::Value* call_body(llvm::FunctionCallee body, std::span<llvm::Value* const> params);
     void charge_reduction();
     void check_native_stack();
     void trap_if(llvm::Value* condition, TrapCode code);

@@ -65,7 +65,7 @@ llvm::Type* ModuleTranslator::value_type(ValType t) {
 }
 
 llvm::StructType* ModuleTranslator::result_type(const FuncType& t) {
-    std::vector<llvm::Type*> fields{llvm::Type::getInt32Ty(llvm_)};
+    std::vector<llvm::Type*> fields{llvm::Type::getInt32Ty(llvm_), llvm::Type::getInt64Ty(llvm_)};
     for (ValType r : t.results)
         fields.push_back(value_type(r));
     return llvm::StructType::get(llvm_, fields);
@@ -73,7 +73,7 @@ llvm::StructType* ModuleTranslator::result_type(const FuncType& t) {
 
 llvm::FunctionType* ModuleTranslator::body_type(const FuncType& t) {
     auto* ptr = llvm::PointerType::get(llvm_, 0);
-    std::vector<llvm::Type*> params{ptr, ptr, ptr};
+    std::vector<llvm::Type*> params{ptr, ptr, ptr, llvm::Type::getInt64Ty(llvm_)};
     for (ValType p : t.params)
         params.push_back(value_type(p));
     return llvm::FunctionType::get(result_type(t), params, false);
@@ -121,6 +121,10 @@ void ModuleTranslator::define_entry(uint32_t defined_index) {
     std::vector<llvm::Value*> args{f->getArg(2), f->getArg(1)};
     const size_t frame = std::max(type.params.size(), type.results.size());
     args.push_back(b.CreateConstInBoundsGEP1_64(i64, fp, frame));
+    static_assert(offsetof(ContextLayout, budget) == 0);
+    auto* budget = b.CreateLoad(i64, f->getArg(2));
+    budget->setMetadata(llvm::LLVMContext::MD_tbaa, tbaa_engine("budget"));
+    args.push_back(budget);
     for (size_t i = 0; i < type.params.size(); ++i) {
         llvm::Value* slot = b.CreateLoad(i64, b.CreateConstInBoundsGEP1_64(i64, fp, i));
         llvm::Type* t = value_type(type.params[i]);
@@ -134,7 +138,9 @@ void ModuleTranslator::define_entry(uint32_t defined_index) {
     }
     llvm::CallInst* call = b.CreateCall(body(imports() + defined_index), args);
     call->setCallingConv(llvm::CallingConv::Fast);
-    llvm::Value* status = b.CreateExtractValue(call, 0);
+    b.CreateStore(b.CreateExtractValue(call, kBodyBudget), f->getArg(2))
+        ->setMetadata(llvm::LLVMContext::MD_tbaa, tbaa_engine("budget"));
+    llvm::Value* status = b.CreateExtractValue(call, kBodyStatus);
     auto* done = llvm::BasicBlock::Create(llvm_, "done", f);
     auto* failed = llvm::BasicBlock::Create(llvm_, "failed", f);
     b.CreateCondBr(b.CreateICmpEQ(status, b.getInt32(0)), done, failed);
@@ -142,7 +148,7 @@ void ModuleTranslator::define_entry(uint32_t defined_index) {
     b.CreateRet(b.CreateTrunc(status, i8));
     b.SetInsertPoint(done);
     for (size_t i = 0; i < type.results.size(); ++i) {
-        llvm::Value* v = b.CreateExtractValue(call, unsigned(i + 1));
+        llvm::Value* v = b.CreateExtractValue(call, unsigned(kBodyResults + i));
         if (v->getType()->isIntegerTy(32))
             v = b.CreateZExt(v, i64);
         else if (v->getType()->isFloatTy())

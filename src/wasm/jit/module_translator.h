@@ -1,8 +1,10 @@
 // Translates a whole validated module into one LLVM module:
-//  - per defined function, a native body `{i32 status, results...} f(ctx, inst, vsp, params...)`
+//  - per defined function, a native body
+//    `{i32 status, i64 budget, results...} f(ctx, inst, vsp, i64 budget, params...)`
 //    (internal, fastcc): status is a TrapCode, results are valid when it is 0; ctx is the
 //    ContextLayout, inst the InstanceImpl, vsp where frames for calls through the engine may
-//    go on the value stack;
+//    go on the value stack. The reduction budget travels in registers from caller to callee
+//    and back (the context's copy is written only around calls into the engine);
 //  - per defined function, an exported entry `i8 tycho_entry_N(fp, inst, ctx)` with the
 //    interpreter's calling convention (NativeEntry), which both tiers call;
 //  - a table of the native bodies by defined index, for call_indirect within the instance.
@@ -47,8 +49,11 @@ class ModuleTranslator {
     const std::string& stack_register() const { return stack_register_; }
 
     llvm::Type* value_type(ValType t);
+    // A body's signature, and the fields of what it returns.
     llvm::FunctionType* body_type(const FuncType& t);
     llvm::StructType* result_type(const FuncType& t);
+    static constexpr unsigned kBodyStatus = 0, kBodyBudget = 1, kBodyResults = 2;
+    static constexpr unsigned kBodyBudgetParam = 3, kBodyParams = 4;
     llvm::Function* body(uint32_t func_index) { return bodies_[func_index - imports()]; }
     llvm::GlobalVariable* body_table() { return body_table_; }
     llvm::FunctionCallee runtime(RuntimeFn fn);
