@@ -10,6 +10,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <thread>
 
 #include <unistd.h>
@@ -139,17 +140,20 @@ INSTANTIATE_TEST_SUITE_P(BothTiers, NativeTier, ::testing::Values(Tier::Interpre
                                                             : std::string("Interpreter");
                          });
 
-// Native code drops the budget test from loops whose iterations the budget covers on entry;
-// the hook must still run after exactly the same reductions as in the interpreter, whether
-// the budget covers the loop or runs out inside it.
-TEST(BudgetVersioning, TheHookRunsAtTheSamePointsInBothTiers) {
+// Native code drops the budget test and bounds checks from loops when the entry shows they
+// cannot fail (jit/loop_versioning.h). The hook must still run after exactly the same
+// reductions as in the interpreter, whether the budget covers the loop or runs out inside
+// it, and an access past the memory's end must trap after the same stores.
+TEST(LoopVersioning, HooksTrapsAndStoresAreThoseOfTheInterpreter) {
     struct Run {
         std::vector<uint64_t> hook_at; // reductions counted when the hook ran
         uint64_t reductions = 0;
         int32_t result = 0;
+        std::optional<TrapCode> trap;
+        std::vector<uint8_t> memory;
         bool operator==(const Run&) const = default;
     };
-    auto run = [](Tier tier, int64_t slice, int32_t n) {
+    auto run = [](Tier tier, int64_t slice, int32_t start, int32_t n) {
         CompileOptions options;
         options.tier = tier;
         auto m = Module::compile(read_testdata("native_tier.wasm"), options);
@@ -166,25 +170,38 @@ TEST(BudgetVersioning, TheHookRunsAtTheSamePointsInBothTiers) {
         auto instance = linker.instantiate(*context, m.value());
         if (!instance) return r;
         // Twice: the first call leaves the budget part-spent for the second.
-        for (int i = 0; i < 2; ++i) {
+        for (int i = 0; i < 2 && !r.trap; ++i) {
             auto result = instance.value()->exported_function("fill")->call(
-                *context, std::vector{Value::i32(n)});
-            if (!result) return r;
-            r.result += result.value()[0].as_i32();
+                *context, std::vector{Value::i32(start), Value::i32(n)});
+            if (result)
+                r.result += result.value()[0].as_i32();
+            else
+                r.trap = result.error().code;
         }
         r.reductions = context->reductions();
+        auto bytes = instance.value()->memory()->view(0, instance.value()->memory()->size());
+        r.memory.assign(bytes.begin(), bytes.end());
         return r;
     };
+    struct Case {
+        int32_t start, n;
+    };
+    const Case cases[] = {{0, 0},     {0, 1},        {0, 2},      {0, 999},   {0, 1000},
+                          {0, 1001},  {0, 5000},     {0, 16384},  {4, 16383}, {0, 16385},
+                          {8, 16383}, {65520, 4},    {65520, 5},  {65535, 1}, {-4, 2},
+                          {0, 20000}, {-65536, 100}, {1 << 20, 3}};
     for (int64_t slice : {int64_t(1), int64_t(7), int64_t(1000), int64_t(1) << 40})
-        for (int32_t n : {0, 1, 2, 999, 1000, 1001, 5000}) {
-            const Run interpreted = run(Tier::Interpreter, slice, n);
-            const Run native = run(Tier::Jit, slice, n);
-            EXPECT_EQ(interpreted.result, 2 * n) << "slice " << slice << ", n " << n;
+        for (const Case& c : cases) {
+            const Run interpreted = run(Tier::Interpreter, slice, c.start, c.n);
+            const Run native = run(Tier::Jit, slice, c.start, c.n);
+            ASSERT_FALSE(interpreted.memory.empty());
             EXPECT_TRUE(native == interpreted)
-                << "slice " << slice << ", n " << n << ": " << native.hook_at.size()
-                << " hooks and " << native.reductions << " reductions in native code, "
-                << interpreted.hook_at.size() << " and " << interpreted.reductions
-                << " in the interpreter";
+                << "slice " << slice << ", fill(" << c.start << ", " << c.n
+                << "): " << native.hook_at.size() << " hooks, " << native.reductions
+                << " reductions, trap " << (native.trap ? int(*native.trap) : -1)
+                << " in native code; " << interpreted.hook_at.size() << ", "
+                << interpreted.reductions << ", "
+                << (interpreted.trap ? int(*interpreted.trap) : -1) << " in the interpreter";
         }
 }
 

@@ -1,5 +1,7 @@
 #include "function_translator.h"
 
+#include "loop_bounds.h"
+
 #include <llvm/IR/Intrinsics.h>
 #include <llvm/IR/MDBuilder.h>
 
@@ -535,7 +537,9 @@ llvm::Value* FunctionTranslator::address(llvm::Value* index, uint32_t offset, un
     llvm::Value* size = b_.CreateLoad(b_.getInt64Ty(), memory_size_);
     llvm::Value* at = b_.CreateAdd(b_.CreateZExt(index, b_.getInt64Ty()), b_.getInt64(offset));
     llvm::Value* end = b_.CreateAdd(at, b_.getInt64(width));
-    trap_if(b_.CreateICmpUGT(end, size), TrapCode::OutOfBoundsMemoryAccess);
+    llvm::Value* outside = b_.CreateICmpUGT(end, size);
+    mark_bounds_check(outside);
+    trap_if(outside, TrapCode::OutOfBoundsMemoryAccess);
     llvm::Value* base = b_.CreateLoad(b_.getPtrTy(), memory_base_);
     return b_.CreateInBoundsGEP(b_.getInt8Ty(), base, at);
 }

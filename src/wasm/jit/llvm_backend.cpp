@@ -1,8 +1,8 @@
 // The native tier's backend on LLVM 19: translate (module_translator.h), optimize with the
-// standard O2 pipeline plus budget versioning (budget_versioning.h), resolve the NaN marks
+// standard O2 pipeline plus budget versioning (loop_versioning.h), resolve the NaN marks
 // (nan_quieting.h), emit a relocatable object, and link objects into the process with ORC.
 // Each module's code lives in a JITDylib of its own, removed with its NativeCode.
-#include "budget_versioning.h"
+#include "loop_versioning.h"
 #include "module_translator.h"
 #include "nan_quieting.h"
 
@@ -192,7 +192,7 @@ class LlvmBackend final : public NativeBackend {
         // Before the vectorizer and the unroller: loops the budget covers lose their test.
         builder.registerVectorizerStartEPCallback(
             [](llvm::FunctionPassManager& passes, llvm::OptimizationLevel) {
-                passes.addPass(BudgetVersioningPass());
+                passes.addPass(LoopVersioningPass());
                 passes.addPass(llvm::InstSimplifyPass());
                 passes.addPass(llvm::SimplifyCFGPass());
             });

@@ -1,5 +1,6 @@
-#include "budget_versioning.h"
+#include "loop_versioning.h"
 
+#include "loop_bounds.h"
 #include "module_translator.h"
 
 #include <llvm/Analysis/AssumptionCache.h>
@@ -15,6 +16,7 @@
 #include <llvm/Transforms/Utils/LoopUtils.h>
 #include <llvm/Transforms/Utils/ScalarEvolutionExpander.h>
 
+#include <algorithm>
 #include <optional>
 
 namespace tycho::wasm::detail::jit {
@@ -132,31 +134,50 @@ class Versioner {
         changed_ |= llvm::formLCSSA(loop, dominators_, &loops_, &evolution);
         llvm::BasicBlock* preheader = loop.getLoopPreheader();
         if (preheader == nullptr || !loop.hasDedicatedExits()) return false;
-        const std::optional<Charge> charge = find_charge(loop);
-        if (!charge) return false;
 
-        // The hook's test fails at most once per iteration, and iterations number at most
-        // the back-edges taken plus one.
         const llvm::SCEV* back_edges = evolution.getSymbolicMaxBackedgeTakenCount(&loop);
         llvm::Type* i64 = llvm::Type::getInt64Ty(fn_.getContext());
         if (llvm::isa<llvm::SCEVCouldNotCompute>(back_edges) ||
             evolution.getTypeSizeInBits(back_edges->getType()) > 64)
             return false;
         back_edges = evolution.getZeroExtendExpr(back_edges, i64);
-        llvm::SCEVExpander expander(evolution, fn_.getDataLayout(), "budget");
-        if (!expander.isSafeToExpandAt(back_edges, preheader->getTerminator())) return false;
+        llvm::SCEVExpander expander(evolution, fn_.getDataLayout(), "versioning");
+        llvm::Instruction* entry_end = preheader->getTerminator();
+        const std::optional<Charge> charge = find_charge(loop);
+        const bool budget_part = charge && expander.isSafeToExpandAt(back_edges, entry_end);
+        // The hook's path may move or grow the memory; only a copy without it may count on
+        // the size it entered with.
+        LoopBounds::Settled settled =
+            LoopBounds(evolution, loop, back_edges, budget_part ? charge->spent : nullptr).settle();
+        // What the entry must show, as pairs a <=u b; only what can be computed there.
+        auto expandable = [&](const std::pair<const llvm::SCEV*, const llvm::SCEV*>& p) {
+            return expander.isSafeToExpandAt(p.first, entry_end) &&
+                   expander.isSafeToExpandAt(p.second, entry_end);
+        };
+        if (!std::all_of(settled.at_most.begin(), settled.at_most.end(), expandable)) settled = {};
+        if (!budget_part && settled.checks.empty()) return false;
 
-        // check: the budget on entry covers every iteration -> the copy, else the original.
+        // check: the entry shows all that -> the copy, else the original.
         llvm::BasicBlock* check = preheader;
         llvm::BasicBlock* slow_entry = llvm::SplitBlock(check, check->getTerminator(), &dominators_,
-                                                        &loops_, nullptr, "budget.slow");
-        llvm::Value* max_back_edges =
-            expander.expandCodeFor(back_edges, i64, check->getTerminator());
-        llvm::Value* entry_budget = charge->budget->getIncomingValueForBlock(slow_entry);
+                                                        &loops_, nullptr, "checked.loop");
         llvm::IRBuilder<> b(check->getTerminator());
-        llvm::Value* covered =
-            b.CreateAnd(b.CreateICmpSGE(entry_budget, llvm::ConstantInt::get(i64, 0)),
-                        b.CreateICmpUGT(entry_budget, max_back_edges), "budget.covers");
+        llvm::Value* holds = b.getTrue();
+        if (budget_part) {
+            // The test fails at most once per iteration, and iterations number at most the
+            // back-edges taken plus one.
+            llvm::Value* max_back_edges =
+                expander.expandCodeFor(back_edges, i64, check->getTerminator());
+            llvm::Value* entry_budget = charge->budget->getIncomingValueForBlock(slow_entry);
+            holds = b.CreateAnd(b.CreateICmpSGE(entry_budget, llvm::ConstantInt::get(i64, 0)),
+                                b.CreateICmpUGT(entry_budget, max_back_edges), "budget.covers");
+        }
+        for (const auto& [at_most, limit] : settled.at_most)
+            holds = b.CreateAnd(
+                holds,
+                b.CreateICmpULE(expander.expandCodeFor(at_most, i64, check->getTerminator()),
+                                expander.expandCodeFor(limit, i64, check->getTerminator())),
+                "in.bounds");
 
         llvm::ValueToValueMapTy map;
         llvm::SmallVector<llvm::BasicBlock*, 16> copy;
@@ -177,16 +198,24 @@ class Versioner {
                 }
         llvm::Instruction* old_branch = check->getTerminator();
         b.SetInsertPoint(old_branch);
-        b.CreateCondBr(covered, llvm::cast<llvm::BasicBlock>(map[slow_entry]), slow_entry,
+        b.CreateCondBr(holds, llvm::cast<llvm::BasicBlock>(map[slow_entry]), slow_entry,
                        llvm::MDBuilder(fn_.getContext()).createLikelyBranchWeights());
         old_branch->eraseFromParent();
 
-        // In the copy the test never fails: branch straight on, and drop the hook's path.
-        auto* test = llvm::cast<llvm::BranchInst>(map[charge->test]);
-        auto* spent = llvm::cast<llvm::BasicBlock>(map[charge->spent]);
-        llvm::IRBuilder<>(test).CreateBr(test->getSuccessor(1));
-        test->eraseFromParent();
-        llvm::DeleteDeadBlock(spent);
+        // In the copy the settled checks are false, and with the budget covered the test
+        // never fails: branch straight on, and drop the hook's path.
+        for (llvm::ICmpInst* settled_check : settled.checks) {
+            auto* copied = llvm::cast<llvm::Instruction>(map[settled_check]);
+            copied->replaceAllUsesWith(b.getFalse());
+            copied->eraseFromParent();
+        }
+        if (budget_part) {
+            auto* test = llvm::cast<llvm::BranchInst>(map[charge->test]);
+            auto* spent = llvm::cast<llvm::BasicBlock>(map[charge->spent]);
+            llvm::IRBuilder<>(test).CreateBr(test->getSuccessor(1));
+            test->eraseFromParent();
+            llvm::DeleteDeadBlock(spent);
+        }
         return true;
     }
 
@@ -201,8 +230,8 @@ class Versioner {
 
 } // namespace
 
-llvm::PreservedAnalyses BudgetVersioningPass::run(llvm::Function& fn,
-                                                  llvm::FunctionAnalysisManager& analyses) {
+llvm::PreservedAnalyses LoopVersioningPass::run(llvm::Function& fn,
+                                                llvm::FunctionAnalysisManager& analyses) {
     if (fn.isDeclaration() || !Versioner(fn, analyses).run()) return llvm::PreservedAnalyses::all();
     return llvm::PreservedAnalyses::none();
 }

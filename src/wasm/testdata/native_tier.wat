@@ -59,14 +59,15 @@
 
   (func (export "load") (param i32) (result i32) (i32.load (local.get 0)))
 
-  ;; A counted loop over memory, the shape whose budget test native code can drop when the
-  ;; budget covers every iteration (jit/budget_versioning.h).
-  (func (export "fill") (param $n i32) (result i32)
+  ;; A counted loop over memory from $start, the shape whose budget test and bounds checks
+  ;; native code can drop when the entry shows they cannot fail (jit/loop_versioning.h).
+  (func (export "fill") (param $start i32) (param $n i32) (result i32)
     (local $i i32)
     (block $done
       (br_if $done (i32.eqz (local.get $n)))
       (loop $again
-        (i32.store (i32.shl (local.get $i) (i32.const 2)) (local.get $i))
+        (i32.store (i32.add (local.get $start) (i32.shl (local.get $i) (i32.const 2)))
+                   (i32.add (local.get $i) (i32.const 1)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br_if $again (i32.lt_u (local.get $i) (local.get $n)))))
     (local.get $i)))
