@@ -43,12 +43,29 @@ std::optional<std::string> Host::check_imports(const wasm::Module& module) const
     return std::nullopt;
 }
 
+namespace {
+
+wasm::Result<std::shared_ptr<const wasm::Module>>
+compile_with(const Host& host, std::span<const uint8_t> bytes,
+             const wasm::CompileOptions& options) {
+    auto module = wasm::Module::compile(bytes, options);
+    if (!module) return module.error();
+    if (auto problem = host.check_imports(*module.value())) return wasm::Error{*problem};
+    return module;
+}
+
+} // namespace
+
 wasm::Result<std::shared_ptr<const wasm::Module>>
 Host::compile(std::span<const uint8_t> bytes) const {
-    auto module = wasm::Module::compile(bytes, options_.compile);
-    if (!module) return module.error();
-    if (auto problem = check_imports(*module.value())) return wasm::Error{*problem};
-    return module;
+    return compile_with(*this, bytes, options_.compile);
+}
+
+wasm::Result<std::shared_ptr<const wasm::Module>>
+Host::compile_for_guest(std::span<const uint8_t> bytes) const {
+    wasm::CompileOptions options = options_.compile;
+    if (options.tier == wasm::Tier::Jit) options.tier = wasm::Tier::Auto;
+    return compile_with(*this, bytes, options);
 }
 
 namespace {

@@ -111,6 +111,12 @@ class Host {
     // Compiles `bytes` and checks that every import is one Tycho provides, with its type
     // (lunatic-abi.md §2.1). The error names the offending import.
     wasm::Result<std::shared_ptr<const wasm::Module>> compile(std::span<const uint8_t> bytes) const;
+    // The same for a module a guest compiles (compile_module). Under --tier jit it gets
+    // native code the way --tier auto gives it, in the background once it is hot and within
+    // auto's size limits: the guest chose the module and its size, and compiling it at once
+    // would cost the host whatever memory and time LLVM needs for it.
+    wasm::Result<std::shared_ptr<const wasm::Module>>
+    compile_for_guest(std::span<const uint8_t> bytes) const;
     // The first import of `module` that the linker cannot satisfy, as an error message.
     std::optional<std::string> check_imports(const wasm::Module& module) const;
 

@@ -49,6 +49,7 @@ struct CompiledModule {
     mutable std::atomic<int64_t> reductions_interpreted{0};
     mutable std::atomic<bool> cache_looked_up{false};
     mutable std::atomic<bool> tier_up_requested{false};
+    bool fits_background_compile = true; // native_loader.h
 
     static Result<std::shared_ptr<const Module>> compile(std::span<const uint8_t> bytes,
                                                          const CompileOptions& options);

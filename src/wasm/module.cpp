@@ -56,6 +56,7 @@ Result<std::shared_ptr<const Module>> CompiledModule::compile(std::span<const ui
     for (uint32_t i = 0; i < m.num_defined_funcs(); ++i)
         if (declared[m.num_imported_funcs + i]) compiled->ref_slots[i] = compiled->num_ref_slots++;
     compiled->options = options;
+    compiled->fits_background_compile = detail::fits_background_compile(m);
     auto module = std::shared_ptr<const Module>(new Module(std::move(compiled)));
     if (options.tier == Tier::Jit) {
         if (auto native = install_native_code(module->compiled()); !native) return native.error();

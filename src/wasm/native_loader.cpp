@@ -268,13 +268,23 @@ Result<void> install_native_code(const CompiledModule& module) {
     return {};
 }
 
+bool fits_background_compile(const ModuleInfo& module) {
+    size_t total = 0;
+    for (const FunctionBody& body : module.bodies) {
+        const size_t size = body.code_end - body.code_offset;
+        if (size > kMaxBackgroundFunctionBytes) return false;
+        total += size;
+    }
+    return total <= kMaxBackgroundCodeBytes;
+}
+
 void note_reductions(const std::shared_ptr<const Module>& module, int64_t reductions) {
     const CompiledModule& compiled = module->compiled();
     if (compiled.options.tier != Tier::Auto || compiled.tier_up_requested) return;
     const int64_t spent =
         compiled.reductions_interpreted.fetch_add(reductions, std::memory_order_relaxed) +
         reductions;
-    if (spent >= kReductionsBeforeTierUp) {
+    if (spent >= kReductionsBeforeTierUp && compiled.fits_background_compile) {
         TierUpQueue::instance().request(module, false);
     } else if (spent >= kReductionsBeforeCacheLookup &&
                !compiled.options.native_cache_dir.empty() &&

@@ -18,7 +18,19 @@ Result<void> install_native_code(const CompiledModule& module);
 
 // Called by the interpreter each time a context spends a time slice of `reductions` in
 // `module` (Tier::Auto): once it has spent a little, the background thread looks for its
-// code in the cache; once it has spent more, the thread compiles it.
+// code in the cache; once it has spent more, the thread compiles it, if the module is small
+// enough for that (fits_background_compile).
 void note_reductions(const std::shared_ptr<const Module>& module, int64_t reductions);
+
+// Whether the background compiler takes the module on unasked. LLVM needs about half a GB
+// and a minute of a core per MB of code (the sqlite3 shell, 1.2 MB of code: 600 MB, 71 s),
+// and more than linear time in the size of one function, while modules may come from guests
+// (compile_module). So Tier::Auto compiles modules of at most kMaxBackgroundCodeBytes of
+// function bodies, none over kMaxBackgroundFunctionBytes; larger ones keep interpreter
+// code unless the cache has theirs (`tycho compile` puts it there; Tier::Jit compiles
+// anything it is given).
+inline constexpr size_t kMaxBackgroundCodeBytes = size_t(4) << 20;
+inline constexpr size_t kMaxBackgroundFunctionBytes = size_t(256) << 10;
+bool fits_background_compile(const ModuleInfo& module);
 
 } // namespace tycho::wasm::detail

@@ -1,6 +1,8 @@
 // The native tier against the interpreter: each test runs the same module in both tiers
 // and expects the same results, traps, backtraces and reductions.
 #include "engine_api_fixture.h"
+#include "native_loader.h"
+#include "wasm_test_module.h"
 
 #include <tycho/wasm/engine.h>
 
@@ -263,6 +265,33 @@ TEST(TierUp, AutoCompilesAHotModuleInTheBackground) {
     auto r = spin->call(*context, std::vector{Value::i64(100000)});
     ASSERT_TRUE(r);
     EXPECT_EQ(r.value()[0].as_i64(), 0);
+}
+
+// Auto compiles in the background only modules the host can afford unasked: bounded in
+// total code and in the size of any one function (native_loader.h).
+TEST(TierUp, BackgroundCompilesOnlyModulesOfBoundedSize) {
+    auto fits = [](std::vector<size_t> body_sizes) {
+        test::TestModule m;
+        for (size_t size : body_sizes) {
+            test::Code body;
+            for (size_t i = 0; i + 1 < size; ++i) // nops, then the final `end`
+                body.op(0x01);
+            m.functions.push_back({"", {}, {}, 0, body});
+        }
+        auto module = Module::compile(m.encode(), CompileOptions{Tier::Auto, {}});
+        EXPECT_TRUE(module) << module.error().to_string();
+        return module && module.value()->compiled().fits_background_compile;
+    };
+    using detail::kMaxBackgroundCodeBytes;
+    using detail::kMaxBackgroundFunctionBytes;
+    EXPECT_TRUE(fits({100, 2000}));
+    EXPECT_TRUE(fits({kMaxBackgroundFunctionBytes}));
+    EXPECT_FALSE(fits({100, kMaxBackgroundFunctionBytes + 1}));
+    const size_t functions = kMaxBackgroundCodeBytes / kMaxBackgroundFunctionBytes;
+    EXPECT_TRUE(fits(std::vector<size_t>(functions, kMaxBackgroundFunctionBytes)));
+    std::vector<size_t> over(functions, kMaxBackgroundFunctionBytes);
+    over.push_back(1);
+    EXPECT_FALSE(fits(over));
 }
 
 // The cache: the first compile writes the code, the next one reads it, and a damaged file

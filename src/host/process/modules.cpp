@@ -39,7 +39,7 @@ std::optional<CompileResult> compile_off_worker(WasmProcess& self, std::span<con
     job->bytes.assign(bytes.begin(), bytes.end());
     const Host& host = self.host(); // outlives the pool's jobs
     const bool done = self.run_blocking([job, &host] {
-        job->result = host.compile(job->bytes);
+        job->result = host.compile_for_guest(job->bytes);
         job->bytes = {};
     });
     if (!done) return std::nullopt;
@@ -59,7 +59,7 @@ void add_module_functions(wasm::Linker& linker) {
             if (!bytes || !memory.bytes(id_ptr, 8)) return 0;
             std::optional<CompileResult> compiled;
             if (bytes->size() < kCompileInlineBelow) {
-                compiled = self.host().compile(*bytes);
+                compiled = self.host().compile_for_guest(*bytes);
             } else {
                 compiled = compile_off_worker(self, *bytes);
                 if (!compiled) {
