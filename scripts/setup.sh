@@ -11,6 +11,7 @@ packages=(
   clang-19 lld-19 llvm-19            # the project's compiler, and guests' wasm32 toolchain
   libclang-rt-19-dev-wasm32 wasi-libc # wasm32 runtime support and libc for C guests
   libclang-rt-19-dev                 # sanitizer and libFuzzer runtimes (ASan/UBSan test runs, fuzz/)
+  libc++-19-dev-wasm32 libc++abi-19-dev-wasm32 # C++ guests (sdk/bin/tycho-c++)
   llvm-19-dev libzstd-dev            # the optimizing tier (LLVM's libraries, and what they link)
   rustc cargo libstd-rust-dev-wasm32  # Rust guests (wasm32-wasi) and cargo test mode's tests
   librust-serde-dev librust-serde-derive-dev librust-bincode-dev # the crates Rust guests use

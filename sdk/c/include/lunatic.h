@@ -17,8 +17,9 @@
  *  - Timeouts are milliseconds; LUNATIC_NO_TIMEOUT waits forever.
  *  - config_id / module_id -1 means "the caller's own config / module".
  *
- * Build a guest with:
- *   clang-19 --target=wasm32-wasi -O2 -I sdk/c/include app.c -o app.wasm
+ * Build a guest with sdk/bin/tycho-cc (clang-19 for wasm32-wasi with this directory on the
+ * include path; sdk/c/README.md):
+ *   sdk/bin/tycho-cc app.c -o app.wasm
  */
 #ifndef LUNATIC_H
 #define LUNATIC_H

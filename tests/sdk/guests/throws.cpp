@@ -1,0 +1,4 @@
+// tycho-c++ compiles without exceptions: this must fail at compile time.
+int main() {
+    throw 1;
+}
