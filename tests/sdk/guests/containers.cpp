@@ -15,8 +15,8 @@ int main() {
     std::map<std::size_t, std::string> by_length;
     for (const auto& w : words)
         by_length[w.size()] = w;
-    auto owner = std::make_unique<std::string>("process " +
-                                               std::to_string(lunatic_process_process_id()));
+    auto owner =
+        std::make_unique<std::string>("process " + std::to_string(lunatic_process_process_id()));
     std::printf("c++ guest: %s; %s; longest %s\n", owner->c_str(), words.front().c_str(),
                 by_length.rbegin()->second.c_str());
     return 0;
