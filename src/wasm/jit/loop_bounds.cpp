@@ -23,6 +23,19 @@ void mark_bounds_check(llvm::Value* outside) {
         check->setMetadata(kBoundsCheck, llvm::MDNode::get(check->getContext(), {}));
 }
 
+bool is_value_once_hook_path_gone(llvm::Value* v, const llvm::Value* target, const llvm::Loop& loop,
+                                  const llvm::BasicBlock* hook_path, unsigned depth) {
+    if (v == target) return true;
+    auto* merge = llvm::dyn_cast<llvm::PHINode>(v);
+    if (merge == nullptr || !loop.contains(merge) || depth > 8) return false;
+    for (unsigned i = 0; i < merge->getNumIncomingValues(); ++i)
+        if (merge->getIncomingBlock(i) != hook_path &&
+            !is_value_once_hook_path_gone(merge->getIncomingValue(i), target, loop, hook_path,
+                                          depth + 1))
+            return false;
+    return true;
+}
+
 LoopBounds::LoopBounds(llvm::ScalarEvolution& evolution, const llvm::Loop& loop,
                        const llvm::SCEV* back_edges, const llvm::BasicBlock* hook_path)
     : evolution_(evolution), loop_(loop), back_edges_(back_edges), hook_path_(hook_path) {}
@@ -81,26 +94,12 @@ llvm::Value* LoopBounds::value_on_entry(llvm::Value* v, unsigned depth) const {
         if (from == hook_path_ || (header && !loop_.contains(from))) continue;
         llvm::Value* incoming = phi->getIncomingValue(i);
         // Around the loop, the header phi must come back as itself.
-        if (header && carried_unchanged(incoming, phi, depth + 1)) continue;
+        if (header && is_value_once_hook_path_gone(incoming, phi, loop_, hook_path_)) continue;
         llvm::Value* value = header ? nullptr : value_on_entry(incoming, depth + 1);
         if (value == nullptr || (entry != nullptr && value != entry)) return nullptr;
         entry = value;
     }
     return entry;
-}
-
-// Whether `v`, reaching `header_phi` from inside the loop, is `header_phi` itself, or merges
-// only that (except from the hook's path).
-bool LoopBounds::carried_unchanged(llvm::Value* v, llvm::PHINode* header_phi,
-                                   unsigned depth) const {
-    if (v == header_phi) return true;
-    auto* merge = llvm::dyn_cast<llvm::PHINode>(v);
-    if (merge == nullptr || !loop_.contains(merge) || depth > 8) return false;
-    for (unsigned i = 0; i < merge->getNumIncomingValues(); ++i)
-        if (merge->getIncomingBlock(i) != hook_path_ &&
-            !carried_unchanged(merge->getIncomingValue(i), header_phi, depth + 1))
-            return false;
-    return true;
 }
 
 // An i64 expression, over values available at the entry, that bounds the unsigned value of

@@ -20,6 +20,12 @@ namespace tycho::wasm::detail::jit {
 
 void mark_bounds_check(llvm::Value* outside);
 
+// Whether `v`, reaching a header phi from inside `loop`, is `target` once the hook's path
+// (`hook_path`, may be nullptr) is gone: `target` itself, or phis in the loop that merge only
+// that, except from the hook's path.
+bool is_value_once_hook_path_gone(llvm::Value* v, const llvm::Value* target, const llvm::Loop& loop,
+                                  const llvm::BasicBlock* hook_path, unsigned depth = 0);
+
 class LoopBounds {
   public:
     // `back_edges`: an i64 bound on the back-edges the loop takes. `hook_path`: the block
@@ -39,7 +45,6 @@ class LoopBounds {
   private:
     bool settle(llvm::ICmpInst& check, Settled& out) const;
     llvm::Value* value_on_entry(llvm::Value* v, unsigned depth = 0) const;
-    bool carried_unchanged(llvm::Value* v, llvm::PHINode* header_phi, unsigned depth) const;
     const llvm::SCEV*
     largest(const llvm::SCEV* s,
             std::vector<std::pair<const llvm::SCEV*, const llvm::SCEV*>>& at_most) const;

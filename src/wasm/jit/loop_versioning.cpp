@@ -46,18 +46,6 @@ bool calls_hook(const llvm::BasicBlock& block) {
     return false;
 }
 
-// Whether `v`, reaching the header from a latch, is the charged budget when the hook's path
-// is not taken: %now itself, or a phi that merges %now with what the hook's path gives.
-bool is_charged_budget(llvm::Value* v, const Charge& c) {
-    if (v == c.now) return true;
-    auto* merge = llvm::dyn_cast<llvm::PHINode>(v);
-    if (merge == nullptr) return false;
-    for (unsigned i = 0; i < merge->getNumIncomingValues(); ++i)
-        if (merge->getIncomingBlock(i) != c.spent && merge->getIncomingValue(i) != c.now)
-            return false;
-    return true;
-}
-
 // The loop's charge, when it has exactly one and every iteration's budget flows from the
 // header through that one decrement back to the header, with nothing else (a call that
 // spends reductions reloads the budget) in between.
@@ -88,7 +76,10 @@ std::optional<Charge> find_charge(const llvm::Loop& loop) {
     for (unsigned i = 0; i < found->budget->getNumIncomingValues(); ++i) {
         llvm::BasicBlock* from = found->budget->getIncomingBlock(i);
         if (!loop.contains(from) || from == found->spent) continue;
-        if (!is_charged_budget(found->budget->getIncomingValue(i), *found)) return std::nullopt;
+        // Around the loop, the budget comes back as the one decrement.
+        if (!is_value_once_hook_path_gone(found->budget->getIncomingValue(i), found->now, loop,
+                                          found->spent))
+            return std::nullopt;
     }
     return found;
 }
