@@ -761,7 +761,7 @@ static inline int lunatic_bincode_string(const uint8_t* buf, uint64_t len, uint6
                                          const char** text, uint64_t* text_len) {
     if (len < 8 || *at > len - 8) return 0;
     uint64_t n = 0;
-    for (int i = 0; i < 8; i++)
+    for (unsigned i = 0; i < 8; i++)
         n |= (uint64_t)buf[*at + i] << (8 * i);
     if (n > len - *at - 8) return 0;
     *text = (const char*)buf + *at + 8;
