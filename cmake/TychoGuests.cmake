@@ -6,7 +6,8 @@ set(TYCHO_GUEST_TEST_SCRIPT ${CMAKE_SOURCE_DIR}/tests/run_guest.sh)
 
 # tycho_c_guest(<name> <source> [INCLUDES dir...] [FLAGS flag...] [DEPENDS file...])
 # Compiles <source> to ${CMAKE_CURRENT_BINARY_DIR}/<name>.wasm and sets <name>_WASM.
-# DEPENDS names generated files the source includes.
+# DEPENDS names generated files the source includes. A .cpp source is compiled as C++20
+# with the SDK's tycho-c++ (libc++, no exceptions).
 function(tycho_c_guest name source)
   cmake_parse_arguments(GUEST "" "" "INCLUDES;FLAGS;DEPENDS" ${ARGN})
   set(output ${CMAKE_CURRENT_BINARY_DIR}/${name}.wasm)
@@ -14,14 +15,19 @@ function(tycho_c_guest name source)
   foreach(dir IN LISTS GUEST_INCLUDES)
     list(APPEND includes -I${dir})
   endforeach()
-  file(GLOB headers CONFIGURE_DEPENDS ${TYCHO_SDK_C_INCLUDE}/*.h)
+  file(GLOB headers CONFIGURE_DEPENDS ${TYCHO_SDK_C_INCLUDE}/*.h ${TYCHO_SDK_C_INCLUDE}/tycho/*.h
+       ${TYCHO_SDK_C_INCLUDE}/tycho/*.hpp)
+  set(compiler ${TYCHO_WASM_CC})
+  if(source MATCHES "\\.cpp$")
+    set(compiler ${CMAKE_SOURCE_DIR}/sdk/bin/tycho-c++)
+  endif()
   foreach(dir IN LISTS GUEST_INCLUDES)
     file(GLOB more CONFIGURE_DEPENDS ${dir}/*.h)
     list(APPEND headers ${more})
   endforeach()
   add_custom_command(
     OUTPUT ${output}
-    COMMAND ${TYCHO_WASM_CC} --target=wasm32-wasi -O2 -Wall -Werror=implicit-function-declaration
+    COMMAND ${compiler} --target=wasm32-wasi -O2 -Wall -Werror=implicit-function-declaration
             ${includes} ${GUEST_FLAGS} ${source} -o ${output}
     DEPENDS ${source} ${headers} ${GUEST_DEPENDS}
     COMMENT "Compiling guest ${name}.wasm")

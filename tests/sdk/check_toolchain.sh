@@ -41,6 +41,9 @@ expect_output '^c\+\+ guest' "$tycho" run --tier interp "$work/project/container
 cmake --install "$build_dir" --prefix "$work/prefix" >"$work/install.log"
 "$work/prefix/bin/tycho-c++" "$here/guests/containers.cpp" -o "$work/installed.wasm"
 expect_output '^c\+\+ guest' "$work/prefix/bin/tycho" run --tier interp "$work/installed.wasm"
+# The installed headers: the C++ layer (supervisors, servers, channels) over the C core.
+"$work/prefix/bin/tycho-c++" "$here/units/supervision.cpp" -o "$work/supervision.wasm"
+expect_output '^ok$' "$work/prefix/bin/tycho" run "$work/supervision.wasm"
 # The installed tycho finds the installed native tier (../lib/tycho/).
 TYCHO_NATIVE_TIER="" expect_output '^c\+\+ guest' \
   "$work/prefix/bin/tycho" run --tier jit --no-cache "$work/installed.wasm"

@@ -96,6 +96,27 @@ static inline int64_t tycho_fresh_link_tag(void) {
            (int64_t)(tycho_internal_next_link++ % (uint64_t)TYCHO_TAG_LINK_FIRST);
 }
 
+/* Reply tags of calls that gave up waiting (a ring of the last TYCHO_STALE_REPLIES): a
+ * receive of any kind drops a late reply under one of them. */
+#define TYCHO_STALE_REPLIES 64
+TYCHO_WEAK int64_t tycho_internal_stale_replies[TYCHO_STALE_REPLIES];
+TYCHO_WEAK uint32_t tycho_internal_next_stale;
+
+/** Marks a reply tag whose caller stopped waiting; its late reply will be dropped. */
+static inline void tycho_forget_reply(int64_t reply_tag) {
+    tycho_internal_stale_replies[tycho_internal_next_stale++ % TYCHO_STALE_REPLIES] = reply_tag;
+}
+
+/* Whether `tag` is a forgotten reply tag; forgets it for good if so. */
+static inline int tycho_internal_take_stale_reply(int64_t tag) {
+    for (uint32_t i = 0; i < TYCHO_STALE_REPLIES; i++) {
+        if (tycho_internal_stale_replies[i] != tag) continue;
+        tycho_internal_stale_replies[i] = 0;
+        return 1;
+    }
+    return 0;
+}
+
 /*
  * Errors. The host reports failures as error ids whose text must be fetched and freed;
  * the SDK does that once, keeps the text, and returns TYCHO_FAILED.

@@ -64,8 +64,8 @@ static inline int tycho_cancel_timer(uint64_t timer_id) {
  * Waits up to `timeout_ms` for the oldest message whose tag is one of tags[0..count), or
  * for the oldest message of any kind when count is 0, and describes it in *message.
  * Returns TYCHO_OK or TYCHO_TIMEOUT. Process-died messages only match a receive of any
- * kind. Late replies to requests that timed out are dropped here, so they never surprise
- * a receive of any kind.
+ * kind. A late reply to a call that timed out is dropped here, so that it never surprises
+ * a receive of any kind (the SDK remembers the last TYCHO_STALE_REPLIES such calls).
  */
 static inline int tycho_receive(const int64_t* tags, uint32_t count, int64_t timeout_ms,
                                 tycho_message* message) {
@@ -78,7 +78,8 @@ static inline int tycho_receive(const int64_t* tags, uint32_t count, int64_t tim
         message->tag = lunatic_message_get_tag();
         message->pid = kind == LUNATIC_PROCESS_DIED ? lunatic_message_get_process_id() : 0;
         message->size = kind == LUNATIC_DATA_MESSAGE ? (uint32_t)lunatic_message_data_size() : 0;
-        if (count == 0 && kind == LUNATIC_DATA_MESSAGE && tycho_is_reply_tag(message->tag))
+        if (count == 0 && kind == LUNATIC_DATA_MESSAGE && tycho_is_reply_tag(message->tag) &&
+            tycho_internal_take_stale_reply(message->tag))
             continue;
         return TYCHO_OK;
     }

@@ -63,11 +63,40 @@ static inline void tycho_internal_spawn_params(uint8_t params[LUNATIC_PARAM_SIZE
     lunatic_param_i32(params, (int32_t)(uint32_t)(uintptr_t)entry);
 }
 
-static inline void tycho_internal_start_child(tycho_pid child, int monitor, const void* arg,
-                                              uint32_t len) {
+static const tycho_spawn_options tycho_internal_default_spawn_options = {TYCHO_SELF_CONFIG, 0, 0};
+
+/**
+ * Spawns `entry` with `options` (NULL: the caller's config, no link, no monitor), but the
+ * child waits: it runs `entry` only once tycho_start_child gives it its argument. This
+ * lets the caller register or record the child before it can do anything. Sets *child,
+ * and *link_tag when linking (either may be NULL). Returns TYCHO_OK, or TYCHO_FAILED when
+ * the child could not start (tycho_last_error() says why, e.g. its memory limit). A
+ * process whose config does not allow spawning traps here, as in Lunatic.
+ */
+static inline int tycho_spawn_waiting(tycho_entry entry, const tycho_spawn_options* options,
+                                      tycho_pid* child, int64_t* link_tag) {
+    if (options == NULL) options = &tycho_internal_default_spawn_options;
+    int64_t tag = options->link ? tycho_fresh_link_tag() : 0;
+    uint8_t params[LUNATIC_PARAM_SIZE];
+    tycho_internal_spawn_params(params, entry);
+    static const char trampoline[] = "tycho_spawn_entry";
+    uint64_t id = 0;
+    int32_t status = lunatic_process_spawn(tag, options->config, LUNATIC_SELF_MODULE, trampoline,
+                                           sizeof trampoline - 1, params, sizeof params, &id);
+    int result = tycho_internal_spawn_status(status, id);
+    if (result != TYCHO_OK) return result;
+    if (child) *child = id;
+    if (link_tag) *link_tag = tag;
+    return TYCHO_OK;
+}
+
+/** Lets a child spawned with tycho_spawn_waiting run, with arg[0..len) as its argument;
+ *  monitors it first if options->monitor is set. */
+static inline void tycho_start_child(tycho_pid child, const tycho_spawn_options* options,
+                                     const void* arg, uint32_t len) {
     /* The monitor signal goes out before the argument, and the child does nothing before it
        has its argument, so the monitor is set while the child is surely alive. */
-    if (monitor) lunatic_process_monitor(child);
+    if (options && options->monitor) lunatic_process_monitor(child);
     tycho_send(child, TYCHO_TAG_SPAWN_ARGUMENT, arg, len);
 }
 
@@ -81,20 +110,11 @@ static inline void tycho_internal_start_child(tycho_pid child, int monitor, cons
 static inline int tycho_spawn_with(tycho_entry entry, const void* arg, uint32_t len,
                                    const tycho_spawn_options* options, tycho_pid* child,
                                    int64_t* link_tag) {
-    static const tycho_spawn_options defaults = {TYCHO_SELF_CONFIG, 0, 0};
-    if (options == NULL) options = &defaults;
-    int64_t tag = options->link ? tycho_fresh_link_tag() : 0;
-    uint8_t params[LUNATIC_PARAM_SIZE];
-    tycho_internal_spawn_params(params, entry);
-    static const char trampoline[] = "tycho_spawn_entry";
-    uint64_t id = 0;
-    int32_t status = lunatic_process_spawn(tag, options->config, LUNATIC_SELF_MODULE, trampoline,
-                                           sizeof trampoline - 1, params, sizeof params, &id);
-    int result = tycho_internal_spawn_status(status, id);
-    if (result != TYCHO_OK) return result;
-    tycho_internal_start_child(id, options->monitor, arg, len);
+    tycho_pid id = 0;
+    int status = tycho_spawn_waiting(entry, options, &id, link_tag);
+    if (status != TYCHO_OK) return status;
+    tycho_start_child(id, options, arg, len);
     if (child) *child = id;
-    if (link_tag) *link_tag = tag;
     return TYCHO_OK;
 }
 
@@ -130,7 +150,7 @@ static inline int tycho_whereis_or_spawn(const char* name, tycho_entry entry, co
     }
     int result = tycho_internal_spawn_status(status, id);
     if (result != TYCHO_OK) return result;
-    tycho_internal_start_child(id, 0, arg, len);
+    tycho_start_child(id, NULL, arg, len);
     *pid = id;
     return TYCHO_OK;
 }

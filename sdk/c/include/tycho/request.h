@@ -22,29 +22,34 @@ typedef struct tycho_request {
     int64_t reply_tag;
 } tycho_request;
 
-/** How often a waiting caller checks that its server still exists (milliseconds). */
+/** How often a waiting caller checks that its server still exists (milliseconds). A call
+ *  to a process that has already ended fails at once. */
 #define TYCHO_CALL_LIVENESS_MS 100
 
 /**
  * Waits up to `timeout_ms` for the reply tagged `reply_tag` from `server` and describes it
  * in *message; its bytes are then read with tycho_read. Returns TYCHO_OK, TYCHO_TIMEOUT or
- * TYCHO_NO_PROCESS (the server ended without answering).
+ * TYCHO_NO_PROCESS (the server ended without answering). On a timeout the reply tag is
+ * forgotten (tycho_forget_reply): a reply that still comes is dropped.
  */
 static inline int tycho_await_reply_message(tycho_pid server, int64_t reply_tag, int64_t timeout_ms,
                                             tycho_message* message) {
     int64_t deadline = tycho_deadline(timeout_ms);
     for (;;) {
-        int64_t wait = tycho_remaining_ms(deadline);
-        if (wait < 0 || wait > TYCHO_CALL_LIVENESS_MS) wait = TYCHO_CALL_LIVENESS_MS;
-        int status = tycho_receive_tag(reply_tag, wait, message);
-        if (status != TYCHO_TIMEOUT) return status;
         if (!tycho_alive(server)) {
             /* It may have answered just before it ended. */
             if (tycho_receive_tag(reply_tag, 0, message) == TYCHO_OK) return TYCHO_OK;
             tycho_set_error("process %llu ended without replying", (unsigned long long)server);
             return TYCHO_NO_PROCESS;
         }
-        if (tycho_remaining_ms(deadline) == 0) return TYCHO_TIMEOUT;
+        int64_t wait = tycho_remaining_ms(deadline);
+        if (wait < 0 || wait > TYCHO_CALL_LIVENESS_MS) wait = TYCHO_CALL_LIVENESS_MS;
+        int status = tycho_receive_tag(reply_tag, wait, message);
+        if (status != TYCHO_TIMEOUT) return status;
+        if (tycho_remaining_ms(deadline) == 0) {
+            tycho_forget_reply(reply_tag);
+            return TYCHO_TIMEOUT;
+        }
     }
 }
 

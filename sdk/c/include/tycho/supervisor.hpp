@@ -97,11 +97,16 @@ class Supervisor {
     Supervisor& child(std::string name, const Argument&... argument) {
         return child<Function>(std::move(name), Restart::permanent, argument...);
     }
-    // Adds a child running a server of type Impl (tycho/server.hpp).
-    template <ServerImpl Impl>
-    Supervisor& server(std::string name, const typename Impl::Arg& arg,
-                       Restart restart = Restart::permanent) {
-        return child<&detail::server_entry<Impl>>(std::move(name), restart, arg);
+    // Adds a child running a server of type Impl (tycho/server.hpp), with its Arg if it
+    // has one.
+    template <ServerImpl Impl, class... Arg>
+    Supervisor& server(std::string name, Restart restart, const Arg&... arg) {
+        detail::check_server_arg<Impl, Arg...>();
+        return child<detail::server_entry<Impl>()>(std::move(name), restart, arg...);
+    }
+    template <ServerImpl Impl, class... Arg>
+    Supervisor& server(std::string name, const Arg&... arg) {
+        return server<Impl>(std::move(name), Restart::permanent, arg...);
     }
     // Registers the last child added under `name` each time it starts, before it runs.
     Supervisor& registered(std::string name) {
@@ -175,17 +180,17 @@ class Supervisor {
         Child& child = children_[index];
         tycho_spawn_options options{config_, 1, 1};
         Pid pid = 0;
-        int status = tycho_spawn_with(child.entry, child.argument.data(),
-                                      static_cast<uint32_t>(child.argument.size()), &options, &pid,
-                                      &child.link_tag);
-        if (status != TYCHO_OK) {
+        if (tycho_spawn_waiting(child.entry, &options, &pid, &child.link_tag) != TYCHO_OK) {
             stop_all();
             tycho_panic("supervisor: cannot start %s: %s", child.name.c_str(), last_error());
         }
         child.process = Process(pid);
         child.running = true;
+        // The child waits for its argument, so its name and the "started" event come first.
         if (!child.registered.empty()) register_as(child.registered, child.process);
         emit(SupervisorEvent::started, child);
+        tycho_start_child(pid, &options, child.argument.data(),
+                          static_cast<uint32_t>(child.argument.size()));
     }
 
     // Kills a running child and waits until it is gone, so that what it held is free again.

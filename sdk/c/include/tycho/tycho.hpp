@@ -52,22 +52,37 @@ inline constexpr int64_t forever = TYCHO_FOREVER;
 template <class T> class Result {
   public:
     Result(T value) : value_(std::move(value)) {} // NOLINT(google-explicit-constructor)
-    Result(Status status) : status_(status) {}    // NOLINT(google-explicit-constructor)
+    // A status without a value; Status::ok here would be a value that is not there, so it
+    // counts as failed.
+    Result(Status status) // NOLINT(google-explicit-constructor)
+        : status_(status == Status::ok ? Status::failed : status) {}
     bool ok() const { return status_ == Status::ok; }
     explicit operator bool() const { return ok(); }
     Status status() const { return status_; }
-    T& operator*() { return *value_; }
-    const T& operator*() const { return *value_; }
+    T& operator*() & { return *value_; }
+    const T& operator*() const& { return *value_; }
+    T&& operator*() && { return std::move(*value_); }
     T* operator->() { return &*value_; }
     const T* operator->() const { return &*value_; }
     // The value; a failed result fails the process with a message saying why.
-    T& value() {
-        if (!ok())
-            tycho_panic("expected a value, got status '%s' (%s)", to_string(status_), last_error());
+    T& value() & {
+        check();
         return *value_;
+    }
+    const T& value() const& {
+        check();
+        return *value_;
+    }
+    T&& value() && {
+        check();
+        return std::move(*value_);
     }
 
   private:
+    void check() const {
+        if (!ok())
+            tycho_panic("expected a value, got status '%s' (%s)", to_string(status_), last_error());
+    }
     std::optional<T> value_;
     Status status_ = Status::ok;
 };
