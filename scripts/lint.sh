@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Format check (clang-format-19) and static checks (clang-tidy-19, see .clang-tidy) of the
-# project's C++ code. Installs the two tools if they are missing. Exits non-zero on findings.
+# Format check (clang-format-19) of all the project's C and C++ code, guests included, and
+# static checks (clang-tidy-19, see .clang-tidy) of src/. Installs the two tools if they are
+# missing. Exits non-zero on findings.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="${BUILD_DIR:-$root/build}"
@@ -12,7 +13,7 @@ for tool in clang-format-19 clang-tidy-19; do
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$tool"
 done
 
-mapfile -t sources < <(git ls-files '*.cpp' '*.h')
+mapfile -t sources < <(git ls-files '*.cpp' '*.hpp' '*.c' '*.h')
 clang-format-19 --dry-run -Werror "${sources[@]}"
 
 [ -f "$build/compile_commands.json" ] || "$root/scripts/build.sh"

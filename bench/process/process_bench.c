@@ -163,8 +163,8 @@ static int64_t g_child_module = LUNATIC_SELF_MODULE;
 
 /* Spawns entry(params...) of `module`; returns 0 and the pid at *pid, or 1 and the error
  * text in `error`. */
-static int spawn_from(int64_t module, const char* entry, const uint8_t* params,
-                      uint32_t nparams, uint64_t* pid, char* error, size_t error_size) {
+static int spawn_from(int64_t module, const char* entry, const uint8_t* params, uint32_t nparams,
+                      uint64_t* pid, char* error, size_t error_size) {
     uint64_t id = 0;
     int32_t status =
         lunatic_process_spawn(0, LUNATIC_SELF_CONFIG, module, entry, (uint32_t)strlen(entry),
@@ -234,7 +234,8 @@ static void end_all(const uint64_t* pids, uint64_t n, int kill) {
 static const char* fmt(double x, char* buf, size_t size) {
     snprintf(buf, size, "%.3f", x);
     size_t len = strlen(buf);
-    while (len > 0 && buf[len - 1] == '0' && buf[len - 2] != '.') buf[--len] = '\0';
+    while (len > 0 && buf[len - 1] == '0' && buf[len - 2] != '.')
+        buf[--len] = '\0';
     return buf;
 }
 
@@ -277,8 +278,10 @@ static void spawn_exit_round(double* out) {
     uint8_t p[LUNATIC_PARAM_SIZE];
     lunatic_param_i64(p, (int64_t)g_self);
     const uint64_t t0 = now_ns();
-    for (uint64_t i = 0; i < m; ++i) spawn_or_die_from(g_child_module, "exit_child", p, 1);
-    for (uint64_t i = 0; i < m; ++i) expect(TAG_DONE, "exit message", i, m);
+    for (uint64_t i = 0; i < m; ++i)
+        spawn_or_die_from(g_child_module, "exit_child", p, 1);
+    for (uint64_t i = 0; i < m; ++i)
+        expect(TAG_DONE, "exit message", i, m);
     out[0] = (double)(now_ns() - t0) / (double)m / 1000.0;
 }
 
@@ -298,8 +301,10 @@ static uint64_t spawn_idle(uint64_t k) {
     uint8_t p[LUNATIC_PARAM_SIZE];
     lunatic_param_i64(p, (int64_t)g_self);
     const uint64_t t0 = now_ns();
-    for (uint64_t i = 0; i < k; ++i) spawn_or_die_from(g_child_module, "idle_child", p, 1);
-    for (uint64_t i = 0; i < k; ++i) expect(TAG_READY, "ready message", i, k);
+    for (uint64_t i = 0; i < k; ++i)
+        spawn_or_die_from(g_child_module, "idle_child", p, 1);
+    for (uint64_t i = 0; i < k; ++i)
+        expect(TAG_READY, "ready message", i, k);
     return now_ns() - t0;
 }
 
@@ -362,7 +367,8 @@ static int max_idle(void) {
                 fprintf(stderr, "  stopped spawning after %llu ms (MAX_IDLE_MAX_MS)\n",
                         (unsigned long long)max_ms);
                 printf("@note max_idle_processes stopped spawning after %llu ms "
-                       "(MAX_IDLE_MAX_MS)\n", (unsigned long long)max_ms);
+                       "(MAX_IDLE_MAX_MS)\n",
+                       (unsigned long long)max_ms);
                 ++spawned;
                 break;
             }
@@ -375,7 +381,8 @@ static int max_idle(void) {
         fprintf(stderr, "  %s after %llu ready messages\n",
                 tag == -1 ? "timed out" : "unexpected message", (unsigned long long)alive);
         printf("@note max_idle_processes %llu of %llu spawned processes never reported "
-               "ready\n", (unsigned long long)(spawned - alive), (unsigned long long)spawned);
+               "ready\n",
+               (unsigned long long)(spawned - alive), (unsigned long long)spawned);
         break;
     }
     double ms = (double)(now_ns() - t0) / 1e6;
@@ -419,8 +426,10 @@ static void ring_hop_round(double* out) {
     if (nodes == NULL) die("out of memory");
     uint8_t p[LUNATIC_PARAM_SIZE];
     lunatic_param_i64(p, (int64_t)g_self);
-    for (uint64_t i = 0; i < n; ++i) nodes[i] = spawn_or_die("ring_node", p, 1);
-    for (uint64_t i = 0; i < n; ++i) send_u64(nodes[i], TAG_NEXT, nodes[(i + 1) % n]);
+    for (uint64_t i = 0; i < n; ++i)
+        nodes[i] = spawn_or_die("ring_node", p, 1);
+    for (uint64_t i = 0; i < n; ++i)
+        send_u64(nodes[i], TAG_NEXT, nodes[(i + 1) % n]);
     const uint64_t t0 = now_ns();
     send_u64(nodes[0], TAG_TOKEN, hops);
     expect(TAG_DONE, "the token", 0, 1);
@@ -451,8 +460,8 @@ static void ping_pong_round(double* out) {
     for (uint64_t i = n; i > 0; --i) {
         send_u64(pong, TAG_PING, i);
         uint64_t back = expect(TAG_PONG, "pong", n - i, n);
-        if (back != i) die("ping %llu came back as %llu", (unsigned long long)i,
-                           (unsigned long long)back);
+        if (back != i)
+            die("ping %llu came back as %llu", (unsigned long long)i, (unsigned long long)back);
     }
     out[0] = (double)(now_ns() - t0) / (double)n;
     end_all(&pong, 1, 0);
@@ -464,14 +473,16 @@ static void ping_pong_round(double* out) {
  * per message. */
 
 EXPORT("fan_in_receiver") void fan_in_receiver(int64_t parent, int64_t total) {
-    for (int64_t i = 0; i < total; ++i) lunatic_message_receive(NULL, 0, LUNATIC_NO_TIMEOUT);
+    for (int64_t i = 0; i < total; ++i)
+        lunatic_message_receive(NULL, 0, LUNATIC_NO_TIMEOUT);
     send_u64((uint64_t)parent, TAG_DONE, 0);
 }
 
 EXPORT("fan_in_sender") void fan_in_sender(int64_t receiver, int64_t count) {
     uint64_t value;
     if (recv_u64(LUNATIC_NO_TIMEOUT, &value) != TAG_GO) return;
-    for (int64_t i = count; i > 0; --i) send_u64((uint64_t)receiver, TAG_DATA, (uint64_t)i);
+    for (int64_t i = count; i > 0; --i)
+        send_u64((uint64_t)receiver, TAG_DATA, (uint64_t)i);
 }
 
 static void fan_in_round(double* out) {
@@ -485,9 +496,11 @@ static void fan_in_round(double* out) {
     lunatic_param_i64(lunatic_param_i64(p, (int64_t)g_self), (int64_t)total);
     uint64_t receiver = spawn_or_die("fan_in_receiver", p, 2);
     lunatic_param_i64(lunatic_param_i64(p, (int64_t)receiver), (int64_t)per_sender);
-    for (uint64_t i = 0; i < senders; ++i) pids[i] = spawn_or_die("fan_in_sender", p, 2);
+    for (uint64_t i = 0; i < senders; ++i)
+        pids[i] = spawn_or_die("fan_in_sender", p, 2);
     const uint64_t t0 = now_ns();
-    for (uint64_t i = 0; i < senders; ++i) send_u64(pids[i], TAG_GO, 0);
+    for (uint64_t i = 0; i < senders; ++i)
+        send_u64(pids[i], TAG_GO, 0);
     expect(TAG_DONE, "the receiver's end", 0, 1);
     out[0] = (double)(now_ns() - t0) / (double)total;
     free(pids); /* the senders and the receiver have returned */
@@ -500,7 +513,8 @@ static void fan_in_round(double* out) {
 
 EXPORT("spinner") void spinner(int64_t seed) {
     volatile int64_t x = seed;
-    for (;;) x = (x * 75 + 74) % 65537;
+    for (;;)
+        x = (x * 75 + 74) % 65537;
 }
 
 EXPORT("responder") void responder(void) {
@@ -578,7 +592,12 @@ static const Bench kBenches[] = {
     {"spawn_exit", spawn_exit_round, NULL, 1, {"spawn_exit_us"}, {"us"}},
     {"idle_process", NULL, idle_process_sample, 1, {"idle_process_bytes"}, {"bytes"}},
     {"cold_spawn", NULL, cold_spawn_sample, 1, {"cold_spawn_us"}, {"us"}},
-    {"max_idle", NULL, max_idle, 2, {"max_idle_processes", "max_idle_spawn_ms"}, {"processes", "ms"}},
+    {"max_idle",
+     NULL,
+     max_idle,
+     2,
+     {"max_idle_processes", "max_idle_spawn_ms"},
+     {"processes", "ms"}},
     {"ring_hop", ring_hop_round, NULL, 1, {"ring_hop_ns"}, {"ns"}},
     {"ping_pong", ping_pong_round, NULL, 1, {"ping_pong_ns"}, {"ns"}},
     {"fan_in", fan_in_round, NULL, 1, {"fan_in_ns"}, {"ns"}},
@@ -608,8 +627,7 @@ static void describe(const Bench* b) {
                 "spinning processes (%lld workers)\n",
                 (long long)param("FAIRNESS_PINGS"), (long long)param("FAIRNESS_INTERVAL_MS"),
                 (long long)param("FAIRNESS_MAX_MS"),
-                (long long)(param("FAIRNESS_BUSY") ? param("FAIRNESS_BUSY")
-                                                   : 2 * param("WORKERS")),
+                (long long)(param("FAIRNESS_BUSY") ? param("FAIRNESS_BUSY") : 2 * param("WORKERS")),
                 (long long)param("WORKERS"));
 }
 
@@ -637,9 +655,11 @@ static int run_repeated(const Bench* b) {
         char label[32];
         snprintf(label, sizeof label, "run %d/%d", i + 1, n);
         progress(label, b, v);
-        for (int m = 0; m < b->metrics; ++m) values[m][i] = v[m];
+        for (int m = 0; m < b->metrics; ++m)
+            values[m][i] = v[m];
     }
-    for (int m = 0; m < b->metrics; ++m) report(b->metric[m], b->unit[m], values[m], n);
+    for (int m = 0; m < b->metrics; ++m)
+        report(b->metric[m], b->unit[m], values[m], n);
     return 0;
 }
 
@@ -647,7 +667,8 @@ int main(int argc, char** argv) {
     g_self = lunatic_process_process_id();
     const size_t nbench = sizeof kBenches / sizeof kBenches[0];
     if (argc >= 2 && strcmp(argv[1], "list") == 0) {
-        for (size_t i = 0; i < nbench; ++i) printf("%s\n", kBenches[i].name);
+        for (size_t i = 0; i < nbench; ++i)
+            printf("%s\n", kBenches[i].name);
         return 0;
     }
     const Bench* bench = NULL;
@@ -656,7 +677,8 @@ int main(int argc, char** argv) {
     if (bench == NULL) {
         fprintf(stderr, "usage: process_bench.wasm BENCHMARK|list [KEY=VALUE...]\n"
                         "benchmarks:");
-        for (size_t i = 0; i < nbench; ++i) fprintf(stderr, " %s", kBenches[i].name);
+        for (size_t i = 0; i < nbench; ++i)
+            fprintf(stderr, " %s", kBenches[i].name);
         fputs("\nkeys:", stderr);
         for (size_t i = 0; i < sizeof kParams / sizeof kParams[0]; ++i)
             fprintf(stderr, " %s", kParams[i].name);

@@ -67,7 +67,8 @@ static const char* header_value(const char* start, const char* end, const char* 
         if ((size_t)(line_end - line) > name_length && line[name_length] == ':' &&
             strncasecmp(line, name, name_length) == 0) {
             const char* value = line + name_length + 1;
-            while (value < line_end && *value == ' ') ++value;
+            while (value < line_end && *value == ' ')
+                ++value;
             const char* value_end = line_end;
             while (value_end > value && (value_end[-1] == '\r' || value_end[-1] == ' '))
                 --value_end;

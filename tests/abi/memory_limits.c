@@ -111,8 +111,7 @@ ENTRY(e_big_messages)(int64_t parent) {
 
 static void expect_table_growths(uint64_t max_memory, int64_t tag) {
     uint64_t module = 0;
-    CHECK_EQ(lunatic_process_compile_module(MANY_TABLES_WASM, sizeof MANY_TABLES_WASM, &module),
-             0);
+    CHECK_EQ(lunatic_process_compile_module(MANY_TABLES_WASM, sizeof MANY_TABLES_WASM, &module), 0);
     uint8_t params[LUNATIC_PARAM_SIZE];
     lunatic_param_i64(params, (int64_t)self_pid());
     uint64_t id = 0;

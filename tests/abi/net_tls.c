@@ -96,9 +96,8 @@ static void expect_error_containing(uint64_t err, const char* part) {
 static uint64_t bind_listener(uint8_t last_octet, uint32_t* port) {
     const uint8_t address[4] = {127, 0, 0, last_octet};
     uint64_t id = UNTOUCHED;
-    CHECK_EQ(lunatic_networking_tls_bind(4, address, 0, 0, 0, &id, PEM(SERVER_CRT),
-                                         PEM(SERVER_KEY)),
-             0);
+    CHECK_EQ(
+        lunatic_networking_tls_bind(4, address, 0, 0, 0, &id, PEM(SERVER_CRT), PEM(SERVER_KEY)), 0);
     uint64_t iter = UNTOUCHED;
     CHECK_EQ(lunatic_networking_tls_local_addr(id, &iter), 0);
     net_address bound = ONLY_ADDRESS(iter);
@@ -196,8 +195,7 @@ static void report_handshake_failure(uint64_t stream, uint64_t err, int64_t root
     uint64_t out = 0;
     expect_same_failure(lunatic_networking_tls_read(stream, echo_buffer, 16, &out), out, failure);
     lunatic_ciovec iov = {"x", 1};
-    expect_same_failure(lunatic_networking_tls_write_vectored(stream, &iov, 1, &out), out,
-                        failure);
+    expect_same_failure(lunatic_networking_tls_write_vectored(stream, &iov, 1, &out), out, failure);
     expect_same_failure(lunatic_networking_tls_flush(stream, &out), out, failure);
 
     const uint32_t length = (uint32_t)strlen(failure);
@@ -373,7 +371,8 @@ static void test_refused_handshakes(uint32_t port, uint32_t port2) {
     expect_handshake_failed(1, "alert unknown ca");
 
     /* An entry that is no certificate is skipped. */
-    static const char junk[] = "-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----\n";
+    static const char junk[] =
+        "-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----\n";
     const lunatic_pem with_junk[3] = {{junk, sizeof junk - 1}, {"", 0}, {PEM(CA_CRT)}};
     uint64_t stream = 0;
     CHECK_EQ(connect_to("localhost", port, with_junk, 3, &stream), 0);
@@ -541,7 +540,8 @@ static void expect_bind_error(const char* cert, uint32_t cert_len, const char* k
                               uint32_t key_len, const char* part) {
     const uint8_t address[4] = {127, 0, 0, 1};
     uint64_t id = 0;
-    CHECK_EQ(lunatic_networking_tls_bind(4, address, 0, 0, 0, &id, cert, cert_len, key, key_len), 1);
+    CHECK_EQ(lunatic_networking_tls_bind(4, address, 0, 0, 0, &id, cert, cert_len, key, key_len),
+             1);
     expect_error_containing(id, part);
 }
 
@@ -557,7 +557,8 @@ static void test_bind_errors(void) {
     expect_bind_error(two, sizeof two, PEM(SERVER_KEY), "holds 2 certificates");
 
     expect_bind_error(PEM(SERVER_CRT), garbage, sizeof garbage - 1, "holds 0 PKCS#8");
-    static const char sec1[] = "-----BEGIN EC PRIVATE KEY-----\nAAAA\n-----END EC PRIVATE KEY-----\n";
+    static const char sec1[] =
+        "-----BEGIN EC PRIVATE KEY-----\nAAAA\n-----END EC PRIVATE KEY-----\n";
     expect_bind_error(PEM(SERVER_CRT), sec1, sizeof sec1 - 1, "holds 0 PKCS#8");
     expect_bind_error(PEM(SERVER_CRT), PEM(OTHER_CA_KEY), "does not belong");
 }

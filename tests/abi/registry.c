@@ -223,8 +223,7 @@ int main(void) {
     lunatic_process_config_set_max_memory(tiny, 65536);
     uint64_t err = SENTINEL;
     node = SENTINEL;
-    CHECK_EQ(lunatic_process_get_or_spawn("svc-err", 7, 0, tiny, -1, "entry", 5, 0, 0, &node,
-                                          &err),
+    CHECK_EQ(lunatic_process_get_or_spawn("svc-err", 7, 0, tiny, -1, "entry", 5, 0, 0, &node, &err),
              1);
     CHECK_EQ(node, 0);
     uint64_t stored = SENTINEL;

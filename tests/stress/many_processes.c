@@ -24,10 +24,13 @@ int main(void) {
     lunatic_param_i64(param, (int64_t)self);
     for (uint32_t i = 0; i < COUNT; ++i)
         CHECK_EQ(lunatic_spawn_simple(0, "sleeper", param, 1, &children[i]), 0);
-    for (uint32_t i = 0; i < COUNT; ++i) CHECK_EQ(lunatic_receive_tag(1, 60000), 0);
+    for (uint32_t i = 0; i < COUNT; ++i)
+        CHECK_EQ(lunatic_receive_tag(1, 60000), 0);
     /* All have checked in and are blocked in receive now. */
-    for (uint32_t i = 0; i < COUNT; ++i) CHECK(lunatic_process_exists(children[i]));
-    for (uint32_t i = 0; i < COUNT; ++i) lunatic_send_bytes(children[i], 0, &i, 4);
+    for (uint32_t i = 0; i < COUNT; ++i)
+        CHECK(lunatic_process_exists(children[i]));
+    for (uint32_t i = 0; i < COUNT; ++i)
+        lunatic_send_bytes(children[i], 0, &i, 4);
     static uint8_t seen[COUNT];
     for (uint32_t i = 0; i < COUNT; ++i) {
         CHECK_EQ(lunatic_receive_tag(2, 60000), 0);

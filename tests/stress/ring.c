@@ -26,7 +26,8 @@ __attribute__((export_name("member"))) void member(void) {
 
 int main(void) {
     const uint64_t self = lunatic_process_process_id();
-    for (int i = 0; i < MEMBERS; ++i) CHECK_EQ(lunatic_spawn_simple(0, "member", 0, 0, &members[i]), 0);
+    for (int i = 0; i < MEMBERS; ++i)
+        CHECK_EQ(lunatic_spawn_simple(0, "member", 0, 0, &members[i]), 0);
     /* Member i forwards to i+1; the last one hands the token back to the root. */
     for (int i = 0; i < MEMBERS; ++i) {
         uint64_t next = i + 1 < MEMBERS ? members[i + 1] : self;

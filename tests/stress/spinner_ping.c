@@ -10,7 +10,8 @@
 
 __attribute__((export_name("spinner"))) void spinner(void) {
     volatile uint64_t x = 0;
-    for (;;) x = x * 6364136223846793005ull + 1;
+    for (;;)
+        x = x * 6364136223846793005ull + 1;
 }
 
 __attribute__((export_name("responder"))) void responder(void) {
@@ -25,7 +26,8 @@ __attribute__((export_name("responder"))) void responder(void) {
 int main(void) {
     const uint64_t self = lunatic_process_process_id();
     uint64_t spinners[SPINNERS], resp = 0;
-    for (int i = 0; i < SPINNERS; ++i) CHECK_EQ(lunatic_spawn_simple(0, "spinner", 0, 0, &spinners[i]), 0);
+    for (int i = 0; i < SPINNERS; ++i)
+        CHECK_EQ(lunatic_spawn_simple(0, "spinner", 0, 0, &spinners[i]), 0);
     CHECK_EQ(lunatic_spawn_simple(0, "responder", 0, 0, &resp), 0);
     for (int i = 0; i < PINGS; ++i) {
         lunatic_message_create_data(0, 8);
@@ -36,7 +38,8 @@ int main(void) {
         lunatic_process_monitor(spinners[i]);
         lunatic_process_kill(spinners[i]);
     }
-    for (int i = 0; i < SPINNERS; ++i) CHECK_EQ(lunatic_receive_any(5000), LUNATIC_PROCESS_DIED);
+    for (int i = 0; i < SPINNERS; ++i)
+        CHECK_EQ(lunatic_receive_any(5000), LUNATIC_PROCESS_DIED);
     lunatic_process_kill(resp);
     printf("ok\n");
     return 0;

@@ -15,7 +15,8 @@ __attribute__((export_name("idle"))) void idle(void) {
 __attribute__((export_name("write_big"))) void write_big(void) {
     static char chunk[64 * 1024];
     lunatic_message_create_data(0, 0);
-    for (int i = 0; i < 1024; i++) lunatic_message_write_data(chunk, sizeof chunk);
+    for (int i = 0; i < 1024; i++)
+        lunatic_message_write_data(chunk, sizeof chunk);
 }
 
 static int32_t spawn_idle(uint64_t* id) {
@@ -29,7 +30,8 @@ int main(void) {
     int count = 0;
     uint64_t id = 0;
     int32_t status = 0;
-    while (count < MAX_CHILDREN && (status = spawn_idle(&id)) == 0) children[count++] = id;
+    while (count < MAX_CHILDREN && (status = spawn_idle(&id)) == 0)
+        children[count++] = id;
     if (status != 1) {
         printf("never refused (%d children)\n", count);
         return 1;
@@ -44,7 +46,8 @@ int main(void) {
        64 MiB message cannot be written. */
     for (int i = count - 10; i < count; i++) {
         lunatic_process_kill(children[i]);
-        while (lunatic_process_exists(children[i])) lunatic_process_sleep_ms(1);
+        while (lunatic_process_exists(children[i]))
+            lunatic_process_sleep_ms(1);
     }
     count -= 10;
     uint64_t writer = 0;
@@ -52,9 +55,11 @@ int main(void) {
                           &writer);
     printf("writer: %s\n", lunatic_receive_any(5000) == LUNATIC_LINK_DIED ? "trapped" : "lived");
 
-    for (int i = 0; i < count; i++) lunatic_process_kill(children[i]);
     for (int i = 0; i < count; i++)
-        while (lunatic_process_exists(children[i])) lunatic_process_sleep_ms(1);
+        lunatic_process_kill(children[i]);
+    for (int i = 0; i < count; i++)
+        while (lunatic_process_exists(children[i]))
+            lunatic_process_sleep_ms(1);
     if (spawn_idle(&id) != 0) {
         printf("still refused after the children ended\n");
         return 1;

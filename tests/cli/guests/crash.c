@@ -2,8 +2,12 @@
 #include <lunatic.h>
 #include <stdio.h>
 
-__attribute__((noinline)) int divide(int a, int b) { return a / b; }
-__attribute__((noinline)) int compute(int b) { return divide(10, b) + 1; }
+__attribute__((noinline)) int divide(int a, int b) {
+    return a / b;
+}
+__attribute__((noinline)) int compute(int b) {
+    return divide(10, b) + 1;
+}
 
 int main(int argc, char** argv) {
     lunatic_registry_put_str("crasher", 0, lunatic_process_process_id());

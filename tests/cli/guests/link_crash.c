@@ -3,7 +3,9 @@
 #include <lunatic.h>
 #include <stdio.h>
 
-__attribute__((export_name("crash"))) void crash(void) { __builtin_trap(); }
+__attribute__((export_name("crash"))) void crash(void) {
+    __builtin_trap();
+}
 
 int main(void) {
     uint64_t child = 0;

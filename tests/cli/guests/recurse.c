@@ -5,4 +5,6 @@ __attribute__((noinline)) unsigned recurse(unsigned depth) {
     return recurse(keep + 1) + keep;
 }
 
-int main(void) { return (int)recurse(0); }
+int main(void) {
+    return (int)recurse(0);
+}

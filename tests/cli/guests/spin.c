@@ -1,5 +1,6 @@
 /* Loops forever: stopped only by --max-fuel. */
 int main(void) {
     volatile unsigned x = 0;
-    for (;;) x = x * 1103515245u + 12345u;
+    for (;;)
+        x = x * 1103515245u + 12345u;
 }

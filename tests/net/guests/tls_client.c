@@ -59,8 +59,10 @@ int main(int argc, char** argv) {
         uint64_t n = 0;
         r = lunatic_networking_tls_read(stream, received + total, sizeof received - 1 - total, &n);
         if (r != 0) {
-            if (r == 1) print_error("end", n);
-            else printf("end: status %d\n", (int)r);
+            if (r == 1)
+                print_error("end", n);
+            else
+                printf("end: status %d\n", (int)r);
             break;
         }
         if (n == 0) {

@@ -22,7 +22,8 @@ static int entropy_ok(void) {
 
 int main(int argc, char** argv) {
     printf("argc=%d", argc);
-    for (int i = 0; i < argc; ++i) printf(" [%s]", argv[i]);
+    for (int i = 0; i < argc; ++i)
+        printf(" [%s]", argv[i]);
     printf("\n");
     const char* greeting = getenv("GREETING");
     printf("GREETING=%s\n", greeting ? greeting : "(unset)");
