@@ -203,16 +203,21 @@ static inline int64_t tycho_now_ms(void) {
     return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
 }
 
-/** The milliseconds left until `deadline` (a tycho_now_ms() value, or TYCHO_FOREVER). */
+/* Reading the clock is a host call of about 100 ns, so deadlines avoid it where they can:
+ * TYCHO_FOREVER and TYCHO_DEADLINE_PASSED (the deadline of a 0 ms timeout) need none. */
+#define TYCHO_DEADLINE_PASSED ((int64_t)0)
+
+/** The milliseconds left until `deadline` (from tycho_deadline). */
 static inline int64_t tycho_remaining_ms(int64_t deadline) {
-    if (deadline == TYCHO_FOREVER) return TYCHO_FOREVER;
+    if (deadline == TYCHO_FOREVER || deadline == TYCHO_DEADLINE_PASSED) return deadline;
     int64_t left = deadline - tycho_now_ms();
     return left > 0 ? left : 0;
 }
 
-/** The deadline `timeout_ms` from now (TYCHO_FOREVER stays so). */
+/** The deadline `timeout_ms` from now: TYCHO_FOREVER stays so, 0 is TYCHO_DEADLINE_PASSED. */
 static inline int64_t tycho_deadline(int64_t timeout_ms) {
-    return timeout_ms < 0 ? TYCHO_FOREVER : tycho_now_ms() + timeout_ms;
+    if (timeout_ms < 0) return TYCHO_FOREVER;
+    return timeout_ms == 0 ? TYCHO_DEADLINE_PASSED : tycho_now_ms() + timeout_ms;
 }
 
 #ifdef __cplusplus

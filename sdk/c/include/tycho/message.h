@@ -69,10 +69,11 @@ static inline int tycho_cancel_timer(uint64_t timer_id) {
  */
 static inline int tycho_receive(const int64_t* tags, uint32_t count, int64_t timeout_ms,
                                 tycho_message* message) {
-    int64_t deadline = tycho_deadline(timeout_ms);
-    for (;;) {
-        int32_t kind =
-            lunatic_message_receive(count ? tags : NULL, count, tycho_remaining_ms(deadline));
+    /* Only a receive of any kind may go round again (after a late reply), so only it needs
+       a deadline. */
+    int64_t deadline = count == 0 ? tycho_deadline(timeout_ms) : TYCHO_FOREVER;
+    for (int64_t wait = timeout_ms;; wait = tycho_remaining_ms(deadline)) {
+        int32_t kind = lunatic_message_receive(count ? tags : NULL, count, wait);
         if (kind == LUNATIC_TIMEOUT) return TYCHO_TIMEOUT;
         message->kind = (enum tycho_message_kind)kind;
         message->tag = lunatic_message_get_tag();
@@ -110,12 +111,14 @@ static inline uint32_t tycho_read(void* buffer, uint32_t len) {
  */
 static inline int tycho_receive_into(int64_t tag, void* buffer, uint32_t capacity, uint32_t* size,
                                      int64_t timeout_ms) {
-    int64_t deadline = tycho_deadline(timeout_ms);
+    /* Only a receive of any kind can meet other kinds and go round again. */
+    int64_t deadline = tag ? TYCHO_FOREVER : tycho_deadline(timeout_ms);
     tycho_message message;
-    do {
-        int status = tycho_receive(&tag, tag ? 1 : 0, tycho_remaining_ms(deadline), &message);
+    for (int64_t wait = timeout_ms;; wait = tycho_remaining_ms(deadline)) {
+        int status = tycho_receive(&tag, tag ? 1 : 0, wait, &message);
         if (status != TYCHO_OK) return status;
-    } while (message.kind != TYCHO_DATA);
+        if (message.kind == TYCHO_DATA) break;
+    }
     if (size) *size = message.size;
     tycho_read(buffer, capacity);
     return message.size > capacity ? TYCHO_TRUNCATED : TYCHO_OK;

@@ -34,9 +34,13 @@ __attribute__((weak, export_name("tycho_spawn_entry"))) void tycho_spawn_entry(i
     free(arg);
 }
 
+TYCHO_WEAK tycho_pid tycho_internal_self;
+
 /** The caller's own process id. */
 static inline tycho_pid tycho_self(void) {
-    return lunatic_process_process_id();
+    /* Asked once per process: each process has its own copy of this global. */
+    if (tycho_internal_self == 0) tycho_internal_self = lunatic_process_process_id();
+    return tycho_internal_self;
 }
 
 /** Config id meaning "the caller's own config". */

@@ -35,18 +35,17 @@ typedef struct tycho_request {
 static inline int tycho_await_reply_message(tycho_pid server, int64_t reply_tag, int64_t timeout_ms,
                                             tycho_message* message) {
     int64_t deadline = tycho_deadline(timeout_ms);
-    for (;;) {
+    for (int64_t left = timeout_ms;; left = tycho_remaining_ms(deadline)) {
         if (!tycho_alive(server)) {
             /* It may have answered just before it ended. */
             if (tycho_receive_tag(reply_tag, 0, message) == TYCHO_OK) return TYCHO_OK;
             tycho_set_error("process %llu ended without replying", (unsigned long long)server);
             return TYCHO_NO_PROCESS;
         }
-        int64_t wait = tycho_remaining_ms(deadline);
-        if (wait < 0 || wait > TYCHO_CALL_LIVENESS_MS) wait = TYCHO_CALL_LIVENESS_MS;
+        int64_t wait = left < 0 || left > TYCHO_CALL_LIVENESS_MS ? TYCHO_CALL_LIVENESS_MS : left;
         int status = tycho_receive_tag(reply_tag, wait, message);
         if (status != TYCHO_TIMEOUT) return status;
-        if (tycho_remaining_ms(deadline) == 0) {
+        if (wait == left || tycho_remaining_ms(deadline) == 0) {
             tycho_forget_reply(reply_tag);
             return TYCHO_TIMEOUT;
         }
