@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The SDK's compiler wrappers and CMake toolchain file, from the source tree and installed:
 #   check_toolchain.sh <source dir> <build dir> <tycho executable> <work dir>
-# Builds the guests in guests/ with tycho-cc and tycho-c++, checks that a C++ `throw` is
-# refused at compile time, builds project/ with the toolchain file, installs the project
-# into <work dir>/prefix and builds and runs a guest with what was installed.
+# Builds the guests in guests/ and the guide's first program with tycho-cc and tycho-c++,
+# checks that a C++ `throw` is refused at compile time, builds project/ with the toolchain
+# file, installs the project into <work dir>/prefix and builds and runs a guest with what
+# was installed.
 set -euo pipefail
 source_dir=$1 build_dir=$2 tycho=$3 work=$4
 sdk="$source_dir/sdk"
@@ -25,6 +26,13 @@ expect_output '^c guest: process [0-9]+$' "$tycho" run --tier interp "$work/hell
 "$sdk/bin/tycho-c++" "$here/guests/containers.cpp" -o "$work/containers.wasm"
 expect_output '^c\+\+ guest: process [0-9]+; by; longest processes$' \
   "$tycho" run --tier interp "$work/containers.wasm"
+
+# The first program of docs/guide-c.md, as the guide shows it.
+awk '/^\/\/ hello.c/ { copy = 1 } copy && /^```/ { exit } copy' "$source_dir/docs/guide-c.md" \
+  >"$work/guide_hello.c"
+"$sdk/bin/tycho-cc" -Werror -Wall -Wextra "$work/guide_hello.c" -o "$work/guide_hello.wasm"
+lines=$("$tycho" run "$work/guide_hello.wasm" | grep -c '^hello from process [0-9]*$')
+[[ $lines -eq 3 ]] || { echo "FAIL: the guide's hello.c printed $lines greetings, not 3" >&2; exit 1; }
 
 if "$sdk/bin/tycho-c++" "$here/guests/throws.cpp" -o "$work/throws.wasm" 2>"$work/throws.err"; then
   echo "FAIL: a C++ throw compiled" >&2
