@@ -183,6 +183,28 @@ static void awaited_replies_survive_receive_any(void) {
     printf("awaited replies: ok\n");
 }
 
+/* Spawns a child that waits for its argument, tells the parent (the argument) its id, and
+ * ends without ever starting it. */
+static void abandon_a_child(const void* arg, uint32_t len) {
+    tycho_pid parent, child = 0;
+    CHECK(len == sizeof parent);
+    memcpy(&parent, arg, sizeof parent);
+    CHECK_STATUS(TYCHO_OK, tycho_spawn_waiting(end_now, NULL, &child, NULL));
+    TYCHO_SEND_VALUE(parent, TAG_ECHO, child);
+}
+
+/* A child whose parent ended before sending its argument does not wait forever. */
+static void orphans_do_not_wait_forever(void) {
+    tycho_pid self = tycho_self(), child = 0;
+    CHECK_STATUS(TYCHO_OK, tycho_spawn(abandon_a_child, &self, sizeof self, NULL));
+    CHECK_STATUS(TYCHO_OK, TYCHO_RECEIVE_VALUE(TAG_ECHO, &child, 5000));
+    int64_t deadline = tycho_deadline(5000);
+    while (tycho_alive(child) && tycho_remaining_ms(deadline) > 0)
+        tycho_sleep_ms(5);
+    CHECK(!tycho_alive(child));
+    printf("orphans: ok\n");
+}
+
 static void reply_tags_are_fresh(void) {
     int64_t previous = tycho_fresh_reply_tag();
     for (int i = 0; i < 1000; i++) {
@@ -252,6 +274,7 @@ int main(void) {
     monitors_never_miss_a_quick_child();
     requests_and_timeouts();
     awaited_replies_survive_receive_any();
+    orphans_do_not_wait_forever();
     reply_tags_are_fresh();
     registry_and_whereis_or_spawn();
     spawn_errors_have_text();

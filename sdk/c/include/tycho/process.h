@@ -20,10 +20,23 @@ extern "C" {
 /** The function a spawned process runs. `arg` is freed when it returns. */
 typedef void (*tycho_entry)(const void* arg, uint32_t len);
 
-/** The SDK's spawn trampoline; the runtime calls it in a new process. */
-__attribute__((weak, export_name("tycho_spawn_entry"))) void tycho_spawn_entry(int32_t function) {
+/** How often a spawned process waiting for its argument checks that its parent still
+ *  exists (milliseconds). */
+#define TYCHO_SPAWN_LIVENESS_MS 100
+
+/** The SDK's spawn trampoline; the runtime calls it in a new process. `parent` is the
+ *  spawning process: if it ends without sending the argument, the child ends too, instead
+ *  of waiting forever. */
+__attribute__((weak, export_name("tycho_spawn_entry"))) void tycho_spawn_entry(int32_t function,
+                                                                               int64_t parent) {
     tycho_message message;
-    tycho_receive_tag(TYCHO_TAG_SPAWN_ARGUMENT, TYCHO_FOREVER, &message);
+    while (tycho_receive_tag(TYCHO_TAG_SPAWN_ARGUMENT, TYCHO_SPAWN_LIVENESS_MS, &message) !=
+           TYCHO_OK) {
+        if (lunatic_process_exists((uint64_t)parent)) continue;
+        /* The argument may have been sent just before the parent ended. */
+        if (tycho_receive_tag(TYCHO_TAG_SPAWN_ARGUMENT, 0, &message) == TYCHO_OK) break;
+        return;
+    }
     void* arg = malloc(message.size ? message.size : 1);
     if (arg == NULL) tycho_panic("no memory for a spawn argument of %u bytes", message.size);
     tycho_read(arg, message.size);
@@ -62,9 +75,11 @@ static inline int tycho_internal_spawn_status(int32_t status, uint64_t id) {
     return status == 0 ? TYCHO_OK : tycho_take_error(id);
 }
 
-static inline void tycho_internal_spawn_params(uint8_t params[LUNATIC_PARAM_SIZE],
+/* The trampoline's parameters: the function's table index and the parent's id. */
+static inline void tycho_internal_spawn_params(uint8_t params[2 * LUNATIC_PARAM_SIZE],
                                                tycho_entry entry) {
-    lunatic_param_i32(params, (int32_t)(uint32_t)(uintptr_t)entry);
+    lunatic_param_i64(lunatic_param_i32(params, (int32_t)(uint32_t)(uintptr_t)entry),
+                      (int64_t)tycho_self());
 }
 
 static const tycho_spawn_options tycho_internal_default_spawn_options = {TYCHO_SELF_CONFIG, 0, 0};
@@ -81,7 +96,7 @@ static inline int tycho_spawn_waiting(tycho_entry entry, const tycho_spawn_optio
                                       tycho_pid* child, int64_t* link_tag) {
     if (options == NULL) options = &tycho_internal_default_spawn_options;
     int64_t tag = options->link ? tycho_fresh_link_tag() : 0;
-    uint8_t params[LUNATIC_PARAM_SIZE];
+    uint8_t params[2 * LUNATIC_PARAM_SIZE];
     tycho_internal_spawn_params(params, entry);
     static const char trampoline[] = "tycho_spawn_entry";
     uint64_t id = 0;
@@ -141,7 +156,7 @@ static inline int tycho_spawn_link(tycho_entry entry, const void* arg, uint32_t 
  */
 static inline int tycho_whereis_or_spawn(const char* name, tycho_entry entry, const void* arg,
                                          uint32_t len, tycho_pid* pid) {
-    uint8_t params[LUNATIC_PARAM_SIZE];
+    uint8_t params[2 * LUNATIC_PARAM_SIZE];
     tycho_internal_spawn_params(params, entry);
     static const char trampoline[] = "tycho_spawn_entry";
     uint64_t node = 0, id = 0;
