@@ -48,12 +48,19 @@ running() {
   [[ ${stat%% *} != Z ]]
 }
 
+# Whether a complete line (one that ends in a newline) of FILE matches REGEX: a line still
+# being written, "ACCEPT 127.0.0.1:" without its port say, does not count.
+has_line() {
+  local file=$1 regex=$2 lines
+  lines=$(wc -l 2>/dev/null <"$file") || return 1
+  head -n "$lines" "$file" | grep -Eq "$regex"
+}
 # Waits (at most 20 s) until FILE has a line matching REGEX; fails if process PID ends first.
 wait_for_line() {
   local file=$1 regex=$2 pid=$3
   for _ in $(seq 2000); do
-    if grep -Eq "$regex" "$file" 2>/dev/null; then return 0; fi
-    running "$pid" || { grep -Eq "$regex" "$file" 2>/dev/null && return 0
+    if has_line "$file" "$regex"; then return 0; fi
+    running "$pid" || { has_line "$file" "$regex" && return 0
       fail "the process ended before printing /$regex/ in $(basename "$file")"; }
     sleep 0.01
   done
@@ -114,7 +121,7 @@ start_s_server() {
   s_server_pid=$!
   pids+=("$s_server_pid")
   exec 7>"$dir/s_server.in"
-  wait_for_line "$dir/s_server.out" '^ACCEPT ' "$s_server_pid"
+  wait_for_line "$dir/s_server.out" '^ACCEPT .*:[0-9]+$' "$s_server_pid"
   s_server_port=$(sed -nE 's/^ACCEPT .*:([0-9]+)$/\1/p' "$dir/s_server.out")
   [[ -n "$s_server_port" ]] || fail "no port in s_server's ACCEPT line"
 }
