@@ -34,7 +34,7 @@ if [[ $(names | sort -u | wc -l) -lt 100 ]]; then
   echo "check_reference.sh found only $(names | sort -u | wc -l) names; has the header layout changed?" >&2
   exit 1
 fi
-for name in $(names | grep -v '^tycho_internal_' | grep -vE '^(main|operator)$' | sort -u); do
+for name in $(names | grep -viE '^tycho_internal_' | grep -vE '^(main|operator)$' | sort -u); do
   case $name in server_call_tag|server_cast_tag|server_stop_tag|default_tag|max_user_tag|HandlesInfo|decode_message) continue ;; esac
   if ! grep -q "\b$name\b" "$guide"; then
     echo "docs/guide-c.md does not mention $name" >&2

@@ -52,28 +52,73 @@ enum {
                                       WITHDRAWN, or OK when it was already served */
 };
 
-typedef struct tycho_internal_channel_item {
-    struct tycho_internal_channel_item* next;
-    tycho_request waiter; /* a sender waiting for room, or unused */
-    uint32_t size;        /* the item's bytes follow the struct */
-} tycho_internal_channel_item;
+/* The channel process keeps three queues of the same nodes: accepted items, senders waiting
+ * for room (with their items), and receivers waiting for an item (size 0). */
+typedef struct tycho_internal_channel_node {
+    struct tycho_internal_channel_node* next;
+    tycho_request request; /* who waits for the answer; unused once an item is accepted */
+    uint32_t size;         /* the item's bytes follow the struct */
+} tycho_internal_channel_node;
 
-static inline unsigned char* tycho_internal_item_bytes(tycho_internal_channel_item* item) {
-    return (unsigned char*)(item + 1);
+typedef struct tycho_internal_channel_queue {
+    tycho_internal_channel_node *first, *last;
+} tycho_internal_channel_queue;
+
+static inline unsigned char* tycho_internal_node_bytes(tycho_internal_channel_node* node) {
+    return (unsigned char*)(node + 1);
 }
 
-typedef struct tycho_internal_channel_waiter {
-    struct tycho_internal_channel_waiter* next;
-    tycho_request request;
-} tycho_internal_channel_waiter;
+/* A node for `request` with room for `size` item bytes. */
+static inline tycho_internal_channel_node*
+tycho_internal_channel_node_new(const tycho_request* request, uint32_t size) {
+    tycho_internal_channel_node* node = (tycho_internal_channel_node*)malloc(sizeof *node + size);
+    if (!node) tycho_panic("channel: no memory for an item of %u bytes", size);
+    node->next = NULL;
+    node->request = *request;
+    node->size = size;
+    return node;
+}
+
+static inline void tycho_internal_channel_push(tycho_internal_channel_queue* queue,
+                                               tycho_internal_channel_node* node) {
+    node->next = NULL;
+    if (queue->last)
+        queue->last->next = node;
+    else
+        queue->first = node;
+    queue->last = node;
+}
+
+static inline tycho_internal_channel_node*
+tycho_internal_channel_pop(tycho_internal_channel_queue* queue) {
+    tycho_internal_channel_node* node = queue->first;
+    if (node) {
+        queue->first = node->next;
+        if (!queue->first) queue->last = NULL;
+    }
+    return node;
+}
+
+/* Removes and frees the node waiting for `from` under `reply_tag`; 1 if there was one. */
+static inline int tycho_internal_channel_remove(tycho_internal_channel_queue* queue, tycho_pid from,
+                                                int64_t reply_tag) {
+    tycho_internal_channel_node* previous = NULL;
+    for (tycho_internal_channel_node** at = &queue->first; *at; previous = *at, at = &(*at)->next) {
+        tycho_internal_channel_node* node = *at;
+        if (node->request.from != from || node->request.reply_tag != reply_tag) continue;
+        *at = node->next;
+        if (queue->last == node) queue->last = previous;
+        free(node);
+        return 1;
+    }
+    return 0;
+}
 
 typedef struct tycho_internal_channel_state {
     uint32_t capacity;
     uint32_t queued;
     int closed;
-    tycho_internal_channel_item *first, *last;                 /* accepted items */
-    tycho_internal_channel_item *first_blocked, *last_blocked; /* senders waiting for room */
-    tycho_internal_channel_waiter *first_receiver, *last_receiver;
+    tycho_internal_channel_queue items, senders, receivers;
 } tycho_internal_channel_state;
 
 static inline void tycho_internal_channel_status_reply(const tycho_request* to, uint8_t code) {
@@ -81,102 +126,55 @@ static inline void tycho_internal_channel_status_reply(const tycho_request* to, 
 }
 
 static inline void tycho_internal_channel_deliver(const tycho_request* to,
-                                                  tycho_internal_channel_item* item) {
+                                                  tycho_internal_channel_node* item) {
     uint8_t code = TYCHO_CHANNEL_REPLY_OK;
     lunatic_message_create_data(to->reply_tag, 1 + item->size);
     lunatic_message_write_data(&code, 1);
-    if (item->size) lunatic_message_write_data(tycho_internal_item_bytes(item), item->size);
+    if (item->size) lunatic_message_write_data(tycho_internal_node_bytes(item), item->size);
     lunatic_message_send(to->from);
     free(item);
 }
 
-/* Moves blocked senders' items into the queue while there is room, and answers them. */
-static inline void tycho_internal_channel_admit(tycho_internal_channel_state* channel) {
-    while (channel->first_blocked && channel->queued < channel->capacity) {
-        tycho_internal_channel_item* item = channel->first_blocked;
-        channel->first_blocked = item->next;
-        if (!channel->first_blocked) channel->last_blocked = NULL;
-        item->next = NULL;
-        tycho_internal_channel_status_reply(&item->waiter, TYCHO_CHANNEL_REPLY_OK);
-        if (channel->last)
-            channel->last->next = item;
-        else
-            channel->first = item;
-        channel->last = item;
-        channel->queued++;
-    }
-}
-
 /* Hands items to waiting receivers: queued items first, then (rendezvous, or a full queue
- * that just got room) blocked senders' items. */
+ * that just got room) waiting senders' items. Waiting senders' items join the queue while
+ * there is room; each sender is answered when its item is accepted. */
 static inline void tycho_internal_channel_match(tycho_internal_channel_state* channel) {
     for (;;) {
-        tycho_internal_channel_admit(channel);
-        tycho_internal_channel_waiter* receiver = channel->first_receiver;
-        if (!receiver) return;
-        tycho_internal_channel_item* item = channel->first;
+        while (channel->senders.first && channel->queued < channel->capacity) {
+            tycho_internal_channel_node* item = tycho_internal_channel_pop(&channel->senders);
+            tycho_internal_channel_status_reply(&item->request, TYCHO_CHANNEL_REPLY_OK);
+            tycho_internal_channel_push(&channel->items, item);
+            channel->queued++;
+        }
+        if (!channel->receivers.first) return;
+        tycho_internal_channel_node* item = tycho_internal_channel_pop(&channel->items);
         if (item) {
-            channel->first = item->next;
-            if (!channel->first) channel->last = NULL;
             channel->queued--;
-        } else if ((item = channel->first_blocked) != NULL) {
-            channel->first_blocked = item->next;
-            if (!channel->first_blocked) channel->last_blocked = NULL;
-            tycho_internal_channel_status_reply(&item->waiter, TYCHO_CHANNEL_REPLY_OK);
+        } else if ((item = tycho_internal_channel_pop(&channel->senders)) != NULL) {
+            tycho_internal_channel_status_reply(&item->request, TYCHO_CHANNEL_REPLY_OK);
         } else {
             return;
         }
-        channel->first_receiver = receiver->next;
-        if (!channel->first_receiver) channel->last_receiver = NULL;
+        tycho_internal_channel_node* receiver = tycho_internal_channel_pop(&channel->receivers);
         tycho_internal_channel_deliver(&receiver->request, item);
         free(receiver);
     }
 }
 
-/* Withdraws the waiting request of `from` under `reply_tag`; 1 if there was one. */
-static inline int tycho_internal_channel_withdraw(tycho_internal_channel_state* channel,
-                                                  tycho_pid from, int64_t reply_tag) {
-    tycho_internal_channel_waiter** receiver = &channel->first_receiver;
-    tycho_internal_channel_waiter* previous_receiver = NULL;
-    for (; *receiver; previous_receiver = *receiver, receiver = &(*receiver)->next) {
-        if ((*receiver)->request.from != from || (*receiver)->request.reply_tag != reply_tag)
-            continue;
-        tycho_internal_channel_waiter* gone = *receiver;
-        *receiver = gone->next;
-        if (channel->last_receiver == gone) channel->last_receiver = previous_receiver;
-        free(gone);
-        return 1;
+/* Answers every node of `queue` with CLOSED and frees it. */
+static inline void tycho_internal_channel_refuse(tycho_internal_channel_queue* queue) {
+    tycho_internal_channel_node* node;
+    while ((node = tycho_internal_channel_pop(queue)) != NULL) {
+        tycho_internal_channel_status_reply(&node->request, TYCHO_CHANNEL_REPLY_CLOSED);
+        free(node);
     }
-    tycho_internal_channel_item** sender = &channel->first_blocked;
-    tycho_internal_channel_item* previous_sender = NULL;
-    for (; *sender; previous_sender = *sender, sender = &(*sender)->next) {
-        if ((*sender)->waiter.from != from || (*sender)->waiter.reply_tag != reply_tag) continue;
-        tycho_internal_channel_item* gone = *sender;
-        *sender = gone->next;
-        if (channel->last_blocked == gone) channel->last_blocked = previous_sender;
-        free(gone);
-        return 1;
-    }
-    return 0;
 }
 
 static inline void tycho_internal_channel_close(tycho_internal_channel_state* channel) {
     channel->closed = 1;
-    while (channel->first_blocked) {
-        tycho_internal_channel_item* item = channel->first_blocked;
-        channel->first_blocked = item->next;
-        tycho_internal_channel_status_reply(&item->waiter, TYCHO_CHANNEL_REPLY_CLOSED);
-        free(item);
-    }
-    channel->last_blocked = NULL;
+    tycho_internal_channel_refuse(&channel->senders);
     /* Receivers only wait while the queue is empty, so none of them will get an item. */
-    while (channel->first_receiver) {
-        tycho_internal_channel_waiter* receiver = channel->first_receiver;
-        channel->first_receiver = receiver->next;
-        tycho_internal_channel_status_reply(&receiver->request, TYCHO_CHANNEL_REPLY_CLOSED);
-        free(receiver);
-    }
-    channel->last_receiver = NULL;
+    tycho_internal_channel_refuse(&channel->receivers);
 }
 
 /* One request to the channel; the item bytes, if any, are still unread in the slot. */
@@ -189,36 +187,18 @@ static inline void tycho_internal_channel_serve(tycho_internal_channel_state* ch
             tycho_internal_channel_status_reply(request, TYCHO_CHANNEL_REPLY_CLOSED);
             return;
         }
-        tycho_internal_channel_item* item =
-            (tycho_internal_channel_item*)malloc(sizeof *item + size);
-        if (!item) tycho_panic("channel: no memory for an item of %u bytes", size);
-        item->next = NULL;
-        item->waiter = *request;
-        item->size = size;
-        tycho_read(tycho_internal_item_bytes(item), size);
-        if (channel->last_blocked)
-            channel->last_blocked->next = item;
-        else
-            channel->first_blocked = item;
-        channel->last_blocked = item;
+        tycho_internal_channel_node* item = tycho_internal_channel_node_new(request, size);
+        tycho_read(tycho_internal_node_bytes(item), size);
+        tycho_internal_channel_push(&channel->senders, item);
         tycho_internal_channel_match(channel);
         return;
     }
-    case TYCHO_CHANNEL_OP_RECEIVE: {
-        tycho_internal_channel_waiter* receiver =
-            (tycho_internal_channel_waiter*)malloc(sizeof *receiver);
-        if (!receiver) tycho_panic("channel: out of memory");
-        receiver->next = NULL;
-        receiver->request = *request;
-        if (channel->last_receiver)
-            channel->last_receiver->next = receiver;
-        else
-            channel->first_receiver = receiver;
-        channel->last_receiver = receiver;
+    case TYCHO_CHANNEL_OP_RECEIVE:
+        tycho_internal_channel_push(&channel->receivers,
+                                    tycho_internal_channel_node_new(request, 0));
         tycho_internal_channel_match(channel);
-        if (channel->closed && channel->first_receiver) tycho_internal_channel_close(channel);
+        if (channel->closed && channel->receivers.first) tycho_internal_channel_close(channel);
         return;
-    }
     case TYCHO_CHANNEL_OP_CLOSE:
         tycho_internal_channel_close(channel);
         tycho_internal_channel_status_reply(request, TYCHO_CHANNEL_REPLY_OK);
@@ -227,7 +207,9 @@ static inline void tycho_internal_channel_serve(tycho_internal_channel_state* ch
         int64_t reply_tag = 0;
         if (size != sizeof reply_tag) return;
         tycho_read(&reply_tag, sizeof reply_tag);
-        int withdrawn = tycho_internal_channel_withdraw(channel, request->from, reply_tag);
+        int withdrawn =
+            tycho_internal_channel_remove(&channel->receivers, request->from, reply_tag) ||
+            tycho_internal_channel_remove(&channel->senders, request->from, reply_tag);
         tycho_internal_channel_status_reply(request, withdrawn ? TYCHO_CHANNEL_REPLY_WITHDRAWN
                                                                : TYCHO_CHANNEL_REPLY_OK);
         return;
@@ -242,7 +224,7 @@ static inline void tycho_internal_channel_process(const void* arg, uint32_t len)
     memset(&channel, 0, sizeof channel);
     channel.capacity = TYCHO_CHANNEL_UNBOUNDED;
     if (len == sizeof channel.capacity) memcpy(&channel.capacity, arg, len);
-    while (!channel.closed || channel.first) {
+    while (!channel.closed || channel.items.first) {
         tycho_message message;
         tycho_receive_tag(TYCHO_TAG_CHANNEL, TYCHO_FOREVER, &message);
         tycho_request request;
@@ -323,10 +305,7 @@ static inline int tycho_channel_receive(tycho_receiver receiver, void* buffer, u
     if (status != TYCHO_OK) return status;
     status = tycho_internal_channel_status(&reply);
     if (status != TYCHO_OK) return status;
-    uint32_t item_size = reply.size - 1;
-    if (size) *size = item_size;
-    tycho_read(buffer, capacity);
-    return item_size > capacity ? TYCHO_TRUNCATED : TYCHO_OK;
+    return tycho_internal_read_into(reply.size - 1, buffer, capacity, size);
 }
 
 /** Closes the channel (either end may). Closing twice is harmless. */

@@ -102,6 +102,15 @@ static inline uint32_t tycho_read(void* buffer, uint32_t len) {
     return len ? lunatic_message_read_data(buffer, len) : 0;
 }
 
+/* Reads the `size` remaining bytes of the received message into buffer[0..capacity) and
+ * sets *size_out (may be NULL); TYCHO_TRUNCATED if they did not all fit. */
+static inline int tycho_internal_read_into(uint32_t size, void* buffer, uint32_t capacity,
+                                           uint32_t* size_out) {
+    if (size_out) *size_out = size;
+    tycho_read(buffer, capacity);
+    return size > capacity ? TYCHO_TRUNCATED : TYCHO_OK;
+}
+
 /**
  * Receives the oldest data message tagged `tag` (any data message when tag is 0) into
  * buffer[0..capacity) and sets *size to its size. Returns TYCHO_OK, TYCHO_TIMEOUT, or
@@ -119,9 +128,7 @@ static inline int tycho_receive_into(int64_t tag, void* buffer, uint32_t capacit
         if (status != TYCHO_OK) return status;
         if (message.kind == TYCHO_DATA) break;
     }
-    if (size) *size = message.size;
-    tycho_read(buffer, capacity);
-    return message.size > capacity ? TYCHO_TRUNCATED : TYCHO_OK;
+    return tycho_internal_read_into(message.size, buffer, capacity, size);
 }
 
 /** Receives a message tagged `tag` holding exactly sizeof(*object) bytes into *object;

@@ -20,6 +20,9 @@ extern "C" {
 /** The function a spawned process runs. `arg` is freed when it returns. */
 typedef void (*tycho_entry)(const void* arg, uint32_t len);
 
+/* The name the SDK exports its spawn trampoline under. */
+#define TYCHO_INTERNAL_TRAMPOLINE "tycho_spawn_entry"
+
 /** How often a spawned process waiting for its argument checks that its parent still
  *  exists (milliseconds). */
 #define TYCHO_SPAWN_LIVENESS_MS 100
@@ -27,8 +30,8 @@ typedef void (*tycho_entry)(const void* arg, uint32_t len);
 /** The SDK's spawn trampoline; the runtime calls it in a new process. `parent` is the
  *  spawning process: if it ends without sending the argument, the child ends too, instead
  *  of waiting forever. */
-__attribute__((weak, export_name("tycho_spawn_entry"))) void tycho_spawn_entry(int32_t function,
-                                                                               int64_t parent) {
+__attribute__((weak, export_name(TYCHO_INTERNAL_TRAMPOLINE))) void
+tycho_spawn_entry(int32_t function, int64_t parent) {
     tycho_message message;
     while (tycho_receive_tag(TYCHO_TAG_SPAWN_ARGUMENT, TYCHO_SPAWN_LIVENESS_MS, &message) !=
            TYCHO_OK) {
@@ -98,10 +101,10 @@ static inline int tycho_spawn_waiting(tycho_entry entry, const tycho_spawn_optio
     int64_t tag = options->link ? tycho_fresh_link_tag() : 0;
     uint8_t params[2 * LUNATIC_PARAM_SIZE];
     tycho_internal_spawn_params(params, entry);
-    static const char trampoline[] = "tycho_spawn_entry";
     uint64_t id = 0;
-    int32_t status = lunatic_process_spawn(tag, options->config, LUNATIC_SELF_MODULE, trampoline,
-                                           sizeof trampoline - 1, params, sizeof params, &id);
+    int32_t status =
+        lunatic_process_spawn(tag, options->config, LUNATIC_SELF_MODULE, TYCHO_INTERNAL_TRAMPOLINE,
+                              sizeof TYCHO_INTERNAL_TRAMPOLINE - 1, params, sizeof params, &id);
     int result = tycho_internal_spawn_status(status, id);
     if (result != TYCHO_OK) return result;
     if (child) *child = id;
@@ -158,11 +161,11 @@ static inline int tycho_whereis_or_spawn(const char* name, tycho_entry entry, co
                                          uint32_t len, tycho_pid* pid) {
     uint8_t params[2 * LUNATIC_PARAM_SIZE];
     tycho_internal_spawn_params(params, entry);
-    static const char trampoline[] = "tycho_spawn_entry";
     uint64_t node = 0, id = 0;
     int32_t status = lunatic_process_get_or_spawn(
-        name, (uint32_t)strlen(name), 0, TYCHO_SELF_CONFIG, LUNATIC_SELF_MODULE, trampoline,
-        sizeof trampoline - 1, params, sizeof params, &node, &id);
+        name, (uint32_t)strlen(name), 0, TYCHO_SELF_CONFIG, LUNATIC_SELF_MODULE,
+        TYCHO_INTERNAL_TRAMPOLINE, sizeof TYCHO_INTERNAL_TRAMPOLINE - 1, params, sizeof params,
+        &node, &id);
     if (status == 2) {
         *pid = id;
         return TYCHO_OK;

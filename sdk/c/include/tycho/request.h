@@ -59,9 +59,7 @@ static inline int tycho_await_reply(tycho_pid server, int64_t reply_tag, void* r
     tycho_message message;
     int status = tycho_await_reply_message(server, reply_tag, timeout_ms, &message);
     if (status != TYCHO_OK) return status;
-    if (reply_size) *reply_size = message.size;
-    tycho_read(reply, capacity);
-    return message.size > capacity ? TYCHO_TRUNCATED : TYCHO_OK;
+    return tycho_internal_read_into(message.size, reply, capacity, reply_size);
 }
 
 /** Sends a request: the prefix *header, then request[0..request_len), tagged `tag`. */
